@@ -1,0 +1,42 @@
+// Queries on sessions. The key in the cookie never reaches the database: only its SHA-256 does.
+import { sql, type Kysely } from 'kysely'
+import type { DB, Session } from '../types.ts'
+import { uuidv7 } from '../uuid7.ts'
+
+export function createSessionRepository (db: Kysely<DB>) {
+  return {
+    async insert (keyHash: string): Promise<Session> {
+      return await db.insertInto('sessions')
+        .values({ id: uuidv7(), session_key: keyHash })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+    },
+
+    /** Finds a live session and records the activity in the same statement; null when unknown or idle too long. */
+    async resume (keyHash: string, maxIdleSeconds: number): Promise<Session | null> {
+      const row = await db.updateTable('sessions')
+        .set({ last_activity_at: sql`clock_timestamp()` })
+        .where('session_key', '=', keyHash)
+        .where('last_activity_at', '>', sql<Date>`clock_timestamp() - make_interval(secs => ${maxIdleSeconds})`)
+        .returningAll()
+        .executeTakeFirst()
+      return row ?? null
+    },
+
+    async summary (sessionId: string) {
+      return await db.selectFrom('sessions')
+        .select(['id', 'created_at', 'last_activity_at', 'is_anonymous', 'email'])
+        .select((eb) => eb.selectFrom('messages').whereRef('messages.session_id', '=', 'sessions.id')
+          .select(eb.fn.countAll<number>().as('n')).as('message_count'))
+        .where('id', '=', sessionId)
+        .executeTakeFirst()
+    },
+
+    async erase (sessionId: string): Promise<boolean> {
+      const result = await db.deleteFrom('sessions').where('id', '=', sessionId).executeTakeFirst()
+      return result.numDeletedRows > 0n
+    }
+  }
+}
+
+export type SessionRepository = ReturnType<typeof createSessionRepository>

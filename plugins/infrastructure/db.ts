@@ -1,0 +1,66 @@
+// Owns the database: one pg pool through @fastify/postgres, Kysely over that same pool (app.db), migrations on start,
+// and the embedded Postgres when no URL is configured.
+import fp from 'fastify-plugin'
+import fastifyPostgres from '@fastify/postgres'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import type { DB } from '../../db/types.ts'
+import { migrateToLatest } from '../../db/migrate.ts'
+import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Kysely<DB>
+    databaseHealth: () => Promise<{ ok: boolean, latency_ms: number }>
+  }
+}
+
+const HEALTH_TIMEOUT_MS = 2000
+
+// pg parses int8 (counts, sums of integers) as strings; counts here stay far below 2^53. numeric stays a string.
+const types = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 ? (value: string) => Number.parseInt(value, 10) : pg.types.getTypeParser(oid, format)
+}
+
+export default fp(async (app) => {
+  const { database } = app.config
+  let url = database.url
+  if (!url) {
+    const embedded = await startEmbeddedPostgres({ dataDir: database.embedded.data_dir, port: database.embedded.port, log: app.log })
+    url = embedded.url
+    // Registered before the pool, so it runs after the pool has ended (onClose hooks run last-in, first-out).
+    app.addHook('onClose', embedded.stop)
+  }
+
+  await app.register(fastifyPostgres, {
+    connectionString: url,
+    max: database.pool_size,
+    connectionTimeoutMillis: database.pool_timeout_ms,
+    statement_timeout: database.statement_timeout_ms,
+    application_name: app.config.app.name,
+    types
+  })
+  // An idle client whose server went away emits 'error' on the pool: log it, never crash.
+  app.pg.pool.on('error', (err) => app.log.warn({ event: 'db.idle_client_error', err }, 'idle database connection failed'))
+
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: app.pg.pool }) })
+  app.decorate('db', db)
+  app.decorate('databaseHealth', () => checkHealth(db))
+
+  const migrate = database.migrate_on_start === 'auto' ? database.url === null : database.migrate_on_start
+  if (migrate) {
+    const applied = await migrateToLatest(db)
+    app.log.info({ event: 'db.migrated', applied }, `database migrated (${applied.length} new)`)
+  }
+}, { name: 'db', dependencies: ['config'] })
+
+async function checkHealth (db: Kysely<DB>): Promise<{ ok: boolean, latency_ms: number }> {
+  const started = performance.now()
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS) })
+  const ping = sql`select 1`.execute(db).then(() => true, () => false)
+  const ok = await Promise.race([ping, timeout])
+  clearTimeout(timer)
+  return { ok, latency_ms: Math.round((performance.now() - started) * 100) / 100 }
+}

@@ -1,0 +1,63 @@
+// Owns the error contract: every 4xx/5xx is {"error":{"code","message"}}; validation errors name the field;
+// 5xx details stay in the log, never in the response.
+import fp from 'fastify-plugin'
+import type { FastifyError, FastifyReply } from 'fastify'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { Value } from '@sinclair/typebox/value'
+import type { TSchema } from '@sinclair/typebox'
+import { Errors, isDatabaseUnavailable } from '../../src/errors.ts'
+
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_BAD_URL: 'invalid_request',
+  FST_ERR_ASYNC_CONSTRAINT: 'invalid_request',
+  RATE_LIMITED: 'rate_limited'
+}
+
+export function sendError (reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send({ error: { code, message } })
+}
+
+function fieldName (part: string, path: string): string {
+  const field = path.replace(/^\//, '').replaceAll('/', '.')
+  return field ? `${part === 'querystring' ? 'query' : part}.${field}` : part === 'querystring' ? 'query' : part
+}
+
+/** Body, query and params are checked with TypeBox's compiler; query and params convert strings first. */
+function typeboxValidator ({ schema, httpPart }: { schema: unknown, httpPart?: string }) {
+  const typeSchema = schema as TSchema
+  const check = TypeCompiler.Compile(typeSchema)
+  const part = httpPart ?? 'body'
+  return (input: unknown) => {
+    const value = part === 'body' ? input : Value.Default(typeSchema, Value.Convert(typeSchema, input))
+    if (check.Check(value)) return { value }
+    const first = check.Errors(value).First()
+    const field = fieldName(part, first?.path ?? '')
+    return { error: new Errors.InvalidRequest(`${field}: ${first?.message ?? 'invalid'}`) }
+  }
+}
+
+export default fp(async (app) => {
+  app.setValidatorCompiler(typeboxValidator)
+
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`))
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ event: 'db.unavailable', err: { code: error.code, message: error.message } }, 'database unavailable')
+      reply.header('retry-after', '2')
+      return sendError(reply, 503, 'database_unavailable', new Errors.DatabaseUnavailable().message)
+    }
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed')
+      return sendError(reply, status, 'internal_error', 'Something went wrong on our side')
+    }
+    const code = FASTIFY_CODES[error.code] ?? (/^[a-z][a-z0-9_]*$/.test(error.code ?? '') ? error.code : 'invalid_request')
+    return sendError(reply, status, code, error.message)
+  })
+}, { name: 'errors' })

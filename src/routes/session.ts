@@ -1,0 +1,29 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { SessionSummarySchema } from '../schemas/session.ts'
+import { errorResponses } from '../schemas/common.ts'
+import { Errors } from '../errors.ts'
+
+const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/api/session', {
+    config: { session: 'create' },
+    schema: { response: { 200: SessionSummarySchema, ...errorResponses(503) } }
+  }, async (request) => {
+    const summary = await app.sessions.summary(request.session!.id)
+    if (!summary) throw new Errors.NotFound('Session')
+    const { id, ...rest } = summary
+    return { session_id: id, ...rest, message_count: Number(rest.message_count ?? 0) }
+  })
+
+  app.delete('/api/session', {
+    config: { session: 'optional' },
+    schema: { response: { 200: Type.Object({ deleted: Type.Boolean() }), ...errorResponses(503) } }
+  }, async (request, reply) => {
+    const deleted = request.session ? await app.sessions.erase(request.session.id) : false
+    if (deleted) request.log.info({ event: 'session.erased' }, 'session erased at the visitor\'s request')
+    app.clearSessionCookie(reply)
+    return { deleted }
+  })
+}
+
+export default sessionRoutes

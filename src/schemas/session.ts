@@ -1,0 +1,17 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { Timestamp, Uuid } from './common.ts'
+
+export const SessionSummarySchema = Type.Object({
+  session_id: Uuid,
+  created_at: Timestamp,
+  last_activity_at: Timestamp,
+  is_anonymous: Type.Boolean(),
+  email: Type.Union([Type.String(), Type.Null()]),
+  message_count: Type.Integer()
+})
+export type SessionSummary = Static<typeof SessionSummarySchema>
+
+export const HealthSchema = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  database: Type.Object({ ok: Type.Boolean(), latency_ms: Type.Number() })
+})

@@ -50,9 +50,10 @@ export default fp(async (app) => {
     maxAge: settings.cookie_max_age
   } as const
 
-  function attach (request: FastifyRequest, session: Session): void {
+  function attach (request: FastifyRequest, reply: FastifyReply, session: Session): void {
     request.session = session
     request.log = request.log.child({ session_id: session.id })
+    reply.log = request.log // the reply's own lines ("request completed") carry it too
   }
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -61,7 +62,7 @@ export default fp(async (app) => {
     const key = request.cookies[settings.cookie_name]
     const resumed = await app.sessions.resumeByKey(key)
     if (resumed) {
-      attach(request, resumed)
+      attach(request, reply, resumed)
       // Sliding expiry: the browser keeps the cookie as long as the session stays active.
       if (mode === 'create') reply.setCookie(settings.cookie_name, key!, cookieOptions)
       return
@@ -69,7 +70,7 @@ export default fp(async (app) => {
     // HEAD and OPTIONS never create sessions, even on routes that otherwise do.
     if (mode !== 'create' || request.method === 'HEAD' || request.method === 'OPTIONS') return
     const { session, key: newKey } = await app.sessions.start()
-    attach(request, session)
+    attach(request, reply, session)
     reply.setCookie(settings.cookie_name, newKey, cookieOptions)
     request.log.info({ event: 'session.created' }, 'session created')
   })

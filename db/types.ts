@@ -26,6 +26,9 @@ export interface MessageMetadata {
   provider?: string
   finish_reason?: string | null
   client_message_id?: string
+  /** On an assistant message: the human message it answers. */
+  reply_to?: string
+  error_code?: string
   [key: string]: unknown
 }
 

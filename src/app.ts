@@ -7,9 +7,17 @@ import { loggerOptions } from './logger.ts'
 import configPlugin from '../plugins/infrastructure/config.ts'
 import errorsPlugin from '../plugins/infrastructure/errors.ts'
 import dbPlugin from '../plugins/infrastructure/db.ts'
+import sameOriginPlugin from '../plugins/infrastructure/same-origin.ts'
 import sessionPlugin from '../plugins/app/session.ts'
+import llmPlugin from '../plugins/app/llm.ts'
+import messagesPlugin from '../plugins/app/messages.ts'
+import usagePlugin from '../plugins/app/usage.ts'
+import chatPlugin from '../plugins/app/chat.ts'
 import healthRoutes from './routes/health.ts'
 import sessionRoutes from './routes/session.ts'
+import chatRoutes from './routes/chat.ts'
+import streamRoutes from './routes/stream.ts'
+import usageRoutes from './routes/usage.ts'
 
 export interface BuildAppOptions {
   /** A ready configuration; otherwise it is loaded with `configOptions`. */
@@ -35,10 +43,21 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(configPlugin, { config })
   await app.register(errorsPlugin)
   await app.register(dbPlugin)
+  await app.register(sameOriginPlugin)
+  // POST bodies are JSON only: no text/plain parser, so a cross-site form post cannot reach a route.
+  app.removeContentTypeParser('text/plain')
+
   await app.register(sessionPlugin)
+  await app.register(llmPlugin)
+  await app.register(messagesPlugin)
+  await app.register(usagePlugin)
+  await app.register(chatPlugin)
 
   await app.register(healthRoutes)
   await app.register(sessionRoutes)
+  await app.register(chatRoutes)
+  await app.register(streamRoutes)
+  await app.register(usageRoutes)
   return app
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { SessionSummarySchema } from '../schemas/session.ts'
+import { HistoryQuerySchema, HistorySchema } from '../schemas/chat.ts'
 import { errorResponses } from '../schemas/common.ts'
 import { Errors } from '../errors.ts'
 
@@ -13,6 +14,16 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!summary) throw new Errors.NotFound('Session')
     const { id, ...rest } = summary
     return { session_id: id, ...rest, message_count: Number(rest.message_count ?? 0) }
+  })
+
+  app.get('/api/session/messages', {
+    config: { session: 'optional' },
+    schema: { querystring: HistoryQuerySchema, response: { 200: HistorySchema, ...errorResponses(400, 503) } }
+  }, async (request) => {
+    // No session yet: an empty history, and no session is made for it.
+    if (!request.session) return { messages: [], has_more: false }
+    const page = await app.messages.history(request.session.id, request.query.limit, request.query.before)
+    return { messages: page.messages, has_more: page.hasMore }
   })
 
   app.delete('/api/session', {

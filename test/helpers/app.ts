@@ -31,7 +31,7 @@ export async function buildTestApp (t: Teardown, options: TestAppOptions = {}) {
   }, options.config ?? {})
   const app = await buildApp({
     configOptions: { env: {}, overrides },
-    logger: { ...loggerOptions(options.logLevel ?? 'info'), stream }
+    logger: { ...(loggerOptions(options.logLevel ?? 'info') as object), stream }
   })
   t.teardown(() => app.close())
   const db = openDb(t, databaseUrl)

@@ -1,0 +1,200 @@
+// One chat turn: save the human message (committed before the LLM is called), tell the listeners (profile
+// extraction), build the context, stream the LLM, then record the reply, its llm_requests row and the session's
+// activity in one statement. No database connection is held while the LLM is streaming.
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from '../../../src/schemas/config.ts'
+import type { Message, MessageMetadata, Session } from '../../../db/types.ts'
+import type { MessageRepository } from '../../../db/repositories/messages.ts'
+import type { LlmRequestRepository } from '../../../db/repositories/llm-requests.ts'
+import type { ChatMessage, LlmClient, LlmErrorInfo, LlmOutcome } from '../llm/types.ts'
+import { Errors } from '../../../src/errors.ts'
+import { cleanText, findUnstorableText } from './text.ts'
+import { llmRequestRow, type SentMessage } from './llm-request-row.ts'
+import { createStreamSlots } from './stream-slots.ts'
+import { createReconciler } from './reconciler.ts'
+
+export type ReplyStatus = 'complete' | 'partial' | 'error'
+
+export interface TurnUsage { prompt_tokens: number, completion_tokens: number, total_tokens: number, cost: string | null }
+
+export interface TurnResult {
+  status: ReplyStatus
+  human: Message
+  reply: Message | null
+  llmRequestId: string | null
+  model: string
+  usage: TurnUsage
+  error: LlmErrorInfo | null
+}
+
+export interface LiveTurn {
+  kind: 'live'
+  human: Message
+  deltas: AsyncIterable<string>
+  /** Stops the LLM call; what arrived so far is saved as a partial reply. */
+  abort: () => void
+  done: Promise<TurnResult>
+}
+
+export interface ReplayedTurn { kind: 'replay', result: TurnResult }
+
+export type HumanMessageListener = (event: { session: Session, message: Message, log: FastifyBaseLogger }) => Promise<void> | void
+
+export interface TurnInput {
+  session: Session
+  text: string
+  clientMessageId?: string
+  log: FastifyBaseLogger
+}
+
+interface Dependencies {
+  config: Config
+  llm: LlmClient
+  messages: MessageRepository
+  llmRequests: LlmRequestRepository
+  log: FastifyBaseLogger
+}
+
+const ROLE_FOR_LLM = { human: 'user', assistant: 'assistant', system: 'system' } as const
+
+function replyStatus (outcome: LlmOutcome): ReplyStatus {
+  if (outcome.status === 'complete') return 'complete'
+  return outcome.status === 'aborted' ? 'partial' : 'error'
+}
+
+export function createTurnService ({ config, llm, messages, llmRequests, log }: Dependencies) {
+  const listeners: HumanMessageListener[] = []
+  const slots = createStreamSlots(config.chat.max_concurrent_streams_per_session)
+  const reconciler = createReconciler({ llm, llmRequests, log, delaysMs: config.llm.reconcile_delays_ms })
+  const staleAfterMs = config.llm.timeout_ms + 30_000
+
+  function validate (text: string): string {
+    if (text.trim() === '') throw new Errors.EmptyMessage()
+    if (text.length > config.chat.max_message_chars) throw new Errors.MessageTooLong(config.chat.max_message_chars)
+    const problem = findUnstorableText(text)
+    if (problem) throw new Errors.InvalidRequest(`message ${problem}`)
+    return text
+  }
+
+  async function notifyListeners (session: Session, message: Message, turnLog: FastifyBaseLogger): Promise<void> {
+    for (const listener of listeners) {
+      try {
+        await listener({ session, message, log: turnLog })
+      } catch (err) {
+        turnLog.error({ event: 'chat.listener_failed', err }, 'a human-message listener failed; the turn goes on')
+      }
+    }
+  }
+
+  async function buildContext (sessionId: string): Promise<SentMessage[]> {
+    const recent = await messages.recent(sessionId, config.llm.context_messages)
+    const history = recent
+      .filter((m) => m.content !== '')
+      .map((m) => ({ role: ROLE_FOR_LLM[m.role], content: m.content, messageId: m.id }))
+    return [{ role: 'system', content: config.llm.system_prompt }, ...history]
+  }
+
+  async function replayOrRefuse (session: Session, human: Message): Promise<ReplayedTurn | null> {
+    const reply = await messages.findReplyTo(session.id, human.id)
+    if (reply) {
+      const row = reply.metadata.llm_request_id ? await llmRequests.findById(reply.metadata.llm_request_id) : null
+      return {
+        kind: 'replay',
+        result: {
+          status: reply.metadata.status ?? 'complete',
+          human,
+          reply,
+          llmRequestId: reply.metadata.llm_request_id ?? null,
+          model: reply.metadata.model ?? '',
+          usage: row ? usageOf(row) : { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost: null },
+          error: null
+        }
+      }
+    }
+    // A call that failed before any text leaves a row but no reply: the retry asks the LLM again.
+    const failed = await llmRequests.findForHumanMessage(session.id, human.id)
+    const stale = Date.now() - new Date(human.created_at).getTime() > staleAfterMs
+    if (!failed && !stale) throw new Errors.TurnInProgress()
+    return null
+  }
+
+  async function finish (session: Session, human: Message, sent: SentMessage[], outcome: LlmOutcome, turnLog: FastifyBaseLogger): Promise<TurnResult> {
+    const status = replyStatus(outcome)
+    const content = cleanText(outcome.text)
+    const metadata: MessageMetadata = {
+      status,
+      model: outcome.responseModel ?? outcome.model,
+      provider: outcome.provider,
+      finish_reason: outcome.finishReason,
+      reply_to: human.id,
+      ...(outcome.error ? { error_code: outcome.error.code } : {})
+    }
+    const row = llmRequestRow(outcome, { sessionId: session.id, sent, purpose: 'chat', humanMessageId: human.id })
+    const keepReply = content !== '' || status === 'complete'
+    const { requestId, message } = await llmRequests.recordTurn(row, keepReply ? { content, metadata } : null)
+    if (outcome.costSource === 'unknown') {
+      turnLog.warn({ event: 'llm.cost_unknown', model: outcome.model }, 'no reported cost and no price for this model: cost recorded as null')
+    }
+    turnLog.info({
+      event: 'chat.turn', status, llm_status: outcome.status, provider: outcome.provider, model: outcome.model,
+      llm_request_id: requestId, message_id: message?.id ?? null, prompt_tokens: outcome.usage.prompt_tokens,
+      completion_tokens: outcome.usage.completion_tokens, cost: outcome.cost, cost_source: outcome.costSource,
+      latency_ms: Math.round(outcome.latencyMs), ttft_ms: outcome.ttftMs, error_code: outcome.error?.code
+    }, 'turn recorded')
+    if (outcome.usageEstimated && outcome.generationId) reconciler.schedule(requestId, outcome, row)
+    return {
+      status,
+      human,
+      reply: message,
+      llmRequestId: requestId,
+      model: outcome.responseModel ?? outcome.model,
+      usage: { ...outcome.usage, cost: outcome.cost },
+      error: outcome.error
+    }
+  }
+
+  return {
+    /** Listeners run after a human message is committed and before the LLM is called; they can never fail a turn. */
+    onHumanMessage (listener: HumanMessageListener): void {
+      listeners.push(listener)
+    },
+
+    async start ({ session, text, clientMessageId, log: turnLog }: TurnInput): Promise<LiveTurn | ReplayedTurn> {
+      const content = validate(text)
+      const release = slots.tryAcquire(session.id)
+      if (!release) throw new Errors.TooManyStreams(config.chat.max_concurrent_streams_per_session)
+      try {
+        const { message: human, created } = await messages.insertHuman(session.id, content, clientMessageId)
+        if (!created) {
+          const replayed = await replayOrRefuse(session, human)
+          if (replayed) {
+            release()
+            return replayed
+          }
+        } else {
+          await notifyListeners(session, human, turnLog)
+        }
+        const sent = await buildContext(session.id)
+        const controller = new AbortController()
+        const stream = llm.stream({ messages: sent.map(({ role, content }) => ({ role, content }) as ChatMessage), signal: controller.signal })
+        const done = stream.outcome
+          .then((outcome) => finish(session, human, sent, outcome, turnLog))
+          .finally(release)
+        return { kind: 'live', human, deltas: stream, abort: () => controller.abort(), done }
+      } catch (err) {
+        release()
+        throw err
+      }
+    },
+
+    async close (): Promise<void> {
+      await reconciler.close()
+    }
+  }
+}
+
+function usageOf (row: { prompt_tokens: number, completion_tokens: number, total_tokens: number, computed_cost: string | null }): TurnUsage {
+  return { prompt_tokens: row.prompt_tokens, completion_tokens: row.completion_tokens, total_tokens: row.total_tokens, cost: row.computed_cost }
+}
+
+export type TurnService = ReturnType<typeof createTurnService>

@@ -136,10 +136,20 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
       turnLog.warn({ event: 'llm.cost_unknown', model: outcome.model }, 'no reported cost and no price for this model: cost recorded as null')
     }
     turnLog.info({
-      event: 'chat.turn', status, llm_status: outcome.status, provider: outcome.provider, model: outcome.model,
-      llm_request_id: requestId, message_id: message?.id ?? null, prompt_tokens: outcome.usage.prompt_tokens,
-      completion_tokens: outcome.usage.completion_tokens, cost: outcome.cost, cost_source: outcome.costSource,
-      latency_ms: Math.round(outcome.latencyMs), ttft_ms: outcome.ttftMs, error_code: outcome.error?.code
+      event: 'chat.turn',
+      status,
+      llm_status: outcome.status,
+      provider: outcome.provider,
+      model: outcome.model,
+      llm_request_id: requestId,
+      message_id: message?.id ?? null,
+      prompt_tokens: outcome.usage.prompt_tokens,
+      completion_tokens: outcome.usage.completion_tokens,
+      cost: outcome.cost,
+      cost_source: outcome.costSource,
+      latency_ms: Math.round(outcome.latencyMs),
+      ttft_ms: outcome.ttftMs,
+      error_code: outcome.error?.code
     }, 'turn recorded')
     if (outcome.usageEstimated && outcome.generationId) reconciler.schedule(requestId, outcome, row)
     return {

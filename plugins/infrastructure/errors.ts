@@ -18,6 +18,8 @@ const FASTIFY_CODES: Record<string, string> = {
   RATE_LIMITED: 'rate_limited'
 }
 
+const OUR_CODES = new Set(Object.values(Errors).map((E) => new E('').code))
+
 export function sendError (reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send({ error: { code, message } })
 }
@@ -55,9 +57,18 @@ export default fp(async (app) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed')
+      if (OUR_CODES.has(error.code)) return sendError(reply, status, publicCode(error.code), error.message)
       return sendError(reply, status, 'internal_error', 'Something went wrong on our side')
     }
-    const code = FASTIFY_CODES[error.code] ?? (/^[a-z][a-z0-9_]*$/.test(error.code ?? '') ? error.code : 'invalid_request')
-    return sendError(reply, status, code, error.message)
+    return sendError(reply, status, publicCode(error.code), error.message)
   })
 }, { name: 'errors' })
+
+/** Our errors (src/errors.ts) carry their code upper-cased by @fastify/error; the wire form is snake_case. */
+function publicCode (code: string | undefined): string {
+  if (!code) return 'invalid_request'
+  const known = FASTIFY_CODES[code]
+  if (known) return known
+  if (code.startsWith('FST_') || !/^[A-Za-z][A-Za-z0-9_]*$/.test(code)) return 'invalid_request'
+  return code.toLowerCase()
+}

@@ -18,6 +18,7 @@ import sessionRoutes from './routes/session.ts'
 import chatRoutes from './routes/chat.ts'
 import streamRoutes from './routes/stream.ts'
 import usageRoutes from './routes/usage.ts'
+import clientRoutes from './routes/client.ts'
 
 export interface BuildAppOptions {
   /** A ready configuration; otherwise it is loaded with `configOptions`. */
@@ -58,6 +59,7 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(chatRoutes)
   await app.register(streamRoutes)
   await app.register(usageRoutes)
+  await app.register(clientRoutes)
   return app
 }
 

@@ -4,6 +4,9 @@ import { spawn } from 'node:child_process'
 import { findPostgresServer, databaseUrl, withClient } from './helpers/postgres-server.ts'
 import { migrateDatabase } from './helpers/db.ts'
 
+// The browser tests and the static-file tests need the client build.
+await import('../scripts/build-client.ts')
+
 const run = `salient_run_${Date.now().toString(36)}`
 const { url: serverUrl, embedded } = await findPostgresServer()
 const template = `${run}_template`

@@ -1,0 +1,54 @@
+// The chat client: GET / (which starts the visitor's session), its hashed assets, and its settings.
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import fastifyStatic from '@fastify/static'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { errorResponses } from '../schemas/common.ts'
+import { sendError } from '../../plugins/infrastructure/errors.ts'
+
+export const CLIENT_DIST = path.resolve(import.meta.dirname, '../../client/dist')
+
+const ClientConfigSchema = Type.Object({
+  app_name: Type.String(),
+  ui: Type.Object({
+    sse_enabled: Type.Boolean(),
+    allow_basic_html: Type.Boolean(),
+    dev_diagnostics: Type.Boolean(),
+    submit_shortcut: Type.String(),
+    enter_inserts_newline: Type.Boolean()
+  })
+})
+
+const clientRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const indexFile = path.join(CLIENT_DIST, 'index.html')
+  const indexHtml = existsSync(indexFile) ? readFileSync(indexFile) : null
+  if (!indexHtml) app.log.warn({ event: 'client.missing', dir: CLIENT_DIST }, 'client build missing: run `npm run build:client`')
+
+  app.get('/', { config: { session: 'create' }, schema: { response: errorResponses(503) } }, async (_request, reply) => {
+    if (!indexHtml) return sendError(reply, 503, 'client_not_built', 'The chat client has not been built (npm run build:client)')
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml)
+  })
+
+  app.get('/api/client-config', { schema: { response: { 200: ClientConfigSchema } } }, async () => ({
+    app_name: app.config.app.name,
+    ui: app.config.ui
+  }))
+
+  if (!existsSync(CLIENT_DIST)) return
+  await app.register(fastifyStatic, {
+    root: CLIENT_DIST,
+    prefix: '/',
+    index: false,
+    wildcard: true,
+    dotfiles: 'deny',
+    cacheControl: false,
+    setHeaders (res, filePath) {
+      // Files under assets/ carry a content hash in their names: they never change, so cache them for a year.
+      const hashed = filePath.startsWith(path.join(CLIENT_DIST, 'assets') + path.sep)
+      res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache')
+    }
+  })
+}
+
+export default clientRoutes

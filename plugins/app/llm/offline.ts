@@ -1,0 +1,90 @@
+// The built-in offline model: with no API key the whole chat flow still runs, and the reply says so plainly.
+import { performance } from 'node:perf_hooks'
+import { setImmediate as yieldToLoop } from 'node:timers/promises'
+import { estimatePromptTokens, estimateTokens } from './cost.ts'
+import { createDeltaStream, type DeltaSink } from './delta-stream.ts'
+import type { LlmClient, LlmErrorInfo, LlmOutcome, LlmRequest, LlmStream } from './types.ts'
+
+export interface OfflineOptions {
+  model?: string
+  appName: string
+}
+
+/** Word-sized pieces that join back to exactly `text` (whitespace stays with the word before it). */
+export function splitWords (text: string): string[] {
+  return text === '' ? [] : text.split(/(?<=\s)(?=\S)/)
+}
+
+export function offlineReply (appName: string): string {
+  return `Thanks, your message was received and saved. ${appName}'s assistant is running in offline mode: ` +
+    'no API key is configured, so I cannot give you a real answer yet. ' +
+    'Your conversation is kept, and replies will work once the assistant is connected.'
+}
+
+export function createOfflineClient (options: OfflineOptions): LlmClient {
+  const model = options.model ?? 'offline'
+  const words = splitWords(offlineReply(options.appName))
+
+  function stream (req: LlmRequest): LlmStream {
+    const started = performance.now()
+    let cancelled = req.signal?.aborted === true
+    const onAbort = (): void => { cancelled = true }
+    req.signal?.addEventListener('abort', onAbort, { once: true })
+    let text = ''
+    let ttftMs: number | null = null
+
+    function outcome (error: LlmErrorInfo | null): LlmOutcome {
+      const prompt = estimatePromptTokens(req.messages)
+      const completion = estimateTokens(text, 1)
+      const usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }
+      const status = error === null ? 'complete' : 'aborted'
+      const finishReason = error === null ? 'stop' : null
+      return {
+        provider: 'offline',
+        model,
+        responseModel: model,
+        generationId: null,
+        status,
+        finishReason,
+        text,
+        usage,
+        usageEstimated: true,
+        cost: '0',
+        costSource: 'offline',
+        unitCostPrompt: '0',
+        unitCostCompletion: '0',
+        latencyMs: Math.round(performance.now() - started),
+        ttftMs,
+        attempts: 1,
+        error,
+        requestBody: { model, messages: req.messages.map(({ role, content }) => ({ role, content })), stream: true },
+        responseBody: { id: null, model, provider: 'offline', finish_reason: finishReason, usage, error, status, cost_source: 'offline', usage_estimated: true }
+      }
+    }
+
+    async function run (sink: DeltaSink): Promise<LlmOutcome> {
+      try {
+        for (const word of words) {
+          await yieldToLoop()
+          if (cancelled) return outcome({ code: 'llm_aborted', message: 'the request was aborted', status: null, retryable: false })
+          ttftMs ??= Math.round(performance.now() - started)
+          text += word
+          sink.push(word)
+        }
+        return outcome(null)
+      } finally {
+        req.signal?.removeEventListener('abort', onAbort)
+      }
+    }
+
+    return createDeltaStream({ run, cancel: onAbort, crashed: () => outcome(null) })
+  }
+
+  return {
+    provider: 'offline',
+    model,
+    stream,
+    async reconcile () { return null },
+    async close () {}
+  }
+}

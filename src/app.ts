@@ -13,12 +13,14 @@ import llmPlugin from '../plugins/app/llm.ts'
 import messagesPlugin from '../plugins/app/messages.ts'
 import usagePlugin from '../plugins/app/usage.ts'
 import chatPlugin from '../plugins/app/chat.ts'
+import profilePlugin from '../plugins/app/profile.ts'
 import healthRoutes from './routes/health.ts'
 import sessionRoutes from './routes/session.ts'
 import chatRoutes from './routes/chat.ts'
 import streamRoutes from './routes/stream.ts'
 import usageRoutes from './routes/usage.ts'
 import clientRoutes from './routes/client.ts'
+import profileRoutes from './routes/profile.ts'
 
 export interface BuildAppOptions {
   /** A ready configuration; otherwise it is loaded with `configOptions`. */
@@ -53,12 +55,14 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(messagesPlugin)
   await app.register(usagePlugin)
   await app.register(chatPlugin)
+  await app.register(profilePlugin)
 
   await app.register(healthRoutes)
   await app.register(sessionRoutes)
   await app.register(chatRoutes)
   await app.register(streamRoutes)
   await app.register(usageRoutes)
+  await app.register(profileRoutes)
   await app.register(clientRoutes)
   return app
 }

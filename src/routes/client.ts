@@ -22,10 +22,10 @@ const ClientConfigSchema = Type.Object({
 
 const clientRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const indexFile = path.join(CLIENT_DIST, 'index.html')
-  const indexHtml = existsSync(indexFile) ? readFileSync(indexFile) : null
+  const indexHtml = existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : null
   if (!indexHtml) app.log.warn({ event: 'client.missing', dir: CLIENT_DIST }, 'client build missing: run `npm run build:client`')
 
-  app.get('/', { config: { session: 'create' }, schema: { response: errorResponses(503) } }, async (_request, reply) => {
+  app.get('/', { config: { session: 'create' }, schema: { response: { 200: Type.String(), ...errorResponses(503) } } }, async (_request, reply) => {
     if (!indexHtml) return sendError(reply, 503, 'client_not_built', 'The chat client has not been built (npm run build:client)')
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml)
   })

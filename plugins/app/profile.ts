@@ -8,6 +8,7 @@ import { createLlmRequestRepository } from '../../db/repositories/llm-requests.t
 import { extractProfileFacts } from './profile/extract.ts'
 import { mergeProfile, maskValue, emptyProfile } from './profile/merge.ts'
 import type { ProfileFact, ProfileField, ProfileValues } from './profile/types.ts'
+import { ARRAY_FIELDS, SCALAR_FIELDS } from './profile/types.ts'
 import { askLlm, extractionFacts, parseExtraction } from './profile/llm-extractor.ts'
 import { llmRequestRow } from './chat/llm-request-row.ts'
 
@@ -20,9 +21,12 @@ interface Dependencies {
   settings: { products: string[], services: string[], default_region: string, min_confidence: number, extractor: 'rules' | 'llm' | 'both' }
 }
 
+const VALUE_FIELDS = [...SCALAR_FIELDS, ...ARRAY_FIELDS, 'preferences'] as const
+
+/** The profile row without its bookkeeping columns (id, session_id, updated_at). */
 function toValues (fields: ProfileFields): ProfileValues {
-  const { customer_name, email, phone, address_street, address_city, address_state, address_zip, products_of_interest, services_of_interest, preferences } = fields
-  return { customer_name, email, phone, address_street, address_city, address_state, address_zip, products_of_interest, services_of_interest, preferences }
+  return Object.fromEntries(VALUE_FIELDS.map((field) => [field, fields[field]])) as unknown as ProfileValues
+}
 }
 
 function createProfileService ({ repository, settings }: Dependencies) {

@@ -63,8 +63,13 @@ t.test('the Dana Reyes message fills the profile, links the email, and leaves on
   const list = await app.inject({ url: '/api/admin/email-collisions', headers: { authorization: `Bearer ${ADMIN}` } })
   t.equal(list.statusCode, 200)
   t.match(list.json().collisions[0], {
-    email: 'dana.reyes@example.com', session_id: otherId, other_session_id: sessionId,
-    session_message_count: 4, other_session_message_count: 4, session_created_at: String, other_session_created_at: String
+    email: 'dana.reyes@example.com',
+    session_id: otherId,
+    other_session_id: sessionId,
+    session_message_count: 4,
+    other_session_message_count: 4,
+    session_created_at: String,
+    other_session_created_at: String
   })
   t.equal((await app.inject({ url: '/api/admin/email-collisions' })).statusCode, 404, 'no token: 404')
   t.equal((await dana.request({ url: '/api/admin/email-collisions' })).statusCode, 404, 'a visitor cookie is not admin')
@@ -133,8 +138,17 @@ t.test('GET /api/session/profile without a session is an empty profile and creat
   const { app } = await buildChatApp(t)
   const res = await app.inject({ url: '/api/session/profile' })
   t.same(res.json(), {
-    customer_name: null, email: null, phone: null, address_street: null, address_city: null, address_state: null, address_zip: null,
-    products_of_interest: [], services_of_interest: [], preferences: {}, updated_at: null
+    customer_name: null,
+    email: null,
+    phone: null,
+    address_street: null,
+    address_city: null,
+    address_state: null,
+    address_zip: null,
+    products_of_interest: [],
+    services_of_interest: [],
+    preferences: {},
+    updated_at: null
   })
   t.notOk(res.headers['set-cookie'])
 })

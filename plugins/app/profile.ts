@@ -27,7 +27,6 @@ const VALUE_FIELDS = [...SCALAR_FIELDS, ...ARRAY_FIELDS, 'preferences'] as const
 function toValues (fields: ProfileFields): ProfileValues {
   return Object.fromEntries(VALUE_FIELDS.map((field) => [field, fields[field]])) as unknown as ProfileValues
 }
-}
 
 function createProfileService ({ repository, settings }: Dependencies) {
   return {

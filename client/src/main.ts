@@ -1,0 +1,63 @@
+// Entry point: config → session → history, then wires the composer, the chat turns and diagnostics.
+import './styles.css'
+import { getClientConfig, getMessages, getSession } from './api.ts'
+import { createChat } from './chat.ts'
+import { createComposer } from './composer.ts'
+import { createDiagnostics } from './diagnostics.ts'
+import { background, byId, h } from './dom.ts'
+import { createMessageList } from './message-list.ts'
+import { createMarkdownRenderer } from './render-markdown.ts'
+
+function showUnavailable (listRoot: HTMLElement): void {
+  const reload = h('button', { type: 'button', class: 'btn btn-secondary btn-small', 'data-testid': 'load-retry' }, 'Reload')
+  reload.addEventListener('click', () => { window.location.reload() })
+  listRoot.replaceChildren(h('div', { class: 'notice notice--error', role: 'alert', 'data-testid': 'load-error' },
+    h('p', { class: 'notice-text' }, 'The chat is unavailable right now. Please try again in a moment.'), reload))
+}
+
+async function start (): Promise<void> {
+  const listRoot = byId('message-list')
+  let config
+  try {
+    config = await getClientConfig()
+  } catch {
+    showUnavailable(listRoot)
+    return
+  }
+
+  const appName = config.app_name
+  document.title = appName !== '' ? `${appName} · Chat` : 'Chat'
+  byId('app-name').textContent = appName !== '' ? appName : 'Chat'
+  byId('brand-mark').textContent = (appName.charAt(0) || 'C').toUpperCase()
+
+  const list = createMessageList(listRoot, {
+    appName,
+    renderMarkdown: createMarkdownRenderer(config.ui.allow_basic_html),
+    loadOlder: async (before) => await getMessages(before)
+  })
+  const diagnostics = config.ui.dev_diagnostics ? createDiagnostics(byId('diagnostics-root')) : null
+  // The callbacks only run on user input, after `chat` exists.
+  const composer = createComposer({
+    ui: config.ui,
+    onSubmit: (text) => chat.send(text),
+    onStop: () => { chat.stop() }
+  })
+  const chat = createChat({ ui: config.ui, list, composer, diagnostics })
+
+  const loadConversation = async (): Promise<void> => {
+    try {
+      // The session first: it is the call that creates the session and its cookie.
+      await getSession()
+      list.setHistory(await getMessages())
+      composer.setReady(true)
+      // Do not pop up the on-screen keyboard on phones.
+      if (window.matchMedia('(pointer: fine)').matches) composer.focus()
+    } catch {
+      list.showLoadError('We couldn’t load your conversation.', () => { background(loadConversation()) })
+    }
+    if (diagnostics !== null) background(diagnostics.refresh())
+  }
+  await loadConversation()
+}
+
+background(start())

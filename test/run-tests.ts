@@ -15,13 +15,21 @@ await withClient(serverUrl, (c) => c.query(`create database "${template}"`))
 await migrateDatabase(databaseUrl(serverUrl, template))
 process.stdout.write(`# test databases on ${new URL(serverUrl).host}${embedded ? ' (embedded)' : ''}, template ${template}\n`)
 
+let summary = ''
 const code = await new Promise<number>((resolve) => {
   const child = spawn('npx', ['tap', ...process.argv.slice(2)], {
-    stdio: 'inherit',
+    stdio: ['inherit', 'pipe', 'inherit'],
     env: { ...process.env, TEST_PG_SERVER_URL: serverUrl, TEST_TEMPLATE_DB: template, TEST_RUN_ID: run }
+  })
+  child.stdout.on('data', (chunk: Buffer) => {
+    process.stdout.write(chunk)
+    const match = /# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?/.exec(chunk.toString())
+    if (match) summary = `${match[2]} passed, ${match[3] ?? '0'} failed`
   })
   child.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0)))
 })
+// The plain closing line CI reads.
+if (summary) process.stdout.write(`\n${summary}\n`)
 
 await withClient(serverUrl, async (c) => {
   const { rows } = await c.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1)', [run])

@@ -96,12 +96,13 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
 
   async function replayOrRefuse (session: Session, human: Message): Promise<ReplayedTurn | null> {
     const reply = await messages.findReplyTo(session.id, human.id)
-    if (reply) {
+    // Only a finished reply is answered again; one cut by an error or a stop is asked for anew.
+    if (reply && (reply.metadata.status ?? 'complete') === 'complete') {
       const row = reply.metadata.llm_request_id ? await llmRequests.findById(reply.metadata.llm_request_id) : null
       return {
         kind: 'replay',
         result: {
-          status: reply.metadata.status ?? 'complete',
+          status: 'complete',
           human,
           reply,
           llmRequestId: reply.metadata.llm_request_id ?? null,
@@ -111,8 +112,8 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
         }
       }
     }
-    // A call that failed before any text leaves a row but no reply: the retry asks the LLM again.
-    const failed = await llmRequests.findForHumanMessage(session.id, human.id)
+    // A call that failed (before any text, or part-way) leaves its row: the retry asks the LLM again.
+    const failed = reply ?? await llmRequests.findForHumanMessage(session.id, human.id)
     const stale = Date.now() - new Date(human.created_at).getTime() > staleAfterMs
     if (!failed && !stale) throw new Errors.TurnInProgress()
     return null

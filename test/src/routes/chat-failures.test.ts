@@ -103,6 +103,14 @@ t.test('a retry while the turn still runs is 409; after a failure it asks the LL
   const humans = await db.selectFrom('messages').select('content').where('role', '=', 'human').execute()
   t.same(humans.map((h) => h.content).sort(), ['flaky', 'slow one'], 'each human message stored once')
   t.equal(fake.completions().length, 3)
+
+  fake.enqueue({ reply: 'half of a reply', failMidStream: { afterDeltas: 1, code: 'server_error', message: 'cut' } })
+  const cut = await v.stream('interrupted', 'cmid-cut-1')
+  t.equal(cut.error.code, 'llm_error')
+  const again = await v.stream('interrupted', 'cmid-cut-1')
+  t.equal(again.text, 'Echo: interrupted', 'a reply cut by an error is asked for anew, not replayed')
+  t.equal(again.end.status, 'complete')
+  t.equal(fake.completions().length, 5)
 })
 
 async function listen (app: Awaited<ReturnType<typeof buildChatApp>>['app']) {

@@ -28,6 +28,8 @@ export interface Scenario {
   failTimes?: number
   failMidStream?: FailMidStream
   omitUsage?: boolean
+  /** Usage without its `cost` field (as some routes and older deployments send it). */
+  omitCost?: boolean
   /** Cut stream: no finish_reason, no usage, no [DONE]. */
   omitFinishReason?: boolean
   /** Send the headers, then nothing. */
@@ -165,6 +167,7 @@ export function parseDirective (text: string): Scenario | null {
       case 'errorcode': failMid.code = codeValue(value); break
       case 'errormessage': failMid.message = value; break
       case 'omitusage': s.omitUsage = bool(value); break
+      case 'omitcost': s.omitCost = bool(value); break
       case 'omitfinishreason': s.omitFinishReason = bool(value); break
       case 'hang': s.hang = bool(value); break
       case 'dropafter': case 'dropconnection': s.dropConnection = Number(value); break
@@ -348,7 +351,7 @@ export async function startFakeOpenRouter (opts: FakeOpenRouterOptions = {}): Pr
           prompt_tokens: promptTokens,
           completion_tokens: completionTokens,
           total_tokens: promptTokens + completionTokens,
-          cost: costOf(promptTokens + completionTokens),
+          ...(s.omitCost === true ? {} : { cost: costOf(promptTokens + completionTokens) }),
           is_byok: false,
           prompt_tokens_details: { cached_tokens: 0 },
           completion_tokens_details: { reasoning_tokens: 0 },

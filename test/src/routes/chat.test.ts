@@ -186,3 +186,40 @@ t.test('message texts never reach a log line or an llm_requests column', async (
   t.notOk(dump.includes(TEST_API_KEY), 'no API key in llm_requests')
   t.ok(logs.some((l) => JSON.parse(l).event === 'chat.turn'), 'turns are logged (without text)')
 })
+
+t.test('without a reported cost, the price table prices the call exactly, to the micro-cent', async (t) => {
+  const { app, db, fake } = await buildChatApp(t, {
+    config: { llm: { pricing: { 'openai/gpt-oss-20b': { prompt_per_million: 0.03, completion_per_million: 0.14 } } } }
+  })
+  fake.setDefault({ omitCost: true })
+  const v = visitor(app)
+  await v.post('price this one please')
+  await v.post('and this one too')
+  const rows = await db.selectFrom('llm_requests').selectAll().execute()
+  for (const row of rows) {
+    t.equal(row.response_body.cost_source, 'price_table')
+    // Expected in units of 1e-8 USD: 3 per prompt token, 14 per completion token — integer arithmetic, no floats.
+    const units = BigInt(row.prompt_tokens) * 3n + BigInt(row.completion_tokens) * 14n
+    const expected = `${units / 100_000_000n}.${(units % 100_000_000n).toString().padStart(8, '0')}`
+    const same = await sql<{ same: boolean }>`select ${row.computed_cost}::numeric = ${expected}::numeric as same`.execute(db)
+    t.ok(same.rows[0]!.same, `${row.computed_cost} = ${expected}`)
+    t.equal(Number(row.unit_cost_prompt), 0.00000003, 'unit costs are per token')
+    t.equal(Number(row.unit_cost_completion), 0.00000014)
+  }
+  const usage = (await v.request({ url: `/api/session/${rows[0]!.session_id}/usage` })).json()
+  const total = await sql<{ same: boolean }>`select ${usage.cost}::numeric = (select sum(computed_cost) from llm_requests) as same`.execute(db)
+  t.ok(total.rows[0]!.same, 'the usage total is the exact sum')
+})
+
+t.test('a model with no reported cost and no price is recorded with cost null and a warning, never 0', async (t) => {
+  const { app, db, fake, logs } = await buildChatApp(t, { config: { llm: { model: 'acme/unpriced-model' } } })
+  fake.setDefault({ omitCost: true })
+  const v = visitor(app)
+  const res = await v.post('how much?')
+  t.equal(res.json().usage.cost, null)
+  const row = await db.selectFrom('llm_requests').selectAll().executeTakeFirstOrThrow()
+  t.equal(row.computed_cost, null)
+  t.equal(row.unit_cost_prompt, null)
+  t.equal(row.response_body.cost_source, 'unknown')
+  t.ok(logs.some((l) => JSON.parse(l).event === 'llm.cost_unknown'))
+})

@@ -27,7 +27,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.delete('/api/session', {
-    config: { session: 'optional' },
+    config: { session: 'optional', sameOrigin: true },
     schema: { response: { 200: Type.Object({ deleted: Type.Boolean() }), ...errorResponses(503) } }
   }, async (request, reply) => {
     const deleted = request.session ? await app.sessions.erase(request.session.id) : false

@@ -1,0 +1,221 @@
+// Finds a US postal address in its usual shapes: one line, several lines, "I live at … in City, State", "we're in
+// Denver, CO", "my zip is 94107". City and state always come from the same candidate, never from two addresses.
+import { isWordLikeCode, readState } from './us-states.ts'
+import { isCapitalized, leftContext, properCaseWord } from './text.ts'
+
+export interface AddressParts {
+  street?: string
+  city?: string
+  state?: string
+  zip?: string
+}
+
+interface Candidate { parts: AddressParts, confidence: number, start: number }
+
+const SUFFIX = 'street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|ter|terr|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|loop|row|alley|crescent|cres|plaza|plz|pike|path|point|pt|ridge|cove|crossing|xing|commons|walk|bend|glen|heights|hts|hollow|manor|meadows|park|pass|landing|expressway|expy|freeway|fwy|turnpike|tpke|close'
+const STREET = new RegExp(`\\b(\\d{1,6}[A-Za-z]?)\\s{1,3}((?:[\\p{L}\\p{N}'.-]{1,30}\\s{1,3}){1,4}?)(${SUFFIX})\\b\\.?`, 'giu')
+const NOT_STREET_WORD = new Set(`
+minute minutes min mins mile miles hour hours hr hrs year years yr yrs day days week weeks month months best way of and or
+the a an to in on for with my our your is are was it at from by about kw kwh sq ft feet foot inch inches percent panels
+panel solar bedroom bedrooms bed beds bath baths bathroom bathrooms story stories storey acre acres car cars unit units
+room rooms people person times time dollars bucks k x
+`.split(/\s+/).filter(Boolean))
+const ADDRESS_CUE = /\b(?:live|lives|living|located|address|adress|addr|ship|deliver|install|house|home|property|at|on)\b[^\d]{0,20}$/i
+const DIRECTION = /^(?:n|s|e|w|ne|nw|se|sw|north|south|east|west)\.?$/i
+const UNIT = /^\s*,?\s*(?:\n\s*)?(apt|apartment|unit|suite|ste|floor|bldg|building|rm|room|#)\.?\s*#?\s*([A-Za-z0-9-]{1,6})\b/i
+const CITY_STOP = new Set(`
+the a an my our your this that his her their its some any touch person general total fact case time order addition
+advance mind love need charge sales business town city area house home and or but so with for to of from by on at in
+about me us you it there here summer winter spring fall morning afternoon evening night hi hello hey thanks
+thank cheers regards best dear ok okay yes no please sorry
+`.split(/\s+/).filter(Boolean))
+
+function formatStreetWord (word: string): string {
+  if (DIRECTION.test(word) && word.length <= 3) return word.replace('.', '').toUpperCase()
+  return /^\d/.test(word) ? word.toUpperCase() : properCaseWord(word)
+}
+
+function readStreets (text: string): Array<{ street: string, start: number, end: number, confidence: number }> {
+  const found = []
+  for (const match of text.matchAll(STREET)) {
+    const words = (match[2] ?? '').trim().split(/\s+/)
+    if (words.some((w) => NOT_STREET_WORD.has(w.toLowerCase()))) continue
+    const capitalized = words.every((w) => isCapitalized(w) || /^\d/.test(w))
+    if (!capitalized && !ADDRESS_CUE.test(leftContext(text, match.index, 40))) continue
+    const street = [match[1] ?? '', ...words, match[3] ?? ''].map(formatStreetWord).join(' ')
+    found.push({ street, start: match.index, end: match.index + match[0].length, confidence: capitalized ? 0.9 : 0.75 })
+  }
+  return found
+}
+
+/** Direction and unit that follow the street name: "Ave NW", "St, Apt 4B". */
+function readStreetTail (text: string, street: string, end: number): { street: string, end: number } {
+  let result = street
+  let pos = end
+  const direction = /^ {1,2}(N|S|E|W|NE|NW|SE|SW)\b\.?/.exec(text.slice(pos, pos + 5))
+  if (direction !== null) {
+    result += ` ${direction[1] ?? ''}`
+    pos += direction[0].length
+  }
+  const unit = UNIT.exec(text.slice(pos, pos + 40))
+  if (unit !== null) {
+    const keyword = properCaseWord(unit[1] ?? '')
+    const id = (unit[2] ?? '').toUpperCase()
+    result += keyword === '#' ? ` #${id}` : ` ${keyword} ${id}`
+    pos += unit[0].length
+  }
+  return { street: result, end: pos }
+}
+
+interface Locality { city?: string, state?: string, zip?: string, end: number }
+
+const CITY_WORD = /^[\p{L}][\p{L}.'-]{0,30}/u
+const ZIP_AFTER = /^\s{0,3},?\s{0,3}(\d{5}(?:-\d{4})?)(?![\d-])/
+
+/** "Springfield, IL 62704", "austin tx", "Portland OR 97202", "Hillsboro, Oregon". */
+function readLocality (text: string, from: number, capitalizedCity: boolean, zipWithoutState = false): Locality | null {
+  const words: string[] = []
+  let pos = from
+  for (let n = 0; n < 3; n++) {
+    const raw = CITY_WORD.exec(text.slice(pos, pos + 32))?.[0]
+    const word = raw?.replace(/[.]+$/, '')
+    if (raw === undefined || word === undefined || CITY_STOP.has(word.toLowerCase())) return null
+    if (capitalizedCity && !isCapitalized(word)) return null
+    // "St. Louis", "Ft. Myers" keep their period; a sentence's full stop does not.
+    words.push(/^(?:st|ft|mt)\.$/i.test(raw) ? raw : word)
+    pos += raw.length
+    const sep = /^(?:\s{0,2},\s{0,2}(?:\n\s{0,4})?|\s{1,2})/.exec(text.slice(pos, pos + 8))
+    if (sep === null) return null
+    const locality = readStateAndZip(text, pos + sep[0].length, sep[0].includes(','), words.every(isCapitalized))
+    if (locality !== null) return { city: words.map(properCaseWord).join(' '), ...locality }
+    // Right after a street, "Phoenix 85018" is a city and a ZIP even without the state.
+    const zip = zipWithoutState ? ZIP_AFTER.exec(text.slice(pos, pos + 16)) : null
+    if (zip?.[1] !== undefined && words.every(isCapitalized)) return { city: words.join(' '), zip: zip[1], end: pos + zip[0].length }
+    if (sep[0].includes(',') || sep[0].includes('\n')) return null
+    pos += sep[0].length
+  }
+  return null
+}
+
+function readStateAndZip (text: string, at: number, comma: boolean, cityCapitalized: boolean): Omit<Locality, 'city'> | null {
+  const rest = text.slice(at, at + 40)
+  const state = readState(rest, 'all')
+  if (state === null) return null
+  const zip = ZIP_AFTER.exec(rest.slice(state.length))
+  if (state.byCode && zip === null) {
+    const typed = rest.slice(0, 2)
+    const lower = typed !== typed.toUpperCase()
+    // "austin tx" is fine in an all-lower-case message; "in sales ok" and "Springfield or" are not.
+    if (lower && (cityCapitalized || isWordLikeCode(state.code))) return null
+    if (!lower && isWordLikeCode(state.code) && !comma) return null
+  }
+  return { state: state.code, ...(zip?.[1] === undefined ? {} : { zip: zip[1] }), end: at + state.length + (zip?.[0].length ?? 0) }
+}
+
+function streetCandidates (text: string): Candidate[] {
+  return readStreets(text).map(({ street, start, end, confidence }) => {
+    const tail = readStreetTail(text, street, end)
+    const sep = /^(?:\s{0,2},\s{0,2}(?:\n\s{0,4})?|\s{0,2}\n\s{0,4}|\s{1,2}in\s{1,2}|\s{1,2})/.exec(text.slice(tail.end, tail.end + 12))
+    const locality = sep === null ? null : readLocality(text, tail.end + sep[0].length, false, true)
+    const { end: _end, ...place } = locality ?? { end: 0 }
+    return { parts: { street: tail.street, ...place }, confidence, start }
+  })
+}
+
+const PLACE_CUE = /\b(?:in|at|near|from|to|outside|around|en)\s{1,3}/giu
+// Without a preposition ("I'm Ana, Brooklyn, NY 11215", a line of its own) the city must be capitalized and a
+// state code plus ZIP must follow.
+const BARE_PLACE_CUE = /(?:^|\n|[,;(]\s{0,3}|[.!?]\s{1,3})[ \t•*-]{0,4}/gu
+
+function localityCandidates (text: string): Candidate[] {
+  const found: Candidate[] = []
+  for (const match of text.matchAll(PLACE_CUE)) {
+    const from = match.index + match[0].length
+    // "Are you in Springfield, IL?" asks where the company is.
+    if (/\b(?:are|is)\s+you(?:r\s+\w+)?\s+(?:located\s+|based\s+)?$/i.test(text.slice(Math.max(0, match.index - 30), match.index))) continue
+    const locality = readLocality(text, from, false)
+    if (locality === null) continue
+    const { end: _end, ...parts } = locality
+    const lowerCity = !isCapitalized(text.slice(from, from + 1))
+    found.push({ parts, confidence: parts.zip !== undefined ? 0.9 : lowerCity ? 0.75 : 0.85, start: from })
+  }
+  for (const match of text.matchAll(BARE_PLACE_CUE)) {
+    const from = match.index + match[0].length
+    const locality = readLocality(text, from, true)
+    if (locality === null || (locality.zip === undefined && !/^[ \t]*(?:\n|$)/.test(text.slice(locality.end)))) continue
+    const { end: _end, ...parts } = locality
+    found.push({ parts, confidence: 0.85, start: from })
+  }
+  return found
+}
+
+const DWELLING = 'house|home|condo|apartment|townhouse|townhome|place|property|duplex|cabin|farm|ranch|bungalow|cottage'
+const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved|moving|relocating)\\s{1,3}(?:is\\s+|are\\s+)?(?:in|to)|(?:live|living|lives|own|bought|have)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING})\\s{1,3}in)\\s{1,3}`, 'giu')
+// "I'm in Tucson." counts; "I'm currently in London but …" and "I'm in Pune this month" are a visit, not a home.
+const BEEN_IN = /\b(?:i'?m|i\s+am|we'?re|we\s+are)\s{1,3}(?:located\s+)?in\s{1,3}/giu
+const VISITING = /\b(?:currently|right\s+now|visiting|travel+ing|on\s+(?:vacation|holiday|business)|for\s+work|temporarily|at\s+the\s+moment)\b/i
+const CITY = /^\p{Lu}[\p{L}'-]{1,30}(?: \p{Lu}[\p{L}'-]{1,30}){0,2}/u
+
+// "Seattle area", "the Austin area"; "Bay Area" and "Greater Boston area" name regions, not cities.
+const AREA = /(?<![\p{L}-])(\p{Lu}[\p{L}'-]{1,30}(?: \p{Lu}[\p{L}'-]{1,30}){0,2})\s{1,2}area\b/gu
+const NOT_AREA_CITY = /^(?:Bay|Metro|Tri|Greater|Service|Coverage|Local|Surrounding|Downtown|Rural|Whole|Entire|North|South|East|West|Central)\b/
+
+function areaCandidates (text: string): Candidate[] {
+  return [...text.matchAll(AREA)].flatMap((m) => {
+    const city = m[1] ?? ''
+    if (NOT_AREA_CITY.test(city) || CITY_STOP.has(city.toLowerCase())) return []
+    const state = readState(city, 'none')
+    const parts = state !== null && state.length === city.length ? { state: state.code } : { city }
+    return [{ parts, confidence: 0.65, start: m.index }]
+  })
+}
+
+/** "we live in Springfield", "based in Texas", "I'm in Tucson.": a city or a state with nothing after it. */
+function lonePlaceCandidates (text: string): Candidate[] {
+  const cues = [
+    ...[...text.matchAll(LONE_PLACE)].map((m) => ({ m, beenIn: false })),
+    ...[...text.matchAll(BEEN_IN)].map((m) => ({ m, beenIn: true }))
+  ]
+  return cues.flatMap(({ m, beenIn }): Candidate[] => {
+    const from = m.index + m[0].length
+    const state = readState(text.slice(from, from + 30), 'none')
+    if (state !== null && !state.byCode) return [{ parts: { state: state.code }, confidence: 0.7, start: from }]
+    const city = CITY.exec(text.slice(from, from + 64))?.[0]
+    if (city === undefined || CITY_STOP.has(city.toLowerCase())) return []
+    if (beenIn && !isHomeStatement(text.slice(m.index, from), text.slice(from + city.length))) return []
+    return [{ parts: { city }, confidence: beenIn ? 0.6 : 0.65, start: from }]
+  })
+}
+
+function isHomeStatement (cue: string, after: string): boolean {
+  return !VISITING.test(cue) && /^\s*(?:[.!?,;]|$|\s(?:if|and|area)\b)/i.test(after)
+}
+
+const ZIP_CUE = /\b(?:zip|zipcode|zip\s+code|postal\s+code|postcode)\b\s{0,3}(?:code\s{0,3})?(?:is\s{1,3}|:\s{0,3}|=\s{0,3}|#\s{0,3}|-\s{0,3})?(?:actually\s{1,3}|now\s{1,3})?(\d{5}(?:-\d{4})?)(?![\d-])|\b(\d{5}(?:-\d{4})?)\s{1,3}(?:area|zip|zip\s+code)\b/giu
+
+function zipCandidates (text: string): Candidate[] {
+  return [...text.matchAll(ZIP_CUE)].map((m) => ({ parts: { zip: m[1] ?? m[2] ?? '' }, confidence: 0.9, start: m.index }))
+}
+
+function best (candidates: Candidate[], has: (parts: AddressParts) => boolean): Candidate | undefined {
+  return candidates.filter((c) => has(c.parts)).sort((a, b) => b.confidence - a.confidence || a.start - b.start)[0]
+}
+
+export interface AddressFact { field: 'address_street' | 'address_city' | 'address_state' | 'address_zip', value: string, confidence: number }
+
+export function extractAddress (text: string): AddressFact[] {
+  const streets = streetCandidates(text)
+  const places = [...streets, ...localityCandidates(text)]
+  const facts: AddressFact[] = []
+  const street = best(streets, (p) => p.street !== undefined)
+  if (street?.parts.street !== undefined) facts.push({ field: 'address_street', value: street.parts.street, confidence: street.confidence })
+  // City and state come from one candidate, so a city never pairs with another address's state.
+  const place = best(places, (p) => p.state !== undefined && p.city !== undefined) ??
+    best(places, (p) => p.city !== undefined) ??
+    best([...lonePlaceCandidates(text), ...areaCandidates(text)], () => true)
+  if (place?.parts.city !== undefined) facts.push({ field: 'address_city', value: place.parts.city, confidence: place.confidence })
+  if (place?.parts.state !== undefined) facts.push({ field: 'address_state', value: place.parts.state, confidence: place.confidence })
+  const zip = best(zipCandidates(text), () => true) ?? (place?.parts.zip === undefined ? best(places, (p) => p.zip !== undefined) : place)
+  if (zip?.parts.zip !== undefined) facts.push({ field: 'address_zip', value: zip.parts.zip, confidence: zip.confidence })
+  return facts
+}

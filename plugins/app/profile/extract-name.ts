@@ -1,0 +1,166 @@
+// Reads the customer's name from clear self-introductions and sign-offs, never from "I'm looking / fine / in …".
+import { isCapitalized, properCaseWord, type Span } from './text.ts'
+
+export interface NameHit extends Span { value: string, confidence: number }
+
+// Words that follow "I'm" / "this is" / "call me" without being a name.
+const NOT_NAME = new Set(`
+a an the and or but so if then than that this these those there here hi hello hey thanks thank you your yours my
+mine me we us our ours they them their he she him her his it its i im i'm i'll i've i'd is am are was were be been
+being do does did done have has had will would can could should shall may might must not no yes yeah yep ok okay sure
+fine good great well just also only still really very quite pretty too currently actually basically literally
+definitely probably maybe perhaps already again always never ever now today tonight tomorrow soon later back home
+out in on at to from with about for of by into over under after before during since until up down off away around
+near as like what who how why when where which whom whose all any some every each both either neither one two three
+looking interested interesting wondering hoping trying thinking planning considering curious calling writing
+reaching emailing texting asking checking going getting having doing using buying selling moving renovating building
+shopping browsing comparing researching contacting following inquiring enquiring keen eager new old retired single
+married located based situated living staying working happy glad excited sorry afraid ready available free busy
+homeowner owner renter tenant landlord contractor customer client buyer resident manager engineer
+confused unsure certain sick tired late early open closed off on-site onsite around away outside inside
+everyone everybody someone somebody anyone anybody nobody something anything nothing email phone text call number
+address zip name mr mrs ms miss dr sir madam regards best cheers sincerely team support sales office company family
+guy guys folks all asap please btw fyi lol ps nb re
+solar battery batteries heat pump panels charger installation maintenance financing audit energy quote
+monday tuesday wednesday thursday friday saturday sunday january february march july
+september october november december christmas easter thanksgiving weekend
+`.split(/\s+/).filter(Boolean))
+
+const PARTICLES = new Set(['de', 'da', 'del', 'della', 'di', 'du', 'la', 'le', 'van', 'von', 'der', 'den', 'bin', 'ibn', 'al', 'st'])
+const WORD = /^([\p{L}][\p{L}'-]*)/u
+const HONORIFIC = /^\s{0,2}(?:Dr|Mr|Mrs|Ms|Mx|Prof|Miss|Sr|Sra)\.?\s{1,2}(?=\p{Lu})/u
+
+type Mode = 'strong' | 'capitalized'
+
+/** Reads up to three name words from `from`; strong intros ("my name is") accept lower-case names. */
+export function readName (text: string, from: number, mode: Mode): { value: string, end: number } | null {
+  const words: string[] = []
+  let pos = from + (HONORIFIC.exec(text.slice(from, from + 12))?.[0].length ?? 0)
+  while (words.length < 3) {
+    const gap = words.length === 0 ? /^[ :,-]*/.exec(text.slice(pos, pos + 8)) : /^ {1,2}/.exec(text.slice(pos, pos + 3))
+    if (gap === null) break
+    const match = WORD.exec(text.slice(pos + gap[0].length, pos + gap[0].length + 40))
+    const raw = match?.[1]
+    if (raw === undefined) break
+    const possessive = /'s$/i.test(raw)
+    const word = raw.replace(/'s$/i, '').replace(/['-]+$/, '')
+    if (!acceptWord(word, words.length, mode, text.slice(pos + gap[0].length + raw.length))) break
+    words.push(word)
+    pos += gap[0].length + raw.length
+    if (possessive) break
+  }
+  while (words.length > 0 && PARTICLES.has((words[words.length - 1] ?? '').toLowerCase())) words.pop()
+  if (words.length === 0) return null
+  return { value: words.map((w, i) => formatWord(w, i)).join(' '), end: pos }
+}
+
+/** A word that could be a given name: not a common word that follows "I'm" or precedes "'s number". */
+export function isPlausibleName (word: string): boolean {
+  return word.length >= 2 && !NOT_NAME.has(word.toLowerCase())
+}
+
+function acceptWord (word: string, index: number, mode: Mode, rest: string): boolean {
+  const lower = word.toLowerCase()
+  if (word.length < 2) return false
+  if (index > 0 && PARTICLES.has(lower)) return /^ {1,2}\p{L}/u.test(rest)
+  if (NOT_NAME.has(lower) || /^\p{Lu}{2}$/u.test(word)) return false
+  if (mode === 'capitalized' && !isCapitalized(word)) return false
+  return true
+}
+
+function formatWord (word: string, index: number): string {
+  const lower = word.toLowerCase()
+  if (index > 0 && PARTICLES.has(lower)) return lower
+  const proper = properCaseWord(word)
+  return /^Mc\p{Ll}/u.test(proper) ? 'Mc' + (proper[2] ?? '').toUpperCase() + proper.slice(3) : proper
+}
+
+interface Intro { pattern: RegExp, mode: Mode, confidence: number }
+
+// No /i flag next to \p{Lu}: with /iu it would match lower-case letters too.
+const INTROS: Intro[] = [
+  { pattern: /(?:\bmy\s+(?:full\s+)?name\s+is|\bmy\s+name'?s|\bname\s*[:\-–—]|\bname\s+is|\bme\s+llamo|\bmi\s+nombre\s+es|\bje\s+m'appelle|\bich\s+hei(?:ß|ss)e)\s*/giu, mode: 'strong', confidence: 0.95 },
+  { pattern: /(?:^|[^\p{L}'])name's\s+/giu, mode: 'strong', confidence: 0.9 },
+  { pattern: /(?:^|[.!?,]\s{0,3})names\s+/giu, mode: 'strong', confidence: 0.75 },
+  { pattern: /\b(?:[Ii]'?m|[Ii]\s+am)\s+/gu, mode: 'capitalized', confidence: 0.85 },
+  { pattern: /\b[Tt]his\s+is\s+/gu, mode: 'capitalized', confidence: 0.85 },
+  { pattern: /\b[Cc]all\s+me\s+/gu, mode: 'capitalized', confidence: 0.8 },
+  { pattern: /\b[Ss]oy\s+/gu, mode: 'capitalized', confidence: 0.8 },
+  // "Hi, it's Dana" only at the start, where "It's Sunday" would still be refused by NOT_NAME.
+  { pattern: /^(?:(?:[Hh]i|[Hh]ello|[Hh]ey)[,!]?\s+)?[Ii]t'?s\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[,.!]|$|\s(?:from|here)\b))/gu, mode: 'capitalized', confidence: 0.75 },
+  // "You can reach me, Priscilla, at …"
+  { pattern: /\b(?:[Rr]each|[Cc]all|[Cc]ontact|[Ee]mail|[Tt]ext)\s+me,\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,)/gu, mode: 'capitalized', confidence: 0.8 }
+]
+
+function introHits (text: string): NameHit[] {
+  const hits: NameHit[] = []
+  for (const { pattern, mode, confidence } of INTROS) {
+    for (const match of text.matchAll(pattern)) {
+      const from = match.index + match[0].length
+      if (mode === 'strong' && isSomeoneElsesName(text, match.index)) continue
+      const name = readName(text, from, mode)
+      if (name !== null) hits.push({ value: name.value, start: from, end: name.end, confidence })
+    }
+  }
+  return hits
+}
+
+/** "his name is", "the company name is", "Anna's name is": a name, but not the visitor's. */
+function isSomeoneElsesName (text: string, at: number): boolean {
+  const before = text.slice(Math.max(0, at - 25), at + 12).toLowerCase()
+  return /\b(?:his|her|their|its|company|business|street|account|user|file|domain|brand|product|model|dog|cat|pet)\s+name/.test(before) ||
+    /\p{L}'s\s+name/u.test(before)
+}
+
+// "Thanks,\nDana Reyes" / "Cheers, Dana" / "— Dana" at the end of the message, or a name on its own line after
+// "Best regards," followed by a short signature block (title, e-mail, phone).
+const SIGN_OFF = /(?:\b(?:thanks|thank\s+you|many\s+thanks|thx|cheers|best|regards|best\s+regards|kind\s+regards|warm\s+regards|sincerely|yours|take\s+care)\s*[,!.]?\s*\n?\s*|(?:^|\n|\s)(?:—|–|--|-|~)\s*)/giu
+const SIGN_OFF_LINE = /(?:^|\n)[ ]*(?:thanks|thank\s+you|many\s+thanks|cheers|best|regards|best\s+regards|kind\s+regards|warm\s+regards|sincerely|yours\s+truly|all\s+the\s+best)[ ]*[,!.]?[ ]*\n[ ]*/giu
+const SIGNATURE_TAIL = /^[ ]*(?:\n[^\n]{0,80}){0,3}\s*$/
+const HERE = /(?:^|[.!?]\s+|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola)[,!]?\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+here\b)/gu
+
+/** Names read after each match of `pattern`, kept when what follows the name passes `fits`. */
+function hitsAfter (text: string, pattern: RegExp, fits: (rest: string) => boolean, confidence: number): NameHit[] {
+  const hits: NameHit[] = []
+  for (const match of text.matchAll(pattern)) {
+    const from = match.index + match[0].length
+    const name = readName(text, from, 'capitalized')
+    if (name !== null && fits(text.slice(name.end))) hits.push({ value: name.value, start: from, end: name.end, confidence })
+  }
+  return hits
+}
+
+function signOffHits (text: string): NameHit[] {
+  return [
+    ...hitsAfter(text, SIGN_OFF, (rest) => /^\s*[.!]?\s*$/.test(rest), 0.8),
+    ...hitsAfter(text, SIGN_OFF_LINE, (rest) => SIGNATURE_TAIL.test(rest), 0.8),
+    ...hitsAfter(text, HERE, (rest) => /^\s+here\b/.test(rest), 0.8)
+  ]
+}
+
+// "i'm exhausted", "i'm hopeful": shapes of words that describe rather than name ("ahmed" and "ted" are names).
+function looksLikeAdjective (value: string): boolean {
+  return value.split(' ').some((word) => /(?:ing|ly|ful|ous|ive|able|ible|less)$/i.test(word) || (word.length > 5 && /ed$/i.test(word)))
+}
+
+/** Lower-case "i'm dana, ..." only when the word is followed by a break and is not a common word. */
+const LOWER_INTRO = /\b(?:i'?m|i\s+am)\s+(?=\p{Ll})/gu
+
+function lowercaseHits (text: string): NameHit[] {
+  const hits: NameHit[] = []
+  for (const match of text.matchAll(LOWER_INTRO)) {
+    const from = match.index + match[0].length
+    const name = readName(text, from, 'strong')
+    if (name === null || looksLikeAdjective(name.value)) continue
+    if (!/^\s*(?:[,.!]|$|\s+(?:from|here|and\s+i|with)\b)/i.test(text.slice(name.end))) continue
+    hits.push({ value: name.value, start: from, end: name.end, confidence: 0.6 })
+  }
+  return hits
+}
+
+/** The most confident self-introduction; ties go to the first one in the message. */
+export function pickOwnName (text: string): NameHit | null {
+  const hits = [...introHits(text), ...signOffHits(text), ...lowercaseHits(text)]
+  hits.sort((a, b) => b.confidence - a.confidence || a.start - b.start)
+  return hits[0] ?? null
+}

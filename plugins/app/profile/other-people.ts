@@ -1,0 +1,129 @@
+// Finds what the visitor says about other people (spouse, colleague, assistant, cc) so it stays out of their own fields.
+import { findEmails } from './extract-email.ts'
+import { findPhones } from './extract-phone.ts'
+import { isPlausibleName, readName } from './extract-name.ts'
+import { sentenceEnd, type Span } from './text.ts'
+import type { OtherContact } from './types.ts'
+
+const RELATIONS = [
+  'business partner', 'office manager', 'property manager', 'project manager', 'brother-in-law', 'sister-in-law',
+  'mother-in-law', 'father-in-law', 'son-in-law', 'daughter-in-law', 'grandmother', 'grandfather', 'grandma',
+  'grandpa', 'girlfriend', 'boyfriend', 'fiancée', 'fiancee', 'fiancé', 'fiance', 'husband', 'wife', 'spouse',
+  'partner', 'son', 'daughter', 'kid', 'mom', 'mum', 'mother', 'dad', 'father', 'parents', 'brother', 'sister',
+  'aunt', 'uncle', 'cousin', 'niece', 'nephew', 'friend', 'neighbor', 'neighbour', 'colleague', 'coworker',
+  'co-worker', 'assistant', 'secretary', 'manager', 'boss', 'supervisor', 'employee', 'tenant', 'landlord',
+  'landlady', 'roommate', 'flatmate', 'accountant', 'bookkeeper', 'lawyer', 'attorney', 'contractor', 'electrician',
+  'architect', 'realtor', 'agent', 'ceo', 'cfo', 'admin'
+]
+
+// Role words kept in the relation ("our business manager"); others are dropped ("my older brother" → brother).
+const ROLE_MODIFIERS = ['business', 'office', 'property', 'project', 'facilities', 'site', 'building', 'general', 'account']
+const OTHER_MODIFIERS = ['older', 'younger', 'little', 'big', 'best', 'new', 'former', 'ex', 'other', 'elderly']
+const RELATION = new RegExp(`\\b(?:my|our|the)\\s+(?:(${[...ROLE_MODIFIERS, ...OTHER_MODIFIERS].join('|')})\\s+)?(${RELATIONS.join('|')})(?:'s|s'|s)?(?![\\p{L}-])`, 'giu')
+const PRONOUN = /\b(?:(?:his|her|their)\s+(?:\w+\s+){0,2}(?:e-?mail|address|number|phone|cell|mobile|line|contact|name)\b|(?:he|she|they)\s+can\s+be\s+reached|(?:he|she)(?:'s|\s+is)\s+(?:at|on)\b|(?:reach|call|email|text|contact|cc)\s+(?:him|her|them)\s+(?:at|on)\b)/giu
+const NAMED = /\b(\p{Lu}[\p{Ll}'-]+)'s\s+(?:\w+\s+)?(?:e-?mail|number|phone|cell|mobile|line|contact info)\b/gu
+const CC = /\b(?:cc|cc'd|copy|loop\s+in)\s+(?!me\b|my\b)(?=[\w.+-]+@)/giu
+// The visitor talking about themselves again ends the other person's part of the sentence.
+const SELF = new RegExp(`\\b(?:[Ii]|[Ii]'m|[Ii]m|[Ii]'ve|[Ii]'ll|[Mm]e|[Mm]ine|[Mm]yself)\\b|\\b[Mm]y\\s+(?!(?:${RELATIONS.join('|')})\\b)`, 'gu')
+
+interface Marker extends Span { relation: string, name?: string }
+
+export interface OtherPeople { spans: Span[], contacts: OtherContact[] }
+
+function markers (text: string): Marker[] {
+  const found: Marker[] = []
+  let lastRelation = 'other'
+  const all = [
+    ...[...text.matchAll(RELATION)].map((m) => ({ kind: 'relation' as const, m })),
+    ...[...text.matchAll(PRONOUN)].map((m) => ({ kind: 'pronoun' as const, m })),
+    ...[...text.matchAll(NAMED)].filter((m) => isPlausibleName(m[1] ?? '')).map((m) => ({ kind: 'named' as const, m })),
+    ...[...text.matchAll(CC)].map((m) => ({ kind: 'cc' as const, m }))
+  ].sort((a, b) => a.m.index - b.m.index)
+  for (const { kind, m } of all) {
+    const start = m.index
+    if (found.some((f) => f.start === start)) continue
+    if (kind === 'relation') lastRelation = normalizeRelation(m[1], m[2] ?? 'other')
+    // A pronoun ("His direct line is …") refers to the last person named in the message.
+    const relation = kind === 'cc' ? 'cc' : kind === 'named' ? 'other' : lastRelation
+    const name = kind === 'named' ? m[1] : undefined
+    found.push({ start, end: start + m[0].length, relation, ...(name === undefined ? {} : { name }) })
+  }
+  return found
+}
+
+function normalizeRelation (modifier: string | undefined, raw: string): string {
+  const role = modifier !== undefined && ROLE_MODIFIERS.includes(modifier.toLowerCase()) ? `${modifier.toLowerCase()} ` : ''
+  const lower = role + raw.toLowerCase().replace(/\s+/g, ' ')
+  if (lower === 'coworker' || lower === 'co-worker') return 'coworker'
+  if (lower === 'neighbour') return 'neighbor'
+  return lower.replace(/^fianc[ée]{1,2}$/, 'fiance')
+}
+
+function spanEnd (text: string, marker: Marker, next: number): number {
+  const limit = Math.min(sentenceEnd(text, marker.end, 300), next)
+  SELF.lastIndex = 0
+  const self = SELF.exec(text.slice(marker.end, limit))
+  return self !== null ? marker.end + self.index : limit
+}
+
+function nameAfterMarker (text: string, marker: Marker, end: number): string | undefined {
+  if (marker.name !== undefined) return marker.name
+  const segment = text.slice(marker.end, end)
+  // "my wife Anna", "my manager, John Smith" — but not "my wife's Honda"
+  const possessive = /'s?$/.test(text.slice(marker.start, marker.end))
+  const named = /^\s*(?:,\s*|:\s*|\s+(?:named|called)\s+)?/.exec(segment)
+  const direct = possessive ? null : readName(text, marker.end + (named?.[0].length ?? 0), 'capitalized')
+  if (direct !== null) return direct.value
+  // "his name is Bob", "The tenant in unit A is Mike Ross"
+  const is = /^[^.,;:!?]{0,30}?\s(?:is|was|are)\s+/.exec(segment)
+  const afterIs = is === null ? null : readName(text, marker.end + is[0].length, 'capitalized')
+  if (afterIs !== null) return afterIs.value
+  const explicit = /\bname\s+is\s+/i.exec(segment)
+  return explicit === null ? undefined : readName(text, marker.end + explicit.index + explicit[0].length, 'strong')?.value
+}
+
+interface Found { emails: Array<Span & { value: string }>, phones: Array<Span & { value: string }> }
+
+function contactFor (text: string, marker: Marker, end: number, found: Found): OtherContact | null {
+  const within = (hit: Span): boolean => hit.start >= marker.start && hit.end <= end
+  const email = found.emails.find(within)?.value
+  const phone = found.phones.find(within)?.value
+  const name = nameAfterMarker(text, marker, end)
+  if (email === undefined && phone === undefined && name === undefined) return null
+  return {
+    relation: marker.relation,
+    ...(name === undefined ? {} : { name }),
+    ...(email === undefined ? {} : { email }),
+    ...(phone === undefined ? {} : { phone })
+  }
+}
+
+export function findOtherPeople (text: string, defaultRegion: string): OtherPeople {
+  const found = markers(text)
+  const spans: Span[] = []
+  const contacts: OtherContact[] = []
+  if (found.length === 0) return { spans, contacts }
+  const hits = { emails: findEmails(text), phones: findPhones(text, defaultRegion) }
+  found.forEach((marker, i) => {
+    const end = spanEnd(text, marker, found[i + 1]?.start ?? text.length)
+    spans.push({ start: marker.start, end })
+    const contact = contactFor(text, marker, end, hits)
+    if (contact !== null) contacts.push(contact)
+  })
+  return { spans, contacts: mergeSamePerson(contacts) }
+}
+
+/** "My manager, John Smith … His direct line is …" is one person. */
+function mergeSamePerson (contacts: OtherContact[]): OtherContact[] {
+  const merged: OtherContact[] = []
+  for (const contact of contacts) {
+    const previous = merged[merged.length - 1]
+    const clash = previous !== undefined && (['name', 'email', 'phone'] as const).some((k) => previous[k] !== undefined && contact[k] !== undefined)
+    if (previous !== undefined && previous.relation === contact.relation && contact.relation !== 'other' && !clash) {
+      merged[merged.length - 1] = { ...previous, ...contact }
+    } else {
+      merged.push(contact)
+    }
+  }
+  return merged
+}

@@ -1,0 +1,48 @@
+// Shapes shared by the pure extraction and merge code and by the profile service that persists them.
+export const SCALAR_FIELDS = ['customer_name', 'email', 'phone', 'address_street', 'address_city', 'address_state', 'address_zip'] as const
+export type ScalarField = typeof SCALAR_FIELDS[number]
+export const ARRAY_FIELDS = ['products_of_interest', 'services_of_interest'] as const
+export type ArrayField = typeof ARRAY_FIELDS[number]
+export type ProfileField = ScalarField | ArrayField | 'preferences'
+
+export type ProfileFact =
+  | { field: ScalarField, value: string, confidence: number }
+  | { field: ArrayField, value: string[], confidence: number }
+  | { field: 'preferences', value: Record<string, unknown>, confidence: number }
+
+export interface ExtractOptions {
+  products: string[]
+  services: string[]
+  /** ISO 3166-1 alpha-2 region used for numbers written without a country code */
+  defaultRegion: string
+}
+
+export interface ProfileValues {
+  customer_name: string | null
+  email: string | null
+  phone: string | null
+  address_street: string | null
+  address_city: string | null
+  address_state: string | null
+  address_zip: string | null
+  products_of_interest: string[]
+  services_of_interest: string[]
+  preferences: Record<string, unknown>
+}
+
+export interface ProfileChange {
+  field: ProfileField
+  oldValue: unknown
+  newValue: unknown
+  confidence: number
+}
+
+export type ContactChannel = 'email' | 'phone' | 'text'
+
+/** Someone the customer mentions; stored under preferences.other_contacts, never in the customer's own fields. */
+export interface OtherContact {
+  relation: string
+  name?: string
+  email?: string
+  phone?: string
+}

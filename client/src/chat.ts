@@ -28,7 +28,8 @@ interface Turn {
   readonly text: string
   readonly clientMessageId: string
   readonly human: HTMLElement
-  view?: AssistantView
+  /** Where the next attempt's reply goes: after the human message, or after a reply an error cut short. */
+  after: HTMLElement
   banner?: ErrorBanner
 }
 
@@ -58,8 +59,9 @@ export function describeFailure (failure: Failure): string {
   if (code === 'network_error') return 'Couldn’t reach the server. Check your connection and try again.'
   if (code === 'connection_failed') return 'Couldn’t connect to the assistant. Please try again.'
   if (code === 'connection_lost') return 'The connection dropped before the reply finished.'
+  // The server's text for an LLM failure carries the provider's words, which mean nothing to a visitor.
+  if (code === 'llm_error' || status === 502) return 'The assistant couldn’t answer just now. Please try again.'
   if (message !== '') return message
-  if (code === 'llm_error' || status === 502) return 'The assistant couldn’t finish its reply. Please try again.'
   return 'Something went wrong on our side. Please try again.'
 }
 
@@ -74,19 +76,21 @@ export function createChat ({ ui, list, composer, diagnostics }: ChatOptions): C
   }
 
   function fail (turn: Turn, view: AssistantView, failure: Failure): void {
-    let anchor: HTMLElement
+    let text = describeFailure(failure)
     if (view.source() !== '') {
-      // Keep what arrived, marked as interrupted; the human message was evidently saved.
+      // Keep what arrived, marked as interrupted, as the history will show it; the human message was evidently
+      // saved. A retry asks for a new reply, which goes after this one (as it will after a reload).
       view.setStatus('error')
       turn.human.dataset.status = 'sent'
-      anchor = view.el
+      turn.after = view.el
+      if (failure.code === 'llm_error' || failure.code === 'stream_error') {
+        text = 'The reply was cut off before it finished. Please try again.'
+      }
     } else {
       view.el.remove()
-      turn.view = undefined
       turn.human.dataset.status = 'failed'
-      anchor = turn.human
     }
-    turn.banner = list.showError(anchor, describeFailure(failure), () => { retry(turn) })
+    turn.banner = list.showError(turn.after, text, () => { retry(turn) })
     finish()
   }
 
@@ -117,6 +121,8 @@ export function createChat ({ ui, list, composer, diagnostics }: ChatOptions): C
       stop () {
         replyStream.close()
         view.setStatus('partial')
+        // The server has the message (it answers it in full or in part, as configured), even if no text came yet.
+        turn.human.dataset.status = 'sent'
         finish()
       }
     }
@@ -149,14 +155,7 @@ export function createChat ({ ui, list, composer, diagnostics }: ChatOptions): C
     turn.banner?.remove()
     turn.banner = undefined
     turn.human.dataset.status = 'sending'
-    let view = turn.view
-    if (view === undefined) {
-      view = list.appendAssistant(turn.human)
-      turn.view = view
-    } else {
-      view.setSource('')
-      view.setStatus('pending')
-    }
+    const view = list.appendAssistant(turn.after)
     composer.setBusy(true)
     list.setBusy(true)
     const useStream = ui.sse_enabled &&
@@ -174,7 +173,8 @@ export function createChat ({ ui, list, composer, diagnostics }: ChatOptions): C
   return {
     send (text) {
       if (active !== null) return false
-      const turn: Turn = { text, clientMessageId: newClientMessageId(), human: list.appendHuman(text) }
+      const human = list.appendHuman(text)
+      const turn: Turn = { text, clientMessageId: newClientMessageId(), human, after: human }
       run(turn)
       return true
     },

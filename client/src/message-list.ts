@@ -57,6 +57,7 @@ export function createMessageList (root: HTMLElement, options: MessageListOption
   let olderFailed = false
   let oldestId: string | undefined
   let busy = false
+  let greeting: HTMLElement | null = null
 
   const isNearBottom = (): boolean =>
     root.scrollHeight - root.scrollTop - root.clientHeight < PIN_THRESHOLD_PX
@@ -193,13 +194,14 @@ export function createMessageList (root: HTMLElement, options: MessageListOption
     try {
       const page = await options.loadOlder(oldestId)
       const nodes = page.messages.map(historyNode)
+      hasMore = page.has_more && page.messages.length > 0
+      oldestId = page.messages[0]?.id ?? oldestId
       // Prepend without moving what the visitor is looking at.
       const previousHeight = root.scrollHeight
       const previousTop = root.scrollTop
       items.prepend(...nodes)
+      syncGreeting()
       root.scrollTop = previousTop + (root.scrollHeight - previousHeight)
-      hasMore = page.has_more && page.messages.length > 0
-      oldestId = page.messages[0]?.id ?? oldestId
     } catch {
       olderFailed = true
     } finally {
@@ -213,6 +215,16 @@ export function createMessageList (root: HTMLElement, options: MessageListOption
     // After a failure only the button retries, so scrolling does not hammer the server.
     if (root.scrollTop < LOAD_OLDER_THRESHOLD_PX && !olderFailed) background(loadOlder())
   }, { passive: true })
+
+  /** The greeting opens the conversation: it is shown whenever the conversation's beginning is on screen. */
+  function syncGreeting (): void {
+    if (hasMore) {
+      greeting?.remove()
+    } else if (greeting === null || items.firstElementChild !== greeting) {
+      greeting ??= greetingNode()
+      items.prepend(greeting)
+    }
+  }
 
   function greetingNode (): HTMLElement {
     const text = appName !== ''
@@ -229,7 +241,8 @@ export function createMessageList (root: HTMLElement, options: MessageListOption
       hasMore = page.has_more && page.messages.length > 0
       oldestId = page.messages[0]?.id
       olderFailed = false
-      items.replaceChildren(...(page.messages.length === 0 ? [greetingNode()] : page.messages.map(historyNode)))
+      items.replaceChildren(...page.messages.map(historyNode))
+      syncGreeting()
       updateTop()
       scrollToBottom()
     },

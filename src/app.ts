@@ -8,6 +8,9 @@ import configPlugin from '../plugins/infrastructure/config.ts'
 import errorsPlugin from '../plugins/infrastructure/errors.ts'
 import dbPlugin from '../plugins/infrastructure/db.ts'
 import sameOriginPlugin from '../plugins/infrastructure/same-origin.ts'
+import inputGuardPlugin, { clientErrorHandler, frameworkErrors } from '../plugins/infrastructure/input-guard.ts'
+import securityHeadersPlugin from '../plugins/infrastructure/security-headers.ts'
+import rateLimitPlugin from '../plugins/infrastructure/rate-limit.ts'
 import sessionPlugin from '../plugins/app/session.ts'
 import llmPlugin from '../plugins/app/llm.ts'
 import messagesPlugin from '../plugins/app/messages.ts'
@@ -40,13 +43,18 @@ export async function buildApp (options: BuildAppOptions = {}) {
     genReqId: () => crypto.randomUUID(),
     forceCloseConnections: false,
     return503OnClosing: true,
-    routerOptions: { maxParamLength: 200 }
+    routerOptions: { maxParamLength: 200 },
+    frameworkErrors,
+    clientErrorHandler
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(configPlugin, { config })
   await app.register(errorsPlugin)
   await app.register(dbPlugin)
   await app.register(sameOriginPlugin)
+  await app.register(inputGuardPlugin)
+  await app.register(securityHeadersPlugin)
+  await app.register(rateLimitPlugin)
   // POST bodies are JSON only: no text/plain parser, so a cross-site form post cannot reach a route.
   app.removeContentTypeParser('text/plain')
 

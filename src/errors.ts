@@ -1,5 +1,6 @@
 // The errors the API answers with: each has a snake_case code and a status; the error handler keeps both.
 import createError from '@fastify/error'
+import { sqlState, transientKind } from './database/retry.ts'
 
 export const Errors = {
   InvalidRequest: createError<[string]>('invalid_request', '%s', 400),
@@ -10,18 +11,20 @@ export const Errors = {
   CrossSite: createError('cross_site_request', 'Cross-site requests are not allowed', 403),
   TurnInProgress: createError('turn_in_progress', 'This message is still being answered; retry shortly', 409),
   TooManyStreams: createError<[number]>('too_many_streams', 'At most %d replies can stream at once in a session', 429),
+  RateLimited: createError<[string, number]>('rate_limited', 'Too many requests %s; retry in %d seconds', 429),
   LlmFailed: createError<[string]>('llm_error', 'The assistant could not answer: %s', 502),
   DatabaseUnavailable: createError('database_unavailable', 'The database is unavailable; try again shortly', 503),
   UnsupportedMediaType: createError('unsupported_media_type', 'Send JSON (Content-Type: application/json)', 415)
 }
 
-/** SQLSTATEs and socket errors that mean the database is unreachable or shedding load, not that the query is wrong. */
+/**
+ * SQLSTATEs and socket errors that mean the database is unreachable or shedding load, not that the query is wrong:
+ * the transient ones (src/database/retry.ts), plus those not worth repeating at once (a statement timeout, a pool
+ * with no free connection, an outcome unknown).
+ */
 export function isDatabaseUnavailable (err: unknown): boolean {
-  const e = err as { code?: string, message?: string } | null
-  if (!e) return false
-  const code = e.code ?? ''
-  if (code.startsWith('08') && code !== '08007') return true
-  if (['57P01', '57P02', '57P03', '53300', '57014', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) return true
-  const message = e.message ?? ''
-  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error/i.test(message)
+  if (!err || typeof err !== 'object') return false
+  if (transientKind(err) !== null) return true
+  const code = sqlState(err)
+  return code === '57014' || code.startsWith('08')
 }

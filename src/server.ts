@@ -1,7 +1,12 @@
 // The entry point: load config, build the app, listen, and close gracefully on a signal.
+// Shutdown (SIGTERM, SIGINT): stop accepting connections at once; open streams get server.shutdown_grace_ms to finish,
+// then are cut and their partial replies saved (the chat plugin's preClose hook); then the pool closes; exit 0.
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.ts'
 import { loadConfig, ConfigError } from './config/load-config.ts'
+
+// Beyond the grace: time to save the cut replies and close the pool before close-with-grace gives up (exit 1).
+const CLOSE_MARGIN_MS = 10_000
 
 async function main (): Promise<void> {
   let config
@@ -13,10 +18,13 @@ async function main (): Promise<void> {
     process.exit(78) // EX_CONFIG
   }
   const app = await buildApp({ config })
-  closeWithGrace({ delay: config.server.shutdown_grace_ms + 5000, logger: app.log }, async ({ signal, err }) => {
+  closeWithGrace({ delay: config.server.shutdown_grace_ms + CLOSE_MARGIN_MS, logger: app.log }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error')
-    else app.log.info({ event: 'server.closing', signal }, 'closing')
+    else app.log.info({ event: 'server.closing', signal, grace_ms: config.server.shutdown_grace_ms }, 'closing')
+    // No new connections from here on (idle keep-alive ones are closed too); requests already open carry on.
+    app.server.close()
     await app.close()
+    app.log.info({ event: 'server.closed' }, 'closed')
   })
   await app.listen({ host: config.server.host, port: config.server.port })
 }

@@ -32,9 +32,12 @@ export function createLlmRequestRepository (db: Kysely<DB>) {
      * Ends a turn in one round trip: the llm_requests row, the assistant message (when there is one) and the session's
      * last_activity_at, atomically (one statement is one transaction).
      */
-    async recordTurn (request: LlmRequestValues, reply: { content: string, metadata: MessageMetadata } | null): Promise<{ requestId: string, message: Message | null }> {
-      const requestId = uuidv7()
-      const messageId = uuidv7()
+    async recordTurn (
+      request: LlmRequestValues,
+      reply: { content: string, metadata: MessageMetadata } | null,
+      // Chosen by the caller so that, after a failure whose outcome is unknown, it can look for them before repeating.
+      { requestId, messageId } = { requestId: uuidv7(), messageId: uuidv7() }
+    ): Promise<{ requestId: string, message: Message | null }> {
       const withRequest = db.with('req', (q) => q.insertInto('llm_requests')
         .values({ ...request, id: requestId, request_body: json(request.request_body), response_body: json(request.response_body) })
         .returning('id'))

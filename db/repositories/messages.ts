@@ -11,10 +11,10 @@ export function createMessageRepository (db: Kysely<DB>) {
      * Saves a human message. With a client_message_id, a retry finds the first save instead of storing it twice
      * (`created: false`).
      */
-    async insertHuman (sessionId: string, content: string, clientMessageId?: string): Promise<{ message: Message, created: boolean }> {
+    async insertHuman (sessionId: string, content: string, clientMessageId?: string, id = uuidv7()): Promise<{ message: Message, created: boolean }> {
       const metadata: MessageMetadata = clientMessageId ? { client_message_id: clientMessageId } : {}
       const inserted = await db.insertInto('messages')
-        .values({ id: uuidv7(), session_id: sessionId, role: 'human', content, metadata: JSON.stringify(metadata) as unknown as MessageMetadata })
+        .values({ id, session_id: sessionId, role: 'human', content, metadata: JSON.stringify(metadata) as unknown as MessageMetadata })
         .onConflict((oc) => oc.expression(sql`session_id, (metadata->>'client_message_id')`)
           .where(sql.ref('role'), '=', 'human').where(sql<boolean>`metadata ? 'client_message_id'`).doNothing())
         .returningAll()

@@ -35,6 +35,19 @@ export function createSessionRepository (db: Kysely<DB>) {
     async erase (sessionId: string): Promise<boolean> {
       const result = await db.deleteFrom('sessions').where('id', '=', sessionId).executeTakeFirst()
       return result.numDeletedRows > 0n
+    },
+
+    /**
+     * Erases up to `limit` sessions idle for longer than `idleDays` (their rows go with them: ON DELETE CASCADE);
+     * returns how many. Batches keep each transaction and its locks short.
+     */
+    async eraseIdle (idleDays: number, limit: number): Promise<number> {
+      const result = await db.deleteFrom('sessions')
+        .where('id', 'in', (eb) => eb.selectFrom('sessions').select('id')
+          .where('last_activity_at', '<', sql<Date>`clock_timestamp() - make_interval(days => ${idleDays})`)
+          .limit(limit))
+        .executeTakeFirst()
+      return Number(result.numDeletedRows)
     }
   }
 }

@@ -17,5 +17,11 @@ export default fp(async (app) => {
     log: app.log.child({ plugin: 'chat' })
   })
   app.decorate('chat', chat)
+  // Before the server and the pool close: open turns get server.shutdown_grace_ms to finish, then are cut and saved.
+  app.addHook('preClose', async () => {
+    if (chat.liveTurns === 0) return
+    const drained = await chat.drain(app.config.server.shutdown_grace_ms)
+    app.log.info({ event: 'chat.drained', ...drained }, 'open turns finished or saved as partial replies')
+  })
   app.addHook('onClose', () => chat.close())
 }, { name: 'chat', dependencies: ['db', 'config', 'llm'] })

@@ -6,6 +6,7 @@ import fastifyCookie from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Session } from '../../db/types.ts'
 import { createSessionRepository } from '../../db/repositories/sessions.ts'
+import { withRetry } from '../../src/database/retry.ts'
 
 export type SessionMode = 'create' | 'optional'
 
@@ -26,12 +27,16 @@ function createSessionService (repository: ReturnType<typeof createSessionReposi
     ...repository,
     async start (): Promise<{ session: Session, key: string }> {
       const key = randomBytes(32).toString('base64url')
-      return { session: await repository.insert(hashSessionKey(key)), key }
+      const hash = hashSessionKey(key)
+      // After a failure whose outcome is unknown, the key (unique) tells whether the session was made.
+      const session = await withRetry(() => repository.insert(hash), { verify: async () => await repository.resume(hash, maxIdleSeconds) ?? undefined })
+      return { session, key }
     },
     /** A key the server did not issue, a malformed one, or an idle one never resumes anything. */
     async resumeByKey (key: string | undefined): Promise<Session | null> {
       if (!key || !KEY_PATTERN.test(key)) return null
-      return await repository.resume(hashSessionKey(key), maxIdleSeconds)
+      // Only last_activity_at changes: running it twice is harmless.
+      return await withRetry(() => repository.resume(hashSessionKey(key), maxIdleSeconds), { idempotent: true })
     }
   }
 }

@@ -1,12 +1,13 @@
-// Owns the database: one pg pool through @fastify/postgres, Kysely over that same pool (app.db), migrations on start,
-// and the embedded Postgres when no URL is configured.
+// Owns the database: one pg pool through @fastify/postgres, Kysely over that same pool (app.db) with transient-error
+// retries (src/database/retrying-dialect.ts), migrations on start, and the embedded Postgres when no URL is configured.
 import fp from 'fastify-plugin'
 import fastifyPostgres from '@fastify/postgres'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import { Kysely, sql } from 'kysely'
 import pg from 'pg'
 import type { DB } from '../../db/types.ts'
 import { migrateToLatest } from '../../db/migrate.ts'
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.ts'
+import { RetryingPostgresDialect } from '../../src/database/retrying-dialect.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -41,10 +42,19 @@ export default fp(async (app) => {
     application_name: app.config.app.name,
     types
   })
+  const log = app.log.child({ plugin: 'db' })
   // An idle client whose server went away emits 'error' on the pool: log it, never crash.
-  app.pg.pool.on('error', (err) => app.log.warn({ event: 'db.idle_client_error', err }, 'idle database connection failed'))
+  app.pg.pool.on('error', (err) => log.warn({ event: 'db.idle_client_error', err: describe(err) }, 'idle database connection failed'))
+  // A checked-out client (inside a transaction, or between a query and its release) has no pool listener: without
+  // one, a connection killed at that moment (pg_terminate_backend, a restart) would be an uncaught 'error' event.
+  app.pg.pool.on('connect', (client) => {
+    client.on('error', (err) => log.warn({ event: 'db.client_error', err: describe(err) }, 'database connection failed'))
+  })
 
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: app.pg.pool }) })
+  const dialect = new RetryingPostgresDialect({ pool: app.pg.pool }, {
+    onRetry: (info) => log.warn({ event: 'db.retry', ...info }, 'transient database error: retrying')
+  })
+  const db = new Kysely<DB>({ dialect })
   app.decorate('db', db)
   app.decorate('databaseHealth', () => checkHealth(db))
 
@@ -54,6 +64,10 @@ export default fp(async (app) => {
     app.log.info({ event: 'db.migrated', applied }, `database migrated (${applied.length} new)`)
   }
 }, { name: 'db', dependencies: ['config'] })
+
+function describe (err: Error & { code?: string }) {
+  return { code: err.code, message: err.message }
+}
 
 async function checkHealth (db: Kysely<DB>): Promise<{ ok: boolean, latency_ms: number }> {
   const started = performance.now()

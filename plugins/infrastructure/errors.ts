@@ -29,13 +29,27 @@ function fieldName (part: string, path: string): string {
   return field ? `${part === 'querystring' ? 'query' : part}.${field}` : part === 'querystring' ? 'query' : part
 }
 
+/**
+ * TypeBox converts '1e9', '1.5' or ' 7' to some number; a query value counts as a number only when it is one written
+ * plainly, so anything else stays a string and fails the check (a 400 naming the field), never a silent other value.
+ */
+function keepInexactNumbers (input: unknown, converted: unknown): unknown {
+  if (!input || typeof input !== 'object' || !converted || typeof converted !== 'object') return converted
+  const out = { ...converted } as Record<string, unknown>
+  for (const [key, raw] of Object.entries(input)) {
+    if (typeof raw === 'string' && typeof out[key] === 'number' && !(/^-?\d+(\.\d+)?$/.test(raw) && Number(raw) === out[key])) out[key] = raw
+  }
+  return out
+}
+
 /** Body, query and params are checked with TypeBox's compiler; query and params convert strings first. */
 function typeboxValidator ({ schema, httpPart }: { schema: unknown, httpPart?: string }) {
   const typeSchema = schema as TSchema
   const check = TypeCompiler.Compile(typeSchema)
   const part = httpPart ?? 'body'
   return (input: unknown) => {
-    const value = part === 'body' ? input : Value.Default(typeSchema, Value.Convert(typeSchema, input))
+    // Convert works in place: compare against a copy of what arrived.
+    const value = part === 'body' ? input : Value.Default(typeSchema, keepInexactNumbers({ ...input as object }, Value.Convert(typeSchema, input)))
     if (check.Check(value)) return { value }
     const first = check.Errors(value).First()
     const field = fieldName(part, first?.path ?? '')
@@ -60,6 +74,8 @@ export default fp(async (app) => {
       if (OUR_CODES.has(error.code)) return sendError(reply, status, publicCode(error.code), error.message)
       return sendError(reply, status, 'internal_error', 'Something went wrong on our side')
     }
+    // Every 429 says when to come back (SPEC §5); the rate limiter sets its own, too_many_streams gets this one.
+    if (status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '2')
     return sendError(reply, status, publicCode(error.code), error.message)
   })
 }, { name: 'errors' })

@@ -2,6 +2,13 @@
 import { Type, type Static } from '@sinclair/typebox'
 
 const strict = { additionalProperties: false } as const
+
+/**
+ * The most completion tokens one reply may cost (llm.max_tokens cannot be set above it). Visitors never choose it; the
+ * cap bounds what a single turn can spend even if the configuration is wrong. 8192 leaves room for a reasoning model.
+ */
+export const LLM_MAX_TOKENS_CAP = 8192
+
 const PositiveInt = (def: number) => Type.Integer({ minimum: 1, default: def })
 
 export const PricingSchema = Type.Record(Type.String(), Type.Object({
@@ -45,7 +52,7 @@ export const ConfigSchema = Type.Object({
     api_key: Type.Union([Type.String(), Type.Null()], { default: null }),
     model: Type.String({ minLength: 1, default: 'openai/gpt-oss-20b' }),
     temperature: Type.Number({ minimum: 0, maximum: 2, default: 0.3 }),
-    max_tokens: Type.Integer({ minimum: 1, maximum: 32768, default: 1024 }),
+    max_tokens: Type.Integer({ minimum: 1, maximum: LLM_MAX_TOKENS_CAP, default: 1024 }),
     timeout_ms: PositiveInt(60000),
     connect_timeout_ms: PositiveInt(10000),
     max_retries: Type.Integer({ minimum: 0, maximum: 5, default: 2 }),

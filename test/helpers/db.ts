@@ -41,7 +41,11 @@ export async function testDatabase (t: Teardown): Promise<{ name: string, url: s
 
 /** A Kysely handle for assertions straight against the tables. */
 export function openDb (t: Teardown, url: string): Kysely<DB> {
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 3 }) }) })
+  const pool = new pg.Pool({ connectionString: url, max: 3 })
+  // pool.end() resolves before its clients' sockets close: the teardown's DROP DATABASE … WITH (FORCE) can still reach
+  // one (57P01), and a pool 'error' without a listener is an uncaught exception that fails whichever test is running.
+  pool.on('error', () => {})
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   t.teardown(() => db.destroy())
   return db
 }

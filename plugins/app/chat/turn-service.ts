@@ -5,13 +5,15 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../../../src/schemas/config.ts'
 import type { Message, MessageMetadata, Session } from '../../../db/types.ts'
 import type { MessageRepository } from '../../../db/repositories/messages.ts'
-import type { LlmRequestRepository } from '../../../db/repositories/llm-requests.ts'
+import type { LlmRequestRepository, LlmRequestValues } from '../../../db/repositories/llm-requests.ts'
 import type { ChatMessage, LlmClient, LlmErrorInfo, LlmOutcome } from '../llm/types.ts'
 import { Errors } from '../../../src/errors.ts'
 import { cleanText, findUnstorableText } from './text.ts'
 import { llmRequestRow, type SentMessage } from './llm-request-row.ts'
 import { createStreamSlots } from './stream-slots.ts'
 import { createReconciler } from './reconciler.ts'
+import { uuidv7 } from '../../../db/uuid7.ts'
+import { PERSISTENT, withRetry } from '../../../src/database/retry.ts'
 
 export type ReplyStatus = 'complete' | 'partial' | 'error'
 
@@ -67,6 +69,8 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
   const slots = createStreamSlots(config.chat.max_concurrent_streams_per_session)
   const reconciler = createReconciler({ llm, llmRequests, log, delaysMs: config.llm.reconcile_delays_ms })
   const staleAfterMs = config.llm.timeout_ms + 30_000
+  // Turns whose LLM call is running or whose reply is being saved: abort function → the turn's end.
+  const live = new Map<() => void, Promise<TurnResult>>()
 
   function validate (text: string): string {
     if (text.trim() === '') throw new Errors.EmptyMessage()
@@ -119,6 +123,34 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
     return null
   }
 
+  /** After a failure whose outcome is unknown, the message is looked for by its id before it is written again. */
+  async function saveHuman (sessionId: string, content: string, clientMessageId?: string) {
+    const id = uuidv7()
+    return await withRetry(() => messages.insertHuman(sessionId, content, clientMessageId, id), {
+      verify: async () => {
+        const message = await messages.findInSession(sessionId, id)
+        return message ? { message, created: true } : undefined
+      }
+    })
+  }
+
+  /**
+   * The reply exists nowhere else, so its write waits out a database outage (src/database/retry.ts PERSISTENT); after a
+   * failure whose outcome is unknown it first looks for the rows by their ids, and never writes them twice.
+   */
+  async function recordDurably (sessionId: string, row: LlmRequestValues, reply: Parameters<LlmRequestRepository['recordTurn']>[1], turnLog: FastifyBaseLogger) {
+    const ids = { requestId: uuidv7(), messageId: uuidv7() }
+    return await withRetry(() => llmRequests.recordTurn(row, reply, ids), {
+      policy: PERSISTENT,
+      retryPoolTimeout: true,
+      verify: async () => {
+        if (!await llmRequests.findById(ids.requestId)) return undefined
+        return { requestId: ids.requestId, message: reply ? await messages.findInSession(sessionId, ids.messageId) : null }
+      },
+      onRetry: (info) => turnLog.warn({ event: 'chat.turn_save_retry', ...info }, 'saving the reply failed: retrying')
+    })
+  }
+
   async function finish (session: Session, human: Message, sent: SentMessage[], outcome: LlmOutcome, turnLog: FastifyBaseLogger): Promise<TurnResult> {
     const status = replyStatus(outcome)
     const content = cleanText(outcome.text)
@@ -132,7 +164,7 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
     }
     const row = llmRequestRow(outcome, { sessionId: session.id, sent, purpose: 'chat', humanMessageId: human.id })
     const keepReply = content !== '' || status === 'complete'
-    const { requestId, message } = await llmRequests.recordTurn(row, keepReply ? { content, metadata } : null)
+    const { requestId, message } = await recordDurably(session.id, row, keepReply ? { content, metadata } : null, turnLog)
     if (outcome.costSource === 'unknown') {
       turnLog.warn({ event: 'llm.cost_unknown', model: outcome.model }, 'no reported cost and no price for this model: cost recorded as null')
     }
@@ -175,7 +207,7 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
       const release = slots.tryAcquire(session.id)
       if (!release) throw new Errors.TooManyStreams(config.chat.max_concurrent_streams_per_session)
       try {
-        const { message: human, created } = await messages.insertHuman(session.id, content, clientMessageId)
+        const { message: human, created } = await saveHuman(session.id, content, clientMessageId)
         if (!created) {
           const replayed = await replayOrRefuse(session, human)
           if (replayed) {
@@ -191,12 +223,33 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
         const done = stream.outcome
           .then((outcome) => finish(session, human, sent, outcome, turnLog))
           .finally(release)
-        return { kind: 'live', human, deltas: stream, abort: () => controller.abort(), done }
+        const abort = () => controller.abort()
+        live.set(abort, done)
+        done.then(() => live.delete(abort), () => live.delete(abort))
+        return { kind: 'live', human, deltas: stream, abort, done }
       } catch (err) {
         release()
         throw err
       }
     },
+
+    /**
+     * Shutdown: lets the turns in flight finish for up to `graceMs`, then aborts the rest, which saves what they have
+     * as partial replies; resolves once every turn is saved.
+     */
+    async drain (graceMs: number): Promise<{ finished: number, aborted: number }> {
+      const inFlight = live.size
+      const saved = () => Promise.allSettled([...live.values()])
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([saved(), new Promise((resolve) => { timer = setTimeout(resolve, graceMs) })])
+      clearTimeout(timer)
+      const left = [...live.keys()]
+      for (const abort of left) abort()
+      await saved()
+      return { finished: inFlight - left.length, aborted: left.length }
+    },
+
+    get liveTurns () { return live.size },
 
     async close (): Promise<void> {
       await reconciler.close()

@@ -1,0 +1,27 @@
+// Owns the security headers (@fastify/helmet) on every response, the chat client's Content-Security-Policy among them:
+// the client is built with no inline script or style, so 'self' is enough, and the page may not be framed.
+// HSTS only when the cookie is Secure (served over HTTPS): on plain HTTP it would lock a browser out of the site.
+import fp from 'fastify-plugin'
+import fastifyHelmet from '@fastify/helmet'
+
+export const CONTENT_SECURITY_POLICY = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  'base-uri': ["'self'"],
+  'form-action': ["'self'"],
+  'object-src': ["'none'"]
+}
+
+export default fp(async (app) => {
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    strictTransportSecurity: app.config.session.cookie_secure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    // The same-origin API and client need nothing looser; the referrer of a chat page is nobody's business.
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    crossOriginEmbedderPolicy: false
+  })
+}, { name: 'security-headers', dependencies: ['config'] })

@@ -1,12 +1,13 @@
 // Benchmark 3, history at scale: 1,000,000 messages across 10,000 sessions; GET /api/session/messages (the 50
 // newest) for many visitors: req/s and p99, against the same server's /health in the same run; and the plan.
-//   node --import tsx bench/history.ts [--sessions 10000] [--per-session 100] [--duration 10] [--runs 3] [--connections 16] [--pool 10]
+//   node --import tsx bench/history.ts [--sessions 10000] [--per-session 100] [--duration 8] [--runs 3] [--connections 16] [--pool N]
 import { readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
 import { createBenchDatabase, dropStaleBenchDatabases } from './lib/db.ts'
+import { cpuBetween, cpuByPid, processCpuMs } from './lib/machine.ts'
 import { load, seedSessions } from './lib/load.ts'
 import type { CapturedQuery } from './lib/pgbench.ts'
 import { appPoolSize, loadTestOverlay, startFakeLlm, startServer } from './lib/processes.ts'
@@ -17,7 +18,7 @@ const { values } = parseArgs({
   options: {
     sessions: { type: 'string', default: '10000' },
     'per-session': { type: 'string', default: '100' },
-    duration: { type: 'string', default: '10' },
+    duration: { type: 'string', default: '8' },
     runs: { type: 'string', default: '3' },
     connections: { type: 'string', default: '16' },
     pool: { type: 'string', default: String(appPoolSize()) },
@@ -74,14 +75,24 @@ try {
   log('warm-up')
   await load({ ...history, durationS: 2 })
   await load({ ...health, durationS: 2 })
-  const h: Array<{ rps: number, p50: number, p99: number, failed: number }> = []
-  const k: Array<{ rps: number, p50: number, p99: number, failed: number }> = []
+  type Run = { rps: number, p50: number, p99: number, failed: number, serverCpu: number, pgCpu: number }
+  const h: Run[] = []
+  const k: Run[] = []
+  const backends = async () => (await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(bdb.db)).rows.map((r) => r.pid)
+  /** One load run, with the CPU each request cost the server and Postgres (robust to the machine's other load). */
+  const measure = async (opts: typeof history | typeof health): Promise<Run> => {
+    const server0 = processCpuMs(server.pid)
+    const pg0 = cpuByPid(await backends())
+    const a = await load({ ...opts, durationS })
+    const ok = Math.max(1, a.ok)
+    return { rps: a.rps, p50: a.p50, p99: a.p99, failed: a.non2xx + a.errors, serverCpu: (processCpuMs(server.pid) - server0) / ok, pgCpu: cpuBetween(pg0, cpuByPid(await backends())) / ok }
+  }
   for (let r = 0; r < runs; r++) {
-    const a = await load({ ...history, durationS })
-    h.push({ rps: a.rps, p50: a.p50, p99: a.p99, failed: a.non2xx + a.errors })
-    const b = await load({ ...health, durationS })
-    k.push({ rps: b.rps, p50: b.p50, p99: b.p99, failed: b.non2xx + b.errors })
-    log(`run ${r + 1}: history ${fmt(a.rps)} req/s p50 ${fmt(a.p50, 2)} p99 ${fmt(a.p99, 2)} ms; health ${fmt(b.rps)} req/s p50 ${fmt(b.p50, 2)} p99 ${fmt(b.p99, 2)} ms`)
+    const a = await measure(history)
+    h.push(a)
+    const b = await measure(health)
+    k.push(b)
+    log(`run ${r + 1}: history ${fmt(a.rps)} req/s p50 ${fmt(a.p50, 2)} p99 ${fmt(a.p99, 2)} ms, CPU/request server ${fmt(a.serverCpu, 2)} Postgres ${fmt(a.pgCpu, 2)} ms; health ${fmt(b.rps)} req/s p50 ${fmt(b.p50, 2)} p99 ${fmt(b.p99, 2)} ms, CPU/request server ${fmt(b.serverCpu, 2)} Postgres ${fmt(b.pgCpu, 2)} ms`)
   }
   const rps = median(h.map((x) => x.rps))
   const healthRps = median(k.map((x) => x.rps))
@@ -95,6 +106,7 @@ try {
     rows: [
       { figure: 'history req/s', value: fmt(rps), comparison: '/health req/s (select 1)', comparisonValue: fmt(healthRps), ratio: ratio(rps, healthRps), target: '≥ 0.50×', met: rps >= 0.5 * healthRps },
       { figure: 'history p99', value: `${fmt(p99, 2)} ms`, comparison: '/health p99', comparisonValue: `${fmt(healthP99, 2)} ms`, ratio: ratio(p99, healthP99), target: '≤ 10 ms', met: p99 <= 10 },
+      { figure: 'CPU per request: server / Postgres', value: `${fmt(median(h.map((x) => x.serverCpu)), 2)} / ${fmt(median(h.map((x) => x.pgCpu)), 2)} ms`, comparison: '/health', comparisonValue: `${fmt(median(k.map((x) => x.serverCpu)), 2)} / ${fmt(median(k.map((x) => x.pgCpu)), 2)} ms`, ratio: '—', target: '—', met: null },
       { figure: 'plan of the history query', value: `${scanNode}${sorted ? ' + Sort' : ', no Sort'}`, comparison: '—', comparisonValue: '—', ratio: '—', target: 'index path, no Sort', met: indexPath },
       { figure: 'failed requests', value: String(failed), comparison: '—', comparisonValue: '—', ratio: '—', target: '0', met: failed === 0 }
     ],

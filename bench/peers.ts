@@ -1,30 +1,32 @@
 // Benchmark 5, peers: the same work through this project's message repositories and through the libraries a
 // developer would otherwise pick, on the same Postgres in one run: append a turn (2 messages), then load the last 50;
 // many sessions, concurrency 32, sessions of 10 and of 1,000 messages.
-//   node --import tsx bench/peers.ts [--duration 5] [--runs 3] [--concurrency 32] [--pool 10]
+//   node --import tsx bench/peers.ts [--duration 4] [--runs 3] [--concurrency 32] [--pool N] [--small-sessions 3000] [--large-sessions 100] [--only langchain,mastra]
 import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
 import { AIMessage, HumanMessage, mapChatMessagesToStoredMessages } from '@langchain/core/messages'
 import { PostgresChatMessageHistory } from '@langchain/community/stores/message/postgres'
 import { PostgresStore } from '@mastra/pg'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import { sql } from 'kysely'
 import pg from 'pg'
 import { createBenchDatabase, dropStaleBenchDatabases } from './lib/db.ts'
+import { cpuBetween, cpuByPid } from './lib/machine.ts'
 import { appPoolSize } from './lib/processes.ts'
 import { fmt, log, median, percentile, ratio, saveResult } from './lib/report.ts'
 import { seedMessages } from './lib/seed.ts'
-import type { DB } from '../db/types.ts'
-import { createMessageRepository } from '../db/repositories/messages.ts'
-import { createLlmRequestRepository } from '../db/repositories/llm-requests.ts'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import Fastify from 'fastify'
+import { APP_ROOT } from './lib/processes.ts'
 import { uuidv7 } from '../db/uuid7.ts'
 
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '4' },
     runs: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '32' },
     pool: { type: 'string', default: String(appPoolSize()) },
-    'small-sessions': { type: 'string', default: '4000' },
+    'small-sessions': { type: 'string', default: '3000' },
     'large-sessions': { type: 'string', default: '100' },
     only: { type: 'string' }
   }
@@ -56,10 +58,27 @@ interface Peer {
 
 const ids = (count: number, prefix = '') => Array.from({ length: count }, () => `${prefix}${uuidv7()}`)
 
-/** This project: insertHuman, recordTurn (the llm_requests row, the reply and the session touch in one statement), page. */
+/** Imports a module of the app under test (this checkout, or BENCH_APP_ROOT), typed as this checkout's. */
+async function appModule<T> (path: string): Promise<T> {
+  return await import(pathToFileURL(join(APP_ROOT, path)).href) as T
+}
+
+/**
+ * This project: its own database plugin (the pool, dialect and settings the server uses), then its repositories:
+ * insertHuman, recordTurn (the llm_requests row, the reply and the session touch in one statement), page.
+ */
 async function ours (url: string): Promise<Peer> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize })
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  const { loadConfig } = await appModule<typeof import('../src/config/load-config.ts')>('src/config/load-config.ts')
+  const { default: configPlugin } = await appModule<typeof import('../plugins/infrastructure/config.ts')>('plugins/infrastructure/config.ts')
+  const { default: dbPlugin } = await appModule<typeof import('../plugins/infrastructure/db.ts')>('plugins/infrastructure/db.ts')
+  const { createMessageRepository } = await appModule<typeof import('../db/repositories/messages.ts')>('db/repositories/messages.ts')
+  const { createLlmRequestRepository } = await appModule<typeof import('../db/repositories/llm-requests.ts')>('db/repositories/llm-requests.ts')
+  const config = loadConfig({ env: { DATABASE_URL: url, LOG_LEVEL: 'warn' }, overrides: { database: { pool_size: poolSize } } })
+  const app = Fastify({ logger: false })
+  await app.register(configPlugin, { config })
+  await app.register(dbPlugin)
+  await app.ready()
+  const db = app.db
   const messages = createMessageRepository(db)
   const llmRequests = createLlmRequestRepository(db)
   return {
@@ -89,7 +108,7 @@ async function ours (url: string): Promise<Peer> {
       const page = await messages.page(sessionId, 50)
       return page.messages.at(-1)!.content
     },
-    close: () => db.destroy()
+    close: () => app.close()
   }
 }
 
@@ -171,7 +190,9 @@ async function mastra (url: string): Promise<Peer> {
   }
 }
 
-interface Measured { opsPerS: number, p50: number, p99: number, mismatches: number, errors: number }
+interface Measured { opsPerS: number, p50: number, p99: number, mismatches: number, errors: number, clientCpuMs: number, pgCpuMs: number }
+
+let backendPids: () => Promise<number[]> = async () => []
 
 async function measure (peer: Peer, sessionIds: string[], seconds: number): Promise<Measured> {
   const latencies: number[] = []
@@ -180,6 +201,8 @@ async function measure (peer: Peer, sessionIds: string[], seconds: number): Prom
   let next = 0
   let ops = 0
   const deadline = performance.now() + seconds * 1000
+  const pg0 = cpuByPid(await backendPids())
+  const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   // Each worker owns its sessions, so no two turns of one session overlap (a visitor waits for the reply).
   await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
@@ -200,12 +223,23 @@ async function measure (peer: Peer, sessionIds: string[], seconds: number): Prom
     }
   }))
   const elapsed = (performance.now() - t0) / 1000
-  return { opsPerS: ops / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), mismatches, errors }
+  const cpu = process.cpuUsage(cpu0)
+  const pgCpu = cpuBetween(pg0, cpuByPid(await backendPids()))
+  return {
+    opsPerS: ops / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    mismatches,
+    errors,
+    clientCpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, ops),
+    pgCpuMs: pgCpu / Math.max(1, ops)
+  }
 }
 
 const started = performance.now()
 await dropStaleBenchDatabases()
 const bdb = await createBenchDatabase('peers')
+backendPids = async () => (await bdb.pool.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()')).rows.map((r) => r.pid)
 const peers: Peer[] = []
 try {
   const wanted = (name: string) => !values.only || values.only.split(',').includes(name)
@@ -235,7 +269,7 @@ try {
         const sets = seeded.get(peer)!
         const m = await measure(peer, freshPerRun ? sets[r + 1]! : sets[0]!, durationS)
         results.get(peer)!.push(m)
-        log(`size ${size} run ${r + 1} ${peer.name.split(' (')[0]}: ${fmt(m.opsPerS)} turns/s, p50 ${fmt(m.p50, 2)} p99 ${fmt(m.p99, 2)} ms${m.mismatches || m.errors ? `, ${m.mismatches} wrong, ${m.errors} errors` : ''}`)
+        log(`size ${size} run ${r + 1} ${peer.name.split(' (')[0]}: ${fmt(m.opsPerS)} turns/s, p50 ${fmt(m.p50, 2)} p99 ${fmt(m.p99, 2)} ms, CPU per turn: Node ${fmt(m.clientCpuMs, 2)} ms, Postgres ${fmt(m.pgCpuMs, 2)} ms${m.mismatches || m.errors ? `, ${m.mismatches} wrong, ${m.errors} errors` : ''}`)
       }
     }
     const summary = peers.map((p) => {
@@ -270,7 +304,7 @@ try {
       `Peers: ${peers.map((p) => p.name).join('; ')}.${unavailable.length ? ` Could not run: ${unavailable.join('; ')}.` : ''}`,
       `${runs} runs of ${durationS} s per library and size (medians), ${concurrency} concurrent workers, each library over its own pool of ${poolSize} connections, all on one database; libraries take turns in a rotating order.`,
       `10-message sessions: ${SIZES[0]!.sessions} fresh sessions per run (each gets a turn or two); 1,000-message sessions: ${SIZES[1]!.sessions} sessions shared by the runs. Seeded in SQL in each library's own row format.`,
-      'salient does more per turn than the peers: its reply insert also writes the llm_requests row and updates the session (recordTurn, one statement).',
+      'salient runs through its own database plugin (plugins/infrastructure/db.ts: the pool, dialect and type parsers the server uses) and its repositories; it does more per turn than the peers: its reply insert also writes the llm_requests row and updates the session (recordTurn, one statement).',
       'LangChain: a new PostgresChatMessageHistory per request, as its docs show (its first call runs CREATE TABLE IF NOT EXISTS), addMessages inserts one row per message, and getMessages has no limit, so "the last 50" is every message sliced in JS. It creates no index on session_id; one on (session_id, id) was added for it.',
       'Mastra: PostgresStore used directly (no agent); saveMessages reads the thread, then inserts the messages and touches the thread in a transaction; getMessages selects the newest 50 by thread (its own index on thread_id, createdAt).',
       ...notes

@@ -27,19 +27,22 @@ for (const file of positionals) {
     const id = profile.samples[i]!
     self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0))
   }
-  const total = [...self.values()].reduce((a, b) => a + b, 0)
+  const idleIds = new Set(profile.nodes.filter((n) => ['(idle)', '(program)'].includes(n.callFrame.functionName)).map((n) => n.id))
+  // Percentages of busy time: waiting (idle) is left out.
+  const total = [...self].filter(([id]) => !idleIds.has(id)).reduce((a, [, us]) => a + us, 0)
   const byFunction = new Map<string, number>()
   const byArea = new Map<string, number>()
   for (const [id, us] of self) {
+    if (idleIds.has(id)) continue
     const { callFrame } = byId.get(id)!
     const short = callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/\/[^ ]*?\/(src|plugins|db|bench)\//, '$1/')
     const name = `${callFrame.functionName || '(anonymous)'} ${short}:${callFrame.lineNumber + 1}`
     byFunction.set(name, (byFunction.get(name) ?? 0) + us)
-    const a = callFrame.functionName === '(idle)' ? '(idle)' : area(callFrame.url)
+    const a = area(callFrame.url)
     byArea.set(a, (byArea.get(a) ?? 0) + us)
   }
   const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`
-  process.stdout.write(`\n${file}: ${(total / 1e6).toFixed(1)} s sampled\n\nby package:\n`)
+  process.stdout.write(`\n${file}: ${(total / 1e6).toFixed(1)} s busy (idle left out)\n\nby package:\n`)
   for (const [a, us] of [...byArea].sort((x, y) => y[1] - x[1]).slice(0, top)) process.stdout.write(`  ${pct(us)}  ${a}\n`)
   process.stdout.write('\nby function (self time):\n')
   for (const [f, us] of [...byFunction].sort((x, y) => y[1] - x[1]).slice(0, top)) process.stdout.write(`  ${pct(us)}  ${f}\n`)

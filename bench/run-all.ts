@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { postgresVersion } from './lib/db.ts'
-import { loadAverage, waitForQuiet } from './lib/machine.ts'
+import { fdatasyncMs, loadAverage, waitForQuiet } from './lib/machine.ts'
 import { APP_ROOT, ROOT } from './lib/processes.ts'
 import { OUT_DIR, fmt, log, machineFacts, markdownTable, type BenchResult } from './lib/report.ts'
 
@@ -44,6 +44,7 @@ async function runOne (file: string): Promise<number> {
 
 const started = performance.now()
 const machine = machineFacts(await postgresVersion())
+const walFlushMs = fdatasyncMs()
 const commit = git(['rev-parse', '--short', 'HEAD'], APP_ROOT) || git(['rev-parse', '--short', 'HEAD'], ROOT)
 const dirty = git(['status', '--porcelain', '--', 'src', 'plugins', 'db', 'migrations', 'app.yaml'], APP_ROOT) !== ''
 const conditions: Array<{ id: string, busyBefore: number, loadBefore: string, loadAfter: string, exit: number }> = []
@@ -81,6 +82,7 @@ Each benchmark is also runnable alone: \`node --import tsx bench/<name>.ts\` (it
 | Node | ${machine.node} |
 | Postgres | ${machine.postgres} |
 | pgbench | ${machine.pgbench} |
+| disk flush (8 kB write + fdatasync, median) | ${fmt(walFlushMs, 2)} ms: the least a commit waits (synchronous_commit on) |
 | app code measured | commit ${commit}${dirty ? ' with uncommitted changes' : ''} |
 | other load before each benchmark | ${conditions.map((c) => `${c.id}: ${fmt(c.busyBefore, 0)}% CPU busy, load average ${c.loadBefore} → ${c.loadAfter}${c.exit ? ` (exit ${c.exit})` : ''}`).join('; ')} |
 

@@ -1,6 +1,6 @@
 // Benchmark 6, scale-out: two server processes on one database. A visitor alternating between them keeps one session
 // and one history (asserted), then POST /chat load on both at once, against one process alone in the same run.
-//   node --import tsx bench/scaleout.ts [--duration 8] [--runs 3] [--connections 32] [--pool 10] [--sessions 500]
+//   node --import tsx bench/scaleout.ts [--duration 6] [--runs 3] [--connections 32] [--pool N] [--sessions 500]
 import { parseArgs } from 'node:util'
 import { createBenchDatabase, dropStaleBenchDatabases } from './lib/db.ts'
 import { load, seedSessions, type LoadResult } from './lib/load.ts'
@@ -9,7 +9,7 @@ import { fmt, log, median, ratio, saveResult } from './lib/report.ts'
 
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '8' },
+    duration: { type: 'string', default: '6' },
     runs: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
     pool: { type: 'string', default: String(appPoolSize()) },
@@ -78,7 +78,7 @@ try {
     url: server.url,
     method: 'POST',
     path: '/chat',
-    body: JSON.stringify({ message: 'Hello, what does the premium plan cost?' }),
+    body: JSON.stringify({ message: 'What does the premium plan include?' }),
     headers: { accept: 'application/json' },
     cookies: part,
     connections: conns,

@@ -1,6 +1,8 @@
 // Benchmark 4, concurrent streams: N simultaneous streams (default 2,000), each about S seconds long (default 30),
 // on one server process: all complete and persist; peak RSS; the server's event-loop delay (opt-in preload).
-//   node --import tsx bench/streams.ts [--streams 2000] [--seconds 30] [--ramp 2] [--pool 10]
+// Streams open over --ramp seconds (visitors arrive; they do not all click in the same millisecond), so with the
+// defaults all 2,000 are open together for about 20 s.
+//   node --import tsx bench/streams.ts [--streams 2000] [--seconds 30] [--ramp 10] [--pool N]
 import { Agent } from 'node:http'
 import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
@@ -14,7 +16,7 @@ const { values } = parseArgs({
   options: {
     streams: { type: 'string', default: '2000' },
     seconds: { type: 'string', default: '30' },
-    ramp: { type: 'string', default: '2' },
+    ramp: { type: 'string', default: '10' },
     pool: { type: 'string', default: String(appPoolSize()) },
     'cpu-prof': { type: 'string' }
   }
@@ -99,7 +101,7 @@ try {
       `Stream duration p50 ${fmt(percentile(durations, 50))} s, max ${fmt(percentile(durations, 100))} s; the whole run took ${fmt(wallS)} s; ${sessions} sessions created.`,
       errors.size ? `Failures: ${[...errors].map(([e, n]) => `${n}× ${e}`).join('; ')}.` : 'No failures.',
       'Event-loop delay: perf_hooks.monitorEventLoopDelay (10 ms resolution, resolution subtracted) in the server process through bench/lib/eld-preload.ts, from the first stream to the last.',
-      `Server pool ${poolSize}; RSS sampled every 250 ms from /proc/<pid>/status, and VmHWM.`
+      `Server pool ${poolSize}; RSS sampled every 250 ms from /proc/<pid>/status, and VmHWM.${eld ? ` Peaks inside the server: V8 heap used ${fmt(eld.heapUsedMb)} MB of ${fmt(eld.heapTotalMb)} MB allocated, external ${fmt(eld.externalMb)} MB (array buffers ${fmt(eld.arrayBuffersMb)} MB).` : ''}`
     ],
     details: '',
     durationS: (performance.now() - started) / 1000

@@ -1,7 +1,7 @@
 // Benchmark 2, added time to first token: streams (GET /events/stream) against a fake LLM with a fixed first-token
 // delay, at N concurrent streams; the client's time to the first delta minus that delay. In the same run the same
 // client streams straight from the fake, which gives the floor of the measurement itself.
-//   node --import tsx bench/ttft.ts [--concurrency 100] [--delay 200] [--duration 10] [--runs 3] [--pool 10]
+//   node --import tsx bench/ttft.ts [--concurrency 100] [--delay 200] [--duration 12] [--runs 3] [--pool N] [--deltas 40] [--inter-chunk 50]
 import { Agent } from 'node:http'
 import { parseArgs } from 'node:util'
 import { createBenchDatabase, dropStaleBenchDatabases } from './lib/db.ts'
@@ -14,9 +14,11 @@ const { values } = parseArgs({
   options: {
     concurrency: { type: 'string', default: '100' },
     delay: { type: 'string', default: '200' },
-    duration: { type: 'string', default: '10' },
+    duration: { type: 'string', default: '12' },
     runs: { type: 'string', default: '3' },
-    pool: { type: 'string', default: String(appPoolSize()) }
+    pool: { type: 'string', default: String(appPoolSize()) },
+    deltas: { type: 'string', default: '40' },
+    'inter-chunk': { type: 'string', default: '50' }
   }
 })
 const concurrency = Number(values.concurrency)
@@ -24,17 +26,18 @@ const delayMs = Number(values.delay)
 const durationS = Number(values.duration)
 const runs = Number(values.runs)
 const poolSize = Number(values.pool)
-const DELTAS = 10
-const INTER_CHUNK_MS = 5
+// By default a reply of about two seconds, as a short real one: 100 concurrent streams are then ~45 new turns a second.
+const DELTAS = Number(values.deltas)
+const INTER_CHUNK_MS = Number(values['inter-chunk'])
 
 interface Sample { added: number[], failures: number, streams: number }
 
 /** `concurrency` closed-loop clients, each starting its next stream when the last one ends, for durationS. */
-async function closedLoop (open: (client: number) => Promise<StreamTiming>): Promise<Sample> {
+async function closedLoop (open: (client: number) => Promise<StreamTiming>, seconds: number): Promise<Sample> {
   const added: number[] = []
   let failures = 0
   let streams = 0
-  const deadline = performance.now() + durationS * 1000
+  const deadline = performance.now() + seconds * 1000
   await Promise.all(Array.from({ length: concurrency }, async (_, client) => {
     // Spread the first requests over one stream's length, as arrivals of independent visitors would be.
     await new Promise((resolve) => setTimeout(resolve, (client / concurrency) * (delayMs + DELTAS * INTER_CHUNK_MS)))
@@ -81,8 +84,8 @@ try {
   let failures = 0
   let streams = 0
   for (let r = 0; r < runs; r++) {
-    const s = await closedLoop(viaServer)
-    const d = await closedLoop(direct)
+    const s = await closedLoop(viaServer, durationS)
+    const d = await closedLoop(direct, durationS / 2)
     failures += s.failures + d.failures
     streams += s.streams
     server50.push(percentile(s.added, 50))
@@ -105,7 +108,7 @@ try {
       { figure: 'failed streams', value: String(failures), comparison: '—', comparisonValue: '—', ratio: '—', target: '0', met: failures === 0 }
     ],
     notes: [
-      `${runs} runs of ${durationS} s (medians of the per-run percentiles); ${concurrency} closed-loop clients, each a returning visitor with its own session; ${streams} streams through the server in all.`,
+      `${runs} runs of ${durationS} s through the server and ${durationS / 2} s straight to the fake (medians of the per-run percentiles); ${concurrency} closed-loop clients, each a returning visitor with its own session; ${streams} streams through the server in all.`,
       `Added = time to the first delta event − the fake's ${delayMs} ms first-token delay. It includes the session lookup, saving the human message, profile extraction, loading the context and the call to the LLM.`,
       `Per run, via server p50/p99: ${server50.map((v, i) => `${fmt(v, 2)}/${fmt(server99[i]!, 2)}`).join(', ')} ms; direct: ${direct50.map((v, i) => `${fmt(v, 2)}/${fmt(direct99[i]!, 2)}`).join(', ')} ms.`,
       `Each reply is ${DELTAS} deltas ${INTER_CHUNK_MS} ms apart; server pool ${poolSize}.`

@@ -32,7 +32,7 @@ export async function freePort (): Promise<number> {
 function track (child: ChildProcess, label: string): { output: () => string } {
   children.add(child)
   let tail = ''
-  const keep = (chunk: Buffer) => { tail = (tail + chunk.toString('utf8')).slice(-8000) }
+  const keep = (chunk: Buffer) => { tail = (tail + chunk.toString('utf8')).slice(-64000) }
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
   child.once('exit', () => children.delete(child))
@@ -92,7 +92,18 @@ export interface ServerOptions {
   label?: string
 }
 
-export interface EventLoopDelay { p50: number, p99: number, max: number, mean: number, samples: number }
+export interface EventLoopDelay {
+  p50: number
+  p99: number
+  max: number
+  mean: number
+  samples: number
+  /** Peaks since the last reset, MB. */
+  heapUsedMb: number
+  heapTotalMb: number
+  externalMb: number
+  arrayBuffersMb: number
+}
 
 export interface ServerProcess {
   url: string
@@ -162,6 +173,8 @@ export async function startServer (opts: ServerOptions): Promise<ServerProcess> 
   if (opts.eventLoopDelay) args.push('--import', ELD_PRELOAD)
   if (opts.sqlCaptureFile) args.push('--import', SQL_CAPTURE_PRELOAD)
   if (opts.cpuProfileDir) args.push('--cpu-prof', '--cpu-prof-dir', opts.cpuProfileDir)
+  // Extra node flags for investigations, e.g. BENCH_SERVER_NODE_ARGS='--heapsnapshot-signal=SIGWINCH'.
+  if (process.env.BENCH_SERVER_NODE_ARGS) args.push(...process.env.BENCH_SERVER_NODE_ARGS.split(' ').filter(Boolean))
   args.push('src/server.ts')
   // Through sh only to raise the open-files limit to the hard limit (2,000 streams need 4,000+ sockets); exec keeps the pid.
   const child = spawn('/bin/sh', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, ...args], {
@@ -220,7 +233,7 @@ export async function startServer (opts: ServerOptions): Promise<ServerProcess> 
     async stop () {
       await stopChild(child)
       rmSync(dir, { recursive: true, force: true })
-      if (child.exitCode !== 0 && child.signalCode === null && process.env.BENCH_DEBUG) process.stderr.write(output())
+      if (process.env.BENCH_DEBUG) process.stderr.write(output())
     }
   }
 }

@@ -3,12 +3,10 @@
 // this process: several instances behind a balancer each count their own share unless given a shared store (Redis).
 import fp from 'fastify-plugin'
 import fastifyRateLimit from '@fastify/rate-limit'
-import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { Errors } from '../../src/errors.ts'
 
-type Limiter = (request: FastifyRequest) => Promise<{ isAllowed: true } | {
-  isAllowed: false, isExceeded: boolean, max: number, remaining: number, ttlInSeconds: number
-}>
+type Limiter = ReturnType<FastifyInstance['createRateLimit']>
 
 const WINDOW_MS = 60_000
 const LIMITED_PREFIXES = ['/api/', '/chat', '/events/']
@@ -49,8 +47,8 @@ export default fp(async (app) => {
     // Runs after the session preHandler; a request with no session yet is counted by its IP.
     keyGenerator: (request) => request.session ? `session:${request.session.id}` : `ip:${request.ip}`
   })
-  const ipHook = enforce(perIp as Limiter, 'from this address')
-  const sessionHook = enforce(perSession as Limiter, 'in this session')
+  const ipHook = enforce(perIp, 'from this address')
+  const sessionHook = enforce(perSession, 'in this session')
 
   app.addHook('onRoute', (route) => {
     if (!isLimited(route.url ?? route.path)) return

@@ -60,8 +60,11 @@ export interface RetryPolicy {
   maxDelayMs: number
   /** No new attempt starts after this long (from the first). */
   budgetMs: number
-  /** Whether to retry an error that a retry below (the dialect's) already gave up on: only to outlast an outage. */
-  retryExhausted?: boolean
+  /**
+   * Also retry what a retry below (the dialect's) already gave up on, and a pool with no free connection: waiting
+   * out an outage, where a request's own queries would rather answer 503 at once.
+   */
+  outlastsOutage?: boolean
 }
 
 /** A request's own queries: a few quick tries, so an outage still answers 503 well inside a second. */
@@ -70,7 +73,7 @@ export const QUICK: RetryPolicy = { attempts: 4, baseDelayMs: 50, maxDelayMs: 40
 /**
  * Saving what exists nowhere else (the assistant's reply when its stream closes): worth waiting out a Postgres restart.
  */
-export const PERSISTENT: RetryPolicy = { attempts: 1000, baseDelayMs: 100, maxDelayMs: 2000, budgetMs: 60_000, retryExhausted: true }
+export const PERSISTENT: RetryPolicy = { attempts: 1000, baseDelayMs: 100, maxDelayMs: 2000, budgetMs: 60_000, outlastsOutage: true }
 
 const EXHAUSTED = Symbol('retries exhausted')
 
@@ -86,14 +89,10 @@ export interface RetryOptions<T> {
   idempotent?: boolean
   /** After an `unknown` failure: finds the result if the attempt did happen (undefined if it did not). */
   verify?: () => Promise<T | undefined>
-  /** Whether to retry a pool timeout (by default only `persistent` work waits for a connection again). */
-  retryPoolTimeout?: boolean
   onRetry?: (info: { attempt: number, delayMs: number, kind: TransientKind, code: string }) => void
-  /** Stops waiting (shutdown): the last error is thrown. */
-  signal?: AbortSignal
 }
 
-/** Exponential backoff with full jitter, so clients that failed together do not come back together. */
+/** Exponential backoff, half of it random, so clients that failed together do not come back together. */
 export function backoffMs (attempt: number, policy: RetryPolicy, random = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
   return Math.round(ceiling / 2 + random() * ceiling / 2)
@@ -113,9 +112,8 @@ export async function withRetry<T> (operation: () => Promise<T>, options: RetryO
       return await operation()
     } catch (err) {
       const kind = transientKind(err)
-      if (kind === null || options.signal?.aborted) throw err
-      if ((err as { [EXHAUSTED]?: true })[EXHAUSTED] && !policy.retryExhausted) throw err
-      if (isPoolTimeout(err) && !options.retryPoolTimeout) throw err
+      if (kind === null) throw err
+      if (((err as { [EXHAUSTED]?: true })[EXHAUSTED] || isPoolTimeout(err)) && !policy.outlastsOutage) throw err
       if (kind === 'unknown' && !options.idempotent && !mustVerify) {
         if (!options.verify) throw err
         mustVerify = true
@@ -123,8 +121,7 @@ export async function withRetry<T> (operation: () => Promise<T>, options: RetryO
       const delayMs = backoffMs(attempt, policy)
       if (attempt >= policy.attempts || Date.now() - started + delayMs > policy.budgetMs) throw exhausted(err)
       options.onRetry?.({ attempt, delayMs, kind, code: sqlState(err) })
-      await sleep(delayMs, undefined, { signal: options.signal }).catch(() => {})
-      if (options.signal?.aborted) throw err
+      await sleep(delayMs)
     }
   }
 }

@@ -100,14 +100,21 @@ t.test('idempotent work is repeated after any transient error; other errors and 
   t.ok(QUICK.budgetMs <= 2000, 'a request\'s own retries stay well inside the time a 503 should take')
 })
 
-t.test('a pool timeout is not retried unless asked (it would only lengthen the queue)', async (t) => {
+t.test('a pool timeout, or an error a retry below gave up on, is retried only by a policy that outlasts outages', async (t) => {
   let calls = 0
   const timeout = () => { calls++; throw new Error('timeout exceeded when trying to connect') }
   await t.rejects(withRetry(async () => timeout(), { policy: fast }))
-  t.equal(calls, 1)
+  t.equal(calls, 1, 'a pool timeout: repeating it at once would only lengthen the queue')
   calls = 0
-  await t.rejects(withRetry(async () => timeout(), { policy: { ...fast, attempts: 3 }, retryPoolTimeout: true }))
+  await t.rejects(withRetry(async () => timeout(), { policy: { ...fast, attempts: 3, outlastsOutage: true } }))
   t.equal(calls, 3)
+
+  const below = await withRetry(async () => { throw pgError('ECONNREFUSED') }, { policy: { ...fast, attempts: 2 } }).catch((e: unknown) => e)
+  calls = 0
+  await t.rejects(withRetry(async () => { calls++; throw below }, { policy: fast }))
+  t.equal(calls, 1, 'stacked retries do not multiply')
+  calls = 0
+  t.equal(await withRetry(async () => { if (++calls < 3) throw below; return 'saved' }, { policy: { ...fast, outlastsOutage: true } }), 'saved')
 })
 
 t.test('only plain SELECTs count as reads (a CTE can hide a write)', async (t) => {

@@ -142,7 +142,6 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
     const ids = { requestId: uuidv7(), messageId: uuidv7() }
     return await withRetry(() => llmRequests.recordTurn(row, reply, ids), {
       policy: PERSISTENT,
-      retryPoolTimeout: true,
       verify: async () => {
         if (!await llmRequests.findById(ids.requestId)) return undefined
         return { requestId: ids.requestId, message: reply ? await messages.findInSession(sessionId, ids.messageId) : null }

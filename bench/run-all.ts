@@ -60,12 +60,12 @@ for (const b of selected) {
 const totalS = (performance.now() - started) / 1000
 
 const results: BenchResult[] = []
-for (const b of BENCHES) {
+for (const b of selected) {
   const file = join(OUT_DIR, `${b.id}.json`)
   if (existsSync(file)) results.push(JSON.parse(readFileSync(file, 'utf8')) as BenchResult)
 }
 const summaryRows = results.flatMap((r) => r.rows.filter((row) => row.met !== null).map((row) => ({ ...row, figure: `${r.title.split(' (')[0]}: ${row.figure}` })))
-const missing = BENCHES.filter((b) => !results.some((r) => r.id === b.id)).map((b) => b.id)
+const missing = selected.filter((b) => !results.some((r) => r.id === b.id)).map((b) => b.id)
 const findings = existsSync(join(import.meta.dirname, 'FINDINGS.md')) ? readFileSync(join(import.meta.dirname, 'FINDINGS.md'), 'utf8') : ''
 
 const md = `# Benchmark results
@@ -83,7 +83,7 @@ Each benchmark is also runnable alone: \`node --import tsx bench/<name>.ts\` (it
 | Postgres | ${machine.postgres} |
 | pgbench | ${machine.pgbench} |
 | disk flush (8 kB write + fdatasync, median) | ${fmt(walFlushMs, 2)} ms: the least a commit waits (synchronous_commit on) |
-| app code measured | commit ${commit}${dirty ? ' with uncommitted changes' : ''} |
+| app code measured | ${process.env.BENCH_APP_LABEL ?? `commit ${commit}${dirty ? ' with uncommitted changes' : ''}`} |
 | other load before each benchmark | ${conditions.map((c) => `${c.id}: ${fmt(c.busyBefore, 0)}% CPU busy, load average ${c.loadBefore} → ${c.loadAfter}${c.exit ? ` (exit ${c.exit})` : ''}`).join('; ')} |
 
 The load generator, the server(s), the fake LLM and Postgres share these cores. Figures are medians of several runs and

@@ -7,7 +7,7 @@ import { Agent } from 'node:http'
 import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
 import { createBenchDatabase, dropStaleBenchDatabases } from './lib/db.ts'
-import { openFilesLimit } from './lib/machine.ts'
+import { listenOverflows, openFilesLimit } from './lib/machine.ts'
 import { appPoolSize, loadTestOverlay, startFakeLlm, startServer } from './lib/processes.ts'
 import { fmt, log, percentile, saveResult } from './lib/report.ts'
 import { timeStream, type StreamTiming } from './lib/sse.ts'
@@ -54,6 +54,7 @@ try {
   log(`opening ${streamCount} streams over ${rampS} s, each ${DELTAS} deltas ${interChunkMs} ms apart`)
   let open = 0
   let maxOpen = 0
+  const overflows0 = listenOverflows()
   const t0 = performance.now()
   const results: StreamTiming[] = await Promise.all(Array.from({ length: streamCount }, async (_, i) => {
     await new Promise((resolve) => setTimeout(resolve, (i / streamCount) * rampS * 1000))
@@ -70,6 +71,7 @@ try {
     return t
   }))
   const wallS = (performance.now() - t0) / 1000
+  const overflows = listenOverflows() - overflows0
   clearInterval(sampler)
   const eld = await server.eventLoopDelay()
   const memory = server.memory()
@@ -100,6 +102,7 @@ try {
       `Streams opened over ${rampS} s (${fmt(streamCount / rampS, 0)}/s), each a new visitor whose stream creates its session; at most ${maxOpen} open at once; each reply is ${DELTAS} deltas ${interChunkMs} ms apart.`,
       `Stream duration p50 ${fmt(percentile(durations, 50))} s, max ${fmt(percentile(durations, 100))} s; the whole run took ${fmt(wallS)} s; ${sessions} sessions created.`,
       errors.size ? `Failures: ${[...errors].map(([e, n]) => `${n}× ${e}`).join('; ')}.` : 'No failures.',
+      `Connections the kernel dropped because a listen queue was full during the run (machine-wide TcpExt ListenOverflows): ${overflows}.`,
       'Event-loop delay: perf_hooks.monitorEventLoopDelay (10 ms resolution, resolution subtracted) in the server process through bench/lib/eld-preload.ts, from the first stream to the last.',
       `Server pool ${poolSize}; RSS sampled every 250 ms from /proc/<pid>/status, and VmHWM.${eld ? ` Peaks inside the server: V8 heap used ${fmt(eld.heapUsedMb)} MB of ${fmt(eld.heapTotalMb)} MB allocated, external ${fmt(eld.externalMb)} MB (array buffers ${fmt(eld.arrayBuffersMb)} MB).` : ''}`
     ],

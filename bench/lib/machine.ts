@@ -89,3 +89,15 @@ export function fdatasyncMs (ms = 1000): number {
   times.sort((a, b) => a - b)
   return times[Math.floor(times.length / 2)] ?? Number.NaN
 }
+
+/** The kernel's count of connections dropped because a listening socket's accept queue was full (machine-wide). */
+export function listenOverflows (): number {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'))
+    const names = lines[0]!.split(/\s+/)
+    const values = lines[1]!.split(/\s+/)
+    return Number(values[names.indexOf('ListenOverflows')] ?? 0)
+  } catch {
+    return 0
+  }
+}

@@ -43,6 +43,9 @@ export async function buildApp (options: BuildAppOptions = {}) {
     genReqId: () => crypto.randomUUID(),
     forceCloseConnections: false,
     return503OnClosing: true,
+    // A first start of the embedded Postgres runs initdb and the migrations inside the db plugin: seconds, or more on
+    // a busy machine, well past Fastify's 10 s default.
+    pluginTimeout: 120_000,
     routerOptions: { maxParamLength: 200 },
     frameworkErrors,
     clientErrorHandler

@@ -26,7 +26,8 @@ async function main (): Promise<void> {
     await app.close()
     app.log.info({ event: 'server.closed' }, 'closed')
   })
-  await app.listen({ host: config.server.host, port: config.server.port })
+  // A burst of new visitors while the event loop is busy must queue, not be dropped (Node's default backlog is 511).
+  await app.listen({ host: config.server.host, port: config.server.port, backlog: 4096 })
 }
 
 await main()

@@ -1,6 +1,6 @@
 // npm run bench: runs every benchmark (each in its own process, as when run alone), then rewrites bench/RESULTS.md
 // with the machine's facts, a summary of every target and each benchmark's table, followed by bench/FINDINGS.md.
-//   node --import tsx bench/run-all.ts [--only turns,ttft,...] [--quiet-wait 30]
+//   node --import tsx bench/run-all.ts [--only turns,ttft,...] [--quiet-wait 3] [--results FILE]
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -22,7 +22,7 @@ const BENCHES = [
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
-    'quiet-wait': { type: 'string', default: '20' },
+    'quiet-wait': { type: 'string', default: '3' },
     results: { type: 'string', default: join(import.meta.dirname, 'RESULTS.md') }
   }
 })

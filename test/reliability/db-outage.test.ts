@@ -1,34 +1,17 @@
 // Postgres stopped and restarted under load. This file runs its OWN Postgres (embedded, in a temp folder, on a random
 // port) and stops that one: the shared server on 5432 serves every other test and is never touched.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import pino from 'pino'
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/database/embedded-postgres.ts'
 import { migrateDatabase } from '../helpers/db.ts'
 import { buildChatApp, visitor } from '../helpers/chat-app.ts'
+import { startOwnPostgres } from '../helpers/own-postgres.ts'
 
-const dir = mkdtempSync(path.join(tmpdir(), 'salient-outage-'))
-chmodSync(dir, 0o755) // as root, Postgres runs as its own user and must reach the data folder
-const options = { dataDir: path.join(dir, 'pg'), port: 56000 + Math.floor(Math.random() * 4000), database: 'outage', log: pino({ level: 'warn' }) }
-let postgres: EmbeddedDatabase | null = await startEmbeddedPostgres(options)
+const postgres = await startOwnPostgres(t, 'outage')
 const url = postgres.url
-t.teardown(async () => {
-  await postgres?.stop()
-  rmSync(dir, { recursive: true, force: true })
-})
 await migrateDatabase(url)
-
-async function stopPostgres () {
-  await postgres!.stop()
-  postgres = null
-}
-async function startPostgres () {
-  postgres = await startEmbeddedPostgres(options)
-}
+const stopPostgres = () => postgres.stop()
+const startPostgres = () => postgres.start()
 
 const POOL_TIMEOUT_MS = 1000
 const config = { database: { pool_size: 4, pool_timeout_ms: POOL_TIMEOUT_MS, statement_timeout_ms: 2000 } }

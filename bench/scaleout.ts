@@ -113,7 +113,7 @@ try {
     notes: [
       `Checks: ${checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.step} (${c.detail})`).join('; ')}.`,
       `${runs} runs of ${durationS} s (medians), ${connections} connections in all, POST /chat (JSON) with an instant fake LLM over ${sessionCount} sessions; each process has a pool of ${poolSize}.`,
-      'On this 2-core machine the two processes share the same cores with Postgres, the fake LLM and the load generator, so the combined figure shows that a second process adds no contention of its own, not what a second machine would add.'
+      'On this 2-core machine the two processes compete for the same cores with Postgres, the fake LLM and the load generator, so the combined figure cannot show what a second machine would add; what this benchmark proves is the shared state (the checks).'
     ],
     details: '',
     durationS: (performance.now() - started) / 1000

@@ -15,8 +15,10 @@ export function createMessageRepository (db: Kysely<DB>) {
       const metadata: MessageMetadata = clientMessageId ? { client_message_id: clientMessageId } : {}
       const inserted = await db.insertInto('messages')
         .values({ id, session_id: sessionId, role: 'human', content, metadata: JSON.stringify(metadata) as unknown as MessageMetadata })
+        // The index predicate is literal SQL: as a bound parameter it stops matching the partial index once
+        // Postgres switches a prepared statement to a generic plan (42P10).
         .onConflict((oc) => oc.expression(sql`session_id, (metadata->>'client_message_id')`)
-          .where(sql.ref('role'), '=', 'human').where(sql<boolean>`metadata ? 'client_message_id'`).doNothing())
+          .where(sql<boolean>`role = 'human' and metadata ? 'client_message_id'`).doNothing())
         .returningAll()
         .executeTakeFirst()
       if (inserted) return { message: inserted, created: true }

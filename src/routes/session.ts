@@ -8,9 +8,11 @@ import { Errors } from '../errors.ts'
 const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/session', {
     config: { session: 'create' },
-    schema: { response: { 200: SessionSummarySchema, ...errorResponses(503) } }
-  }, async (request) => {
-    const summary = await app.sessions.summary(request.session!.id)
+    schema: { response: { 200: SessionSummarySchema, 204: Type.Null(), ...errorResponses(503) } }
+  }, async (request, reply) => {
+    // HEAD never creates a session: without one there is nothing to describe.
+    if (!request.session) return reply.code(204).send(null)
+    const summary = await app.sessions.summary(request.session.id)
     if (!summary) throw new Errors.NotFound('Session')
     const { id, ...rest } = summary
     return { session_id: id, ...rest, message_count: Number(rest.message_count ?? 0) }

@@ -77,6 +77,7 @@ t.test('sessions are not created by /health, unknown routes, OPTIONS or HEAD', a
   ]) {
     const res = await app.inject(req)
     t.notOk(res.headers['set-cookie'], `${req.method} ${req.url} sets no cookie`)
+    t.ok(res.statusCode < 500, `${req.method} ${req.url} answers ${res.statusCode}, not a 5xx`)
   }
   const count = await db.selectFrom('sessions').select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
   t.equal(Number(count.n), 0)

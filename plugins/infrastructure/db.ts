@@ -1,5 +1,6 @@
 // Owns the database: one pg pool through @fastify/postgres, Kysely over that same pool (app.db) with transient-error
-// retries (src/database/retrying-dialect.ts), migrations on start, and the embedded Postgres when no URL is configured.
+// retries (src/database/retrying-dialect.ts) and named prepared statements (src/database/prepared-statements.ts),
+// migrations on start, and the embedded Postgres when no URL is configured.
 import fp from 'fastify-plugin'
 import fastifyPostgres from '@fastify/postgres'
 import { Kysely, sql } from 'kysely'
@@ -8,6 +9,7 @@ import type { DB } from '../../db/types.ts'
 import { migrateToLatest } from '../../db/migrate.ts'
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.ts'
 import { RetryingPostgresDialect } from '../../src/database/retrying-dialect.ts'
+import { createStatementNames, usePreparedStatements } from '../../src/database/prepared-statements.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -47,8 +49,10 @@ export default fp(async (app) => {
   app.pg.pool.on('error', (err) => log.warn({ event: 'db.idle_client_error', err: describe(err) }, 'idle database connection failed'))
   // A checked-out client (inside a transaction, or between a query and its release) has no pool listener: without
   // one, a connection killed at that moment (pg_terminate_backend, a restart) would be an uncaught 'error' event.
+  const statementNames = createStatementNames()
   app.pg.pool.on('connect', (client) => {
     client.on('error', (err) => log.warn({ event: 'db.client_error', err: describe(err) }, 'database connection failed'))
+    usePreparedStatements(client, statementNames)
   })
 
   const dialect = new RetryingPostgresDialect({ pool: app.pg.pool }, {

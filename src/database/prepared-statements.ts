@@ -1,0 +1,37 @@
+// Named prepared statements for every parameterised query a pool client runs. Kysely sends each statement unnamed,
+// so Postgres parses and plans it on every execution; named, pg parses it once per connection and Postgres reuses
+// the plan (bench/FINDINGS.md R1: Postgres CPU per turn down 35–40 %). Kysely builds the same text for the same
+// query shape, so the set of texts is finite; a cap keeps a runaway (texts built from data) from growing without end.
+import type pg from 'pg'
+
+const MAX_NAMED_STATEMENTS = 1000
+
+export type StatementNames = Map<string, string>
+
+export function createStatementNames (): StatementNames {
+  return new Map()
+}
+
+/** The name for a statement text, made on first sight; undefined past the cap (the statement then runs unnamed). */
+function nameFor (names: StatementNames, text: string): string | undefined {
+  let name = names.get(text)
+  if (name === undefined && names.size < MAX_NAMED_STATEMENTS) names.set(text, name = `s${names.size}`)
+  return name
+}
+
+type QueryFunction = (...args: unknown[]) => unknown
+
+/**
+ * Makes `client.query(text, values)` run as a named statement. Only calls with a text and at least one value are
+ * named: statements without parameters are mostly one-off (migrations, DDL, `select 1`), and config objects,
+ * cursors and callbacks pass through untouched.
+ */
+export function usePreparedStatements (client: pg.ClientBase, names: StatementNames): void {
+  const query = client.query.bind(client) as QueryFunction
+  const prepared: QueryFunction = (text, values, ...rest) => {
+    if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || rest.length > 0) return query(text, values, ...rest)
+    const name = nameFor(names, text)
+    return name === undefined ? query(text, values) : query({ name, text, values })
+  }
+  client.query = prepared as typeof client.query
+}

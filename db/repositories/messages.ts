@@ -44,9 +44,14 @@ export function createMessageRepository (db: Kysely<DB>) {
       return row ?? null
     },
 
-    /** The newest `limit` messages before the cursor message (exclusive), returned oldest first. */
+    /**
+     * The newest `limit` messages before the cursor message (exclusive), returned oldest first. A history load is
+     * activity (SPEC §4): the same statement records it on the session.
+     */
     async page (sessionId: string, limit: number, before?: { created_at: Date, id: string }): Promise<HistoryPage> {
-      let query = db.selectFrom('messages')
+      let query = db.with('touch', (db) => db.updateTable('sessions').set({ last_activity_at: sql`clock_timestamp()` })
+        .where('id', '=', sessionId).returning('id'))
+        .selectFrom('messages')
         .select(['id', 'session_id', 'role', 'content', 'metadata', 'created_at'])
         .where('session_id', '=', sessionId)
       if (before) query = query.where(sql<boolean>`(created_at, id) < (${before.created_at}, ${before.id}::uuid)`)

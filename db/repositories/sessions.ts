@@ -12,14 +12,16 @@ export function createSessionRepository (db: Kysely<DB>) {
         .executeTakeFirstOrThrow()
     },
 
-    /** Finds a live session and records the activity in the same statement; null when unknown or idle too long. */
-    async resume (keyHash: string, maxIdleSeconds: number): Promise<Session | null> {
-      const row = await db.updateTable('sessions')
-        .set({ last_activity_at: sql`clock_timestamp()` })
-        .where('session_key', '=', keyHash)
-        .where('last_activity_at', '>', sql<Date>`clock_timestamp() - make_interval(secs => ${maxIdleSeconds})`)
-        .returningAll()
-        .executeTakeFirst()
+    /**
+     * Finds a live session (null when unknown or idle too long). With `touch`, records the activity in the same
+     * statement; without, it is a plain read and commits nothing (for routes whose own statements record it).
+     */
+    async resume (keyHash: string, maxIdleSeconds: number, touch = true): Promise<Session | null> {
+      const live = sql<boolean>`last_activity_at > clock_timestamp() - make_interval(secs => ${maxIdleSeconds})`
+      const row = touch
+        ? await db.updateTable('sessions').set({ last_activity_at: sql`clock_timestamp()` })
+          .where('session_key', '=', keyHash).where(live).returningAll().executeTakeFirst()
+        : await db.selectFrom('sessions').selectAll().where('session_key', '=', keyHash).where(live).executeTakeFirst()
       return row ?? null
     },
 

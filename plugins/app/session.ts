@@ -1,5 +1,7 @@
 // Owns sessions: the salient_session cookie, request.session, and app.sessions. A route opts in with
 // `config: { session: 'create' }` (find or make one) or `'optional'` (find only); other routes never touch sessions.
+// Resuming records the activity (last_activity_at) unless the route says its own statements do (`touchesSession`),
+// which spares the hot routes a commit before their real work.
 import { createHash, randomBytes } from 'node:crypto'
 import fp from 'fastify-plugin'
 import fastifyCookie from '@fastify/cookie'
@@ -11,7 +13,11 @@ import { withRetry } from '../../src/database/retry.ts'
 export type SessionMode = 'create' | 'optional'
 
 declare module 'fastify' {
-  interface FastifyContextConfig { session?: SessionMode }
+  interface FastifyContextConfig {
+    session?: SessionMode
+    /** The handler's own statements record the session's activity (a turn, a history load): resume only reads. */
+    touchesSession?: boolean
+  }
   interface FastifyRequest { session: Session | null }
   interface FastifyInstance { sessions: ReturnType<typeof createSessionService> }
 }
@@ -29,14 +35,14 @@ function createSessionService (repository: ReturnType<typeof createSessionReposi
       const key = randomBytes(32).toString('base64url')
       const hash = hashSessionKey(key)
       // After a failure whose outcome is unknown, the key (unique) tells whether the session was made.
-      const session = await withRetry(() => repository.insert(hash), { verify: async () => await repository.resume(hash, maxIdleSeconds) ?? undefined })
+      const session = await withRetry(() => repository.insert(hash), { verify: async () => await repository.resume(hash, maxIdleSeconds, false) ?? undefined })
       return { session, key }
     },
     /** A key the server did not issue, a malformed one, or an idle one never resumes anything. */
-    async resumeByKey (key: string | undefined): Promise<Session | null> {
+    async resumeByKey (key: string | undefined, touch = true): Promise<Session | null> {
       if (!key || !KEY_PATTERN.test(key)) return null
       // Only last_activity_at changes: running it twice is harmless.
-      return await withRetry(() => repository.resume(hashSessionKey(key), maxIdleSeconds), { idempotent: true })
+      return await withRetry(() => repository.resume(hashSessionKey(key), maxIdleSeconds, touch), { idempotent: true })
     }
   }
 }
@@ -62,10 +68,10 @@ export default fp(async (app) => {
   }
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    const mode = request.routeOptions.config.session
+    const { session: mode, touchesSession } = request.routeOptions.config
     if (!mode) return
     const key = request.cookies[settings.cookie_name]
-    const resumed = await app.sessions.resumeByKey(key)
+    const resumed = await app.sessions.resumeByKey(key, touchesSession !== true)
     if (resumed) {
       attach(request, reply, resumed)
       // Sliding expiry: the browser keeps the cookie as long as the session stays active.

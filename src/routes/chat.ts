@@ -9,7 +9,7 @@ import type { TurnResult } from '../../plugins/app/chat/turn-service.ts'
 
 const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/chat', {
-    config: { session: 'create', sameOrigin: true },
+    config: { session: 'create', touchesSession: true, sameOrigin: true }, // the turn's last statement touches it
     schema: {
       body: ChatBodySchema,
       response: { 200: Type.Union([ChatResponseSchema, Type.String()]), ...errorResponses(400, 403, 409, 413, 415, 429, 502, 503) }

@@ -19,7 +19,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/api/session/messages', {
-    config: { session: 'optional' },
+    config: { session: 'optional', touchesSession: true }, // the page's statement touches it
     schema: { querystring: HistoryQuerySchema, response: { 200: HistorySchema, ...errorResponses(400, 503) } }
   }, async (request) => {
     // No session yet: an empty history, and no session is made for it.

@@ -43,7 +43,7 @@ async function pump (turn: LiveTurn, out: PassThrough, reply: FastifyReply, onDi
 
 const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/events/stream', {
-    config: { session: 'create', sameOrigin: true },
+    config: { session: 'create', touchesSession: true, sameOrigin: true }, // the turn's last statement touches it
     schema: { querystring: StreamQuerySchema, response: errorResponses(400, 403, 409, 413, 429, 503) }
   }, async (request, reply) => {
     const turn = await app.chat.start({

@@ -34,6 +34,32 @@ t.test('the same cookie resumes the same session, and activity moves last_activi
   t.equal(second.json().created_at, first.json().created_at)
 })
 
+t.test('a history load and a chat turn record activity; the routes whose statements record it commit nothing before', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const first = await app.inject({ url: '/api/session' })
+  const cookie = cookieFrom(first.headers['set-cookie'])
+  const id = first.json().session_id as string
+  const lastActivity = async () => (await db.selectFrom('sessions').select('last_activity_at').where('id', '=', id).executeTakeFirstOrThrow()).last_activity_at
+  const stepBack = () => db.updateTable('sessions').set({ last_activity_at: sql`now() - interval '1 hour'` }).where('id', '=', id).execute()
+
+  await stepBack()
+  const before = await lastActivity()
+  t.equal((await app.inject({ url: '/api/session/messages', headers: { cookie } })).statusCode, 200)
+  t.ok(await lastActivity() > before, 'a history load moves last_activity_at')
+
+  await stepBack()
+  const chat = await app.inject({ method: 'POST', url: '/chat', headers: { cookie, 'content-type': 'application/json' }, payload: { message: 'Hello there' } })
+  t.equal(chat.statusCode, 200)
+  t.ok(await lastActivity() > before, 'a chat turn moves last_activity_at')
+
+  // Idle past cookie_max_age: the chat route's read-only resume still refuses it and starts a new session.
+  await db.updateTable('sessions').set({ last_activity_at: sql`now() - interval '8 days'` }).where('id', '=', id).execute()
+  const late = await app.inject({ url: '/api/session/messages', headers: { cookie } })
+  t.same(late.json(), { messages: [], has_more: false }, 'an idle session is not resumed by a history load')
+  const lateChat = await app.inject({ method: 'POST', url: '/chat', headers: { cookie, 'content-type': 'application/json', accept: 'application/json' }, payload: { message: 'Still there?' } })
+  t.not(lateChat.json().session_id, id, 'nor by a chat turn')
+})
+
 t.test('a key the server did not issue is never adopted', async (t) => {
   const { app, db } = await buildTestApp(t)
   const first = await app.inject({ url: '/api/session' })

@@ -1,32 +1,49 @@
 // Queries on messages. History order is (created_at, id) everywhere.
-import { sql, type Kysely } from 'kysely'
-import type { DB, Message, MessageMetadata, MessageRole } from '../types.ts'
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
+import type { DB, Message, MessageMetadata } from '../types.ts'
 import { uuidv7 } from '../uuid7.ts'
 
 export interface HistoryPage { messages: Message[], hasMore: boolean }
 
+export type ContextMessage = Pick<Message, 'id' | 'role' | 'content' | 'metadata'>
+
+const contextOf = ({ id, role, content, metadata }: Message): ContextMessage => ({ id, role, content, metadata })
+
+/** History order, newest first, as the (session_id, created_at, id) index reads it backwards. */
+function newestFirst<Q extends SelectQueryBuilder<DB, 'messages', object>> (query: Q, limit: number): Q {
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit) as Q
+}
+
 export function createMessageRepository (db: Kysely<DB>) {
   return {
     /**
-     * Saves a human message. With a client_message_id, a retry finds the first save instead of storing it twice
-     * (`created: false`).
+     * Saves a human message and, in the same statement, reads the LLM's context: the newest `contextLimit` messages
+     * of the session, this one included, oldest first. With a client_message_id, a retry finds the first save
+     * instead of storing it twice (`created: false`, and no context: the caller decides what that turn needs).
      */
-    async insertHuman (sessionId: string, content: string, clientMessageId?: string, id = uuidv7()): Promise<{ message: Message, created: boolean }> {
+    async insertHuman (sessionId: string, content: string, options: { clientMessageId?: string, id?: string, contextLimit?: number } = {}): Promise<{ message: Message, created: boolean, context: ContextMessage[] }> {
+      const { clientMessageId, id = uuidv7(), contextLimit = 0 } = options
       const metadata: MessageMetadata = clientMessageId ? { client_message_id: clientMessageId } : {}
-      const inserted = await db.insertInto('messages')
-        .values({ id, session_id: sessionId, role: 'human', content, metadata: JSON.stringify(metadata) as unknown as MessageMetadata })
-        // The index predicate is literal SQL: as a bound parameter it stops matching the partial index once
-        // Postgres switches a prepared statement to a generic plan (42P10).
-        .onConflict((oc) => oc.expression(sql`session_id, (metadata->>'client_message_id')`)
-          .where(sql<boolean>`role = 'human' and metadata ? 'client_message_id'`).doNothing())
-        .returningAll()
-        .executeTakeFirst()
-      if (inserted) return { message: inserted, created: true }
+      // The older messages come from the statement's snapshot, which never holds the row it inserts.
+      const rows = await db
+        .with('inserted', (db) => db.insertInto('messages')
+          .values({ id, session_id: sessionId, role: 'human', content, metadata: JSON.stringify(metadata) as unknown as MessageMetadata })
+          // The index predicate is literal SQL: as a bound parameter it stops matching the partial index once
+          // Postgres switches a prepared statement to a generic plan (42P10).
+          .onConflict((oc) => oc.expression(sql`session_id, (metadata->>'client_message_id')`)
+            .where(sql<boolean>`role = 'human' and metadata ? 'client_message_id'`).doNothing())
+          .returningAll())
+        .with('older', (db) => newestFirst(db.selectFrom('messages').selectAll().where('session_id', '=', sessionId), Math.max(contextLimit - 1, 0)))
+        .selectFrom('inserted').selectAll()
+        .unionAll((db) => db.selectFrom('older').selectAll())
+        .execute()
+      const message = rows.find((row) => row.id === id)
+      if (message) return { message, created: true, context: contextLimit === 0 ? [] : rows.reverse().map(contextOf) }
       const existing = await db.selectFrom('messages').selectAll()
         .where('session_id', '=', sessionId).where('role', '=', 'human')
         .where(sql`metadata->>'client_message_id'`, '=', clientMessageId!)
         .executeTakeFirstOrThrow()
-      return { message: existing, created: false }
+      return { message: existing, created: false, context: [] }
     },
 
     async findReplyTo (sessionId: string, humanMessageId: string): Promise<Message | null> {
@@ -61,14 +78,9 @@ export function createMessageRepository (db: Kysely<DB>) {
     },
 
     /** The last `limit` messages for the LLM's context, oldest first. */
-    async recent (sessionId: string, limit: number): Promise<Array<{ id: string, role: MessageRole, content: string, metadata: MessageMetadata }>> {
+    async recent (sessionId: string, limit: number): Promise<ContextMessage[]> {
       if (limit === 0) return []
-      const rows = await db.selectFrom('messages')
-        .select(['id', 'role', 'content', 'metadata'])
-        .where('session_id', '=', sessionId)
-        .orderBy('created_at', 'desc').orderBy('id', 'desc')
-        .limit(limit)
-        .execute()
+      const rows = await newestFirst(db.selectFrom('messages').select(['id', 'role', 'content', 'metadata']).where('session_id', '=', sessionId), limit).execute()
       return rows.reverse()
     },
 

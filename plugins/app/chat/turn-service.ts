@@ -1,10 +1,10 @@
-// One chat turn: save the human message (committed before the LLM is called), tell the listeners (profile
-// extraction), build the context, stream the LLM, then record the reply, its llm_requests row and the session's
+// One chat turn: save the human message (committed before the LLM is called) and read the context in the same
+// statement, tell the listeners (profile extraction), build the context, stream the LLM, then record the reply, its llm_requests row and the session's
 // activity in one statement. No database connection is held while the LLM is streaming.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../../../src/schemas/config.ts'
 import type { Message, MessageMetadata, Session } from '../../../db/types.ts'
-import type { MessageRepository } from '../../../db/repositories/messages.ts'
+import type { ContextMessage, MessageRepository } from '../../../db/repositories/messages.ts'
 import type { LlmRequestRepository, LlmRequestValues } from '../../../db/repositories/llm-requests.ts'
 import type { ChatMessage, LlmClient, LlmErrorInfo, LlmOutcome } from '../llm/types.ts'
 import { Errors } from '../../../src/errors.ts'
@@ -90,8 +90,7 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
     }
   }
 
-  async function buildContext (sessionId: string): Promise<SentMessage[]> {
-    const recent = await messages.recent(sessionId, config.llm.context_messages)
+  function buildContext (recent: ContextMessage[]): SentMessage[] {
     const history = recent
       .filter((m) => m.content !== '')
       .map((m) => ({ role: ROLE_FOR_LLM[m.role], content: m.content, messageId: m.id }))
@@ -123,13 +122,17 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
     return null
   }
 
-  /** After a failure whose outcome is unknown, the message is looked for by its id before it is written again. */
+  /**
+   * Saves the message and reads the context in one statement. After a failure whose outcome is unknown, the message
+   * is looked for by its id before it is written again.
+   */
   async function saveHuman (sessionId: string, content: string, clientMessageId?: string) {
     const id = uuidv7()
-    return await withRetry(() => messages.insertHuman(sessionId, content, clientMessageId, id), {
+    const contextLimit = config.llm.context_messages
+    return await withRetry(() => messages.insertHuman(sessionId, content, { clientMessageId, id, contextLimit }), {
       verify: async () => {
         const message = await messages.findInSession(sessionId, id)
-        return message ? { message, created: true } : undefined
+        return message ? { message, created: true, context: await messages.recent(sessionId, contextLimit) } : undefined
       }
     })
   }
@@ -206,17 +209,18 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
       const release = slots.tryAcquire(session.id)
       if (!release) throw new Errors.TooManyStreams(config.chat.max_concurrent_streams_per_session)
       try {
-        const { message: human, created } = await saveHuman(session.id, content, clientMessageId)
+        let { message: human, created, context } = await saveHuman(session.id, content, clientMessageId)
         if (!created) {
           const replayed = await replayOrRefuse(session, human)
           if (replayed) {
             release()
             return replayed
           }
+          context = await messages.recent(session.id, config.llm.context_messages) // a failed turn, asked anew
         } else {
           await notifyListeners(session, human, turnLog)
         }
-        const sent = await buildContext(session.id)
+        const sent = buildContext(context)
         const controller = new AbortController()
         const stream = llm.stream({ messages: sent.map(({ role, content }) => ({ role, content }) as ChatMessage), signal: controller.signal })
         const done = stream.outcome

@@ -112,6 +112,8 @@ export type NewMessage = Insertable<MessagesTable>
 export type LlmRequestRow = Selectable<LlmRequestsTable>
 export type NewLlmRequest = Insertable<LlmRequestsTable>
 export type Profile = Selectable<ProfilesTable>
+/** A profile's own values: the row without its bookkeeping columns. */
+export type ProfileValues = Omit<Profile, 'id' | 'session_id' | 'updated_at'>
 export type ProfileUpdate = Updateable<ProfilesTable>
 export type EmailCollision = Selectable<EmailCollisionsTable>
 export type ProfileUpdateRow = Selectable<ProfileUpdatesTable>

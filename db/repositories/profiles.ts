@@ -1,23 +1,10 @@
 // Queries on profiles, their provenance (profile_updates) and email collisions. An update is one short
 // transaction holding the profile's row lock, so concurrent updates of one profile never lose a field.
 import { sql, type Kysely, type Transaction } from 'kysely'
-import type { DB, Profile } from '../types.ts'
+import type { DB, Profile, ProfileValues } from '../types.ts'
 import { uuidv7 } from '../uuid7.ts'
 
 export interface FieldChange { field: string, oldValue: unknown, newValue: unknown, confidence: number }
-
-export interface ProfileFields {
-  customer_name: string | null
-  email: string | null
-  phone: string | null
-  address_street: string | null
-  address_city: string | null
-  address_state: string | null
-  address_zip: string | null
-  products_of_interest: string[]
-  services_of_interest: string[]
-  preferences: Record<string, unknown>
-}
 
 export interface UpdateContext { sessionId: string, messageId: string | null, extractor: string }
 
@@ -59,19 +46,21 @@ export function createProfileRepository (db: Kysely<DB>) {
      * Locks (creating if needed) the session's profile, lets `merge` compute the new values from the current ones,
      * and writes them with one provenance row per changed field — all in one transaction.
      */
-    async update (context: UpdateContext, merge: (current: ProfileFields) => { next: ProfileFields, changes: FieldChange[] }) {
+    async update (context: UpdateContext, merge: (current: ProfileValues) => { next: ProfileValues, changes: FieldChange[] }) {
       return await db.transaction().execute(async (trx) => {
         const current = await lockProfile(trx, context.sessionId)
-        const { next, changes } = merge(current)
+        // Only the values go to merge, so only they come back in `next` and are written.
+        const { id, session_id: _sessionId, updated_at: _updatedAt, ...values } = current
+        const { next, changes } = merge(values)
         if (changes.length === 0) return { profile: current, changes, collisions: [] as Collision[] }
         const profile = await trx.updateTable('profiles').set({
           ...next,
           preferences: JSON.stringify(next.preferences) as never,
           updated_at: sql`clock_timestamp()`
-        }).where('id', '=', current.id).returningAll().executeTakeFirstOrThrow()
+        }).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
         await trx.insertInto('profile_updates').values(changes.map((change) => ({
           id: uuidv7(),
-          profile_id: current.id,
+          profile_id: id,
           session_id: context.sessionId,
           message_id: context.messageId,
           field: change.field,

@@ -3,12 +3,11 @@
 import fp from 'fastify-plugin'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Message, Session } from '../../db/types.ts'
-import { createProfileRepository, type ProfileFields } from '../../db/repositories/profiles.ts'
+import { createProfileRepository } from '../../db/repositories/profiles.ts'
 import { createLlmRequestRepository } from '../../db/repositories/llm-requests.ts'
 import { extractProfileFacts } from './profile/extract.ts'
 import { mergeProfile, maskValue, emptyProfile } from './profile/merge.ts'
-import type { ProfileFact, ProfileField, ProfileValues } from './profile/types.ts'
-import { ARRAY_FIELDS, SCALAR_FIELDS } from './profile/types.ts'
+import type { ProfileFact, ProfileField } from './profile/types.ts'
 import { askLlm, extractionFacts, parseExtraction } from './profile/llm-extractor.ts'
 import { llmRequestRow } from './chat/llm-request-row.ts'
 
@@ -19,13 +18,6 @@ declare module 'fastify' {
 interface Dependencies {
   repository: ReturnType<typeof createProfileRepository>
   settings: { products: string[], services: string[], default_region: string, min_confidence: number, extractor: 'rules' | 'llm' | 'both' }
-}
-
-const VALUE_FIELDS = [...SCALAR_FIELDS, ...ARRAY_FIELDS, 'preferences'] as const
-
-/** The profile row without its bookkeeping columns (id, session_id, updated_at). */
-function toValues (fields: ProfileFields): ProfileValues {
-  return Object.fromEntries(VALUE_FIELDS.map((field) => [field, fields[field]])) as unknown as ProfileValues
 }
 
 function createProfileService ({ repository, settings }: Dependencies) {
@@ -39,7 +31,7 @@ function createProfileService ({ repository, settings }: Dependencies) {
       const usable = facts.filter((f) => f.confidence >= settings.min_confidence)
       if (usable.length === 0) return null
       const result = await repository.update({ sessionId: session.id, messageId, extractor },
-        (current) => mergeProfile(toValues(current), usable, settings.min_confidence))
+        (current) => mergeProfile(current, usable, settings.min_confidence))
       if (result.changes.length) {
         log.info({
           event: 'profile.updated',

@@ -17,18 +17,7 @@ export interface ExtractOptions {
   defaultRegion: string
 }
 
-export interface ProfileValues {
-  customer_name: string | null
-  email: string | null
-  phone: string | null
-  address_street: string | null
-  address_city: string | null
-  address_state: string | null
-  address_zip: string | null
-  products_of_interest: string[]
-  services_of_interest: string[]
-  preferences: Record<string, unknown>
-}
+export type { ProfileValues } from '../../../db/types.ts'
 
 export interface ProfileChange {
   field: ProfileField

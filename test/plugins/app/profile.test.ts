@@ -1,19 +1,10 @@
 import t from 'tap'
 import { buildChatApp, visitor } from '../../helpers/chat-app.ts'
+import { eventually } from '../../helpers/eventually.ts'
 
 const DANA = 'Hi, I\'m Dana Reyes — interested in solar panels and an installation quote. Reach me at dana.reyes@example.com or (415) 555-0134, 12 Oak Street, Springfield, IL 62704. Email is better than calling.'
 const catalogue = { profile: { products: ['solar panels', 'battery storage', 'heat pump'], services: ['installation', 'maintenance', 'energy audit'] } }
 const ADMIN = 'admin-token-0123456789abcdef'
-
-async function eventually<T> (fn: () => Promise<T | null | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await fn()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
 
 t.test('the Dana Reyes message fills the profile, links the email, and leaves one provenance row per field', async (t) => {
   const { app, db } = await buildChatApp(t, { config: { ...catalogue, admin: { token: ADMIN } } })

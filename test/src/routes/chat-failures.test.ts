@@ -2,18 +2,9 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { buildChatApp, visitor } from '../../helpers/chat-app.ts'
+import { eventually } from '../../helpers/eventually.ts'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../../db/types.ts'
-
-async function eventually<T> (fn: () => Promise<T | null | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await fn()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
 
 const assistantMessages = (db: Kysely<DB>) => db.selectFrom('messages').selectAll().where('role', '=', 'assistant').execute()
 

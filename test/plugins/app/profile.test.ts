@@ -1,6 +1,7 @@
 import t from 'tap'
 import { buildChatApp, visitor } from '../../helpers/chat-app.ts'
 import { eventually } from '../../helpers/eventually.ts'
+import { emptyProfile } from '../../../plugins/app/profile/merge.ts'
 
 const DANA = 'Hi, I\'m Dana Reyes — interested in solar panels and an installation quote. Reach me at dana.reyes@example.com or (415) 555-0134, 12 Oak Street, Springfield, IL 62704. Email is better than calling.'
 const catalogue = { profile: { products: ['solar panels', 'battery storage', 'heat pump'], services: ['installation', 'maintenance', 'energy audit'] } }
@@ -128,19 +129,7 @@ t.test('a failing extractor never fails the chat turn', async (t) => {
 t.test('GET /api/session/profile without a session is an empty profile and creates nothing', async (t) => {
   const { app } = await buildChatApp(t)
   const res = await app.inject({ url: '/api/session/profile' })
-  t.same(res.json(), {
-    customer_name: null,
-    email: null,
-    phone: null,
-    address_street: null,
-    address_city: null,
-    address_state: null,
-    address_zip: null,
-    products_of_interest: [],
-    services_of_interest: [],
-    preferences: {},
-    updated_at: null
-  })
+  t.same(res.json(), { ...emptyProfile(), updated_at: null })
   t.notOk(res.headers['set-cookie'])
 })
 

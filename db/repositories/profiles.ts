@@ -12,10 +12,16 @@ export interface Collision { id: string, otherSessionId: string }
 
 const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value))
 
+/**
+ * Creates the session's profile if it has none and row-locks it, in one statement: the no-op update on conflict
+ * takes the lock and returns the latest committed values, so concurrent updates of one profile queue here.
+ */
 async function lockProfile (trx: Transaction<DB>, sessionId: string): Promise<Profile> {
-  await trx.insertInto('profiles').values({ id: uuidv7(), session_id: sessionId })
-    .onConflict((oc) => oc.column('session_id').doNothing()).execute()
-  return await trx.selectFrom('profiles').selectAll().where('session_id', '=', sessionId).forUpdate().executeTakeFirstOrThrow()
+  return await trx.insertInto('profiles').values({ id: uuidv7(), session_id: sessionId })
+    // The target is the whole unique index idx_profiles_session_id (no predicate, so nothing bound in one).
+    .onConflict((oc) => oc.column('session_id').doUpdateSet((eb) => ({ session_id: eb.ref('excluded.session_id') })))
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
 
 /** Links the session to the email and records one collision per other session already holding it. */

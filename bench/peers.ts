@@ -105,8 +105,8 @@ async function ours (url: string): Promise<Peer> {
         computed_cost: '0.0000078',
         latency_ms: 0
       }, { content: `${REPLY} #${n}`, metadata: { status: 'complete', model: 'openai/gpt-oss-20b', provider: 'openrouter', finish_reason: 'stop', reply_to: human.id } })
-      const page = await messages.page(sessionId, 50)
-      return page.messages.at(-1)!.content
+      const { json } = await messages.pageJson(sessionId, 50)
+      return (JSON.parse(json) as { messages: Array<{ content: string }> }).messages.at(-1)!.content
     },
     close: () => app.close()
   }

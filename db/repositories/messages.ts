@@ -3,11 +3,12 @@ import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
 import type { DB, Message, MessageMetadata } from '../types.ts'
 import { uuidv7 } from '../uuid7.ts'
 
-export interface HistoryPage { messages: Message[], hasMore: boolean }
-
 export type ContextMessage = Pick<Message, 'id' | 'role' | 'content' | 'metadata'>
 
 const contextOf = ({ id, role, content, metadata }: Message): ContextMessage => ({ id, role, content, metadata })
+
+/** created_at as JavaScript's Date#toISOString writes it (milliseconds, UTC, Z), so the JSON matches the API's. */
+const ISO_TIMESTAMP = sql`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 
 /** History order, newest first, as the (session_id, created_at, id) index reads it backwards. */
 function newestFirst<Q extends SelectQueryBuilder<DB, 'messages', object>> (query: Q, limit: number): Q {
@@ -62,19 +63,30 @@ export function createMessageRepository (db: Kysely<DB>) {
     },
 
     /**
-     * The newest `limit` messages before the cursor message (exclusive), returned oldest first. A history load is
-     * activity (SPEC §4): the same statement records it on the session.
+     * A history page as the JSON the API answers with (`{"messages": [...], "has_more"}`): the newest `limit` messages
+     * before the cursor message (exclusive), oldest first. Postgres builds the JSON, so the rows are never parsed
+     * into objects only to be serialised again. `cursorFound` is false when the cursor is not a message of this
+     * session (the page is then empty). A history load is activity (SPEC §4): the same statement records it.
      */
-    async page (sessionId: string, limit: number, before?: { created_at: Date, id: string }): Promise<HistoryPage> {
-      let query = db.with('touch', (db) => db.updateTable('sessions').set({ last_activity_at: sql`clock_timestamp()` })
-        .where('id', '=', sessionId).returning('id'))
-        .selectFrom('messages')
-        .select(['id', 'session_id', 'role', 'content', 'metadata', 'created_at'])
-        .where('session_id', '=', sessionId)
-      if (before) query = query.where(sql<boolean>`(created_at, id) < (${before.created_at}, ${before.id}::uuid)`)
-      const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute()
-      const hasMore = rows.length > limit
-      return { messages: rows.slice(0, limit).reverse(), hasMore }
+    async pageJson (sessionId: string, limit: number, beforeId?: string): Promise<{ json: string, cursorFound: boolean }> {
+      const cursor = sql`select created_at, id from messages where session_id = ${sessionId} and id = ${beforeId ?? null}::uuid`
+      const result = await sql<{ messages: string, has_more: boolean, cursor_found: boolean }>`
+        with touch as (update sessions set last_activity_at = clock_timestamp() where id = ${sessionId} returning id),
+        page as (
+          select id, role, content, metadata, created_at, row_number() over (order by created_at desc, id desc) as n
+          from messages
+          where session_id = ${sessionId} ${beforeId === undefined ? sql`` : sql`and (created_at, id) < (${cursor})`}
+          order by created_at desc, id desc
+          limit ${limit + 1}
+        )
+        select
+          coalesce(json_agg((select m from (select id, role, content, metadata, ${ISO_TIMESTAMP} as created_at) m)
+            order by created_at, id) filter (where n <= ${limit}), '[]')::text as messages,
+          count(*) > ${limit} as has_more,
+          ${beforeId === undefined ? sql`true` : sql`exists (${cursor})`} as cursor_found
+        from page`.execute(db)
+      const { messages, has_more: hasMore, cursor_found: cursorFound } = result.rows[0]!
+      return { json: `{"messages":${messages},"has_more":${hasMore}}`, cursorFound }
     },
 
     /** The last `limit` messages for the LLM's context, oldest first. */

@@ -10,12 +10,11 @@ declare module 'fastify' {
 function createMessageService (repository: ReturnType<typeof createMessageRepository>) {
   return {
     ...repository,
-    /** The newest `limit` messages before the cursor, oldest first; a cursor from another session is refused. */
-    async history (sessionId: string, limit: number, beforeId?: string) {
-      if (!beforeId) return await repository.page(sessionId, limit)
-      const cursor = await repository.findInSession(sessionId, beforeId)
-      if (!cursor) throw new Errors.InvalidCursor()
-      return await repository.page(sessionId, limit, cursor)
+    /** The history page as JSON text, ready to send; a cursor from another session is refused. */
+    async historyJson (sessionId: string, limit: number, beforeId?: string): Promise<string> {
+      const { json, cursorFound } = await repository.pageJson(sessionId, limit, beforeId)
+      if (!cursorFound) throw new Errors.InvalidCursor()
+      return json
     }
   }
 }

@@ -21,11 +21,12 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/session/messages', {
     config: { session: 'optional', touchesSession: true }, // the page's statement touches it
     schema: { querystring: HistoryQuerySchema, response: { 200: HistorySchema, ...errorResponses(400, 503) } }
-  }, async (request) => {
+  }, async (request, reply) => {
     // No session yet: an empty history, and no session is made for it.
     if (!request.session) return { messages: [], has_more: false }
-    const page = await app.messages.history(request.session.id, request.query.limit, request.query.before)
-    return { messages: page.messages, has_more: page.hasMore }
+    const json = await app.messages.historyJson(request.session.id, request.query.limit, request.query.before)
+    // Already JSON in HistorySchema's shape (built by Postgres): sent as is, not serialised again.
+    return reply.type('application/json; charset=utf-8').send(json as never)
   })
 
   app.delete('/api/session', {

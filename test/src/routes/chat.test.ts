@@ -134,6 +134,30 @@ t.test('history pages backwards with a cursor', async (t) => {
   t.notOk(fresh.headers['set-cookie'], 'and no session is created for it')
 })
 
+t.test('a history page is exactly the stored rows: fields, timestamps to the millisecond, metadata, text', async (t) => {
+  const { app, db } = await buildChatApp(t)
+  const v = visitor(app)
+  const { session_id: sessionId } = await v.session()
+  const { uuidv7 } = await import('../../../db/uuid7.ts')
+  const awkward = ['quote " backslash \\ tab \t', 'line\nbreak', 'emoji 🙂 and ünïcödé', '</script><b>html</b>', '']
+  for (const [i, content] of awkward.entries()) {
+    await db.insertInto('messages').values({
+      id: uuidv7(),
+      session_id: sessionId,
+      role: i % 2 ? 'assistant' : 'human',
+      content,
+      metadata: JSON.stringify({ n: i, nested: { list: [1, 'two', null], flag: true }, text: content }) as never,
+      created_at: sql<Date>`'2026-01-02 03:04:05.678912+00'::timestamptz + make_interval(secs => ${i})`
+    }).execute()
+  }
+  const res = await v.request({ url: '/api/session/messages' })
+  t.match(res.headers['content-type'], /^application\/json; charset=utf-8/)
+  const rows = await db.selectFrom('messages').selectAll().where('session_id', '=', sessionId).orderBy('created_at').execute()
+  const expected = rows.map(({ id, role, content, metadata, created_at: createdAt }) => ({ id, role, content, metadata, created_at: createdAt.toISOString() }))
+  t.same(res.json(), { messages: expected, has_more: false }, 'what the rows serialise to, key for key')
+  t.equal(res.json().messages[0].created_at, '2026-01-02T03:04:05.678Z', 'microseconds cut to milliseconds, in UTC')
+})
+
 t.test('messages saved in one transaction come back in the order they were saved', async (t) => {
   const { app, db } = await buildChatApp(t)
   const v = visitor(app)

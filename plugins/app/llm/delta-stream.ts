@@ -6,6 +6,8 @@ export interface DeltaSink {
   push (delta: string): void
   /** Deltas pushed so far: once one is out, the call must not be retried. */
   readonly count: number
+  /** Every delta pushed so far, joined. */
+  text (): string
 }
 
 export interface DeltaStreamOptions {
@@ -19,6 +21,7 @@ export function createDeltaStream ({ run, cancel, crashed }: DeltaStreamOptions)
   const deltas: string[] = []
   let finished = false
   let waiters: Array<() => void> = []
+  let listener: ((delta: string) => void) | null = null
 
   function wake (): void {
     const pending = waiters
@@ -30,20 +33,47 @@ export function createDeltaStream ({ run, cancel, crashed }: DeltaStreamOptions)
     push (delta) {
       if (finished || delta === '') return
       deltas.push(delta)
-      wake()
+      listener?.(delta)
+      if (waiters.length > 0) wake()
     },
-    get count () { return deltas.length }
+    get count () { return deltas.length },
+    text () { return deltas.join('') }
   }
 
   const outcome = run(sink)
     .catch((err: unknown) => crashed(err, deltas.join('')))
     .finally(() => {
       finished = true
+      listener = null
       wake()
     })
 
   return {
     outcome,
+    forEach (onDelta) {
+      if (listener !== null) throw new Error('this stream already has a forEach consumer')
+      return new Promise<void>((resolve, reject) => {
+        let failed = false
+        const deliver = (delta: string): void => {
+          if (failed) return
+          try {
+            onDelta(delta)
+          } catch (err) {
+            // As a throw inside a for await loop: the producer is cancelled and the error goes to the consumer.
+            failed = true
+            listener = null
+            if (!finished) cancel()
+            reject(err)
+          }
+        }
+        for (const delta of deltas) {
+          deliver(delta)
+          if (failed) return
+        }
+        if (!finished) listener = deliver
+        outcome.then(() => resolve(), reject)
+      })
+    },
     [Symbol.asyncIterator] (): AsyncIterator<string> {
       let index = 0
       return {
@@ -65,4 +95,11 @@ export function createDeltaStream ({ run, cancel, crashed }: DeltaStreamOptions)
       }
     }
   }
+}
+
+/** Calls `onDelta` for every delta: through the stream's own callback when it has one (no promise per delta), else by iterating. */
+export async function forEachDelta (deltas: AsyncIterable<string>, onDelta: (delta: string) => void): Promise<void> {
+  const stream = deltas as Partial<LlmStream>
+  if (typeof stream.forEach === 'function') return await stream.forEach(onDelta)
+  for await (const delta of deltas) onDelta(delta)
 }

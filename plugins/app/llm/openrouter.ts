@@ -43,7 +43,6 @@ interface CallState {
   finishReason: string | null
   nativeFinishReason: string | null
   usage: Record<string, unknown> | null
-  text: string
   ttftMs: number | null
   streamError: LlmError | null
 }
@@ -80,7 +79,6 @@ function newState (): CallState {
     finishReason: null,
     nativeFinishReason: null,
     usage: null,
-    text: '',
     ttftMs: null,
     streamError: null
   }
@@ -176,10 +174,8 @@ function applyEvent (state: CallState, event: SseEvent, emit: (delta: string) =>
   if (isRecord(chunk.usage)) state.usage = chunk.usage
   const choice = Array.isArray(chunk.choices) && isRecord(chunk.choices[0]) ? chunk.choices[0] : null
   const content = isRecord(choice?.delta) ? choice.delta.content : null
-  if (typeof content === 'string' && content !== '') {
-    state.text += content
-    emit(content)
-  }
+  // The text is kept once, by the delta stream, and joined at the end.
+  if (typeof content === 'string' && content !== '') emit(content)
   if (typeof choice?.finish_reason === 'string') state.finishReason = choice.finish_reason
   if (typeof choice?.native_finish_reason === 'string') state.nativeFinishReason = choice.native_finish_reason
   if (!isRecord(chunk.error)) return false
@@ -203,7 +199,7 @@ function statusOf (error: LlmError | null): LlmStatus {
   return error.code === 'llm_truncated' ? 'truncated' : 'error'
 }
 
-function buildOutcome (info: CallInfo, state: CallState, raw: LlmError | null): LlmOutcome {
+function buildOutcome (info: CallInfo, state: CallState, raw: LlmError | null, text: string): LlmOutcome {
   const error = finalError(state, raw)
   const status = statusOf(error)
   const reported = reportedUsage(state.usage)
@@ -213,7 +209,7 @@ function buildOutcome (info: CallInfo, state: CallState, raw: LlmError | null): 
     pricing: info.pricing,
     reported,
     messages: info.request.messages,
-    completionText: state.text
+    completionText: text
   })
   const errorInfo = error?.toInfo() ?? null
   return {
@@ -223,7 +219,7 @@ function buildOutcome (info: CallInfo, state: CallState, raw: LlmError | null): 
     generationId: state.generationId,
     status,
     finishReason: state.finishReason,
-    text: state.text,
+    text,
     ...cost,
     latencyMs: Math.round(performance.now() - info.started),
     ttftMs: state.ttftMs === null ? null : Math.round(state.ttftMs),
@@ -354,13 +350,13 @@ export function createOpenRouterClient (options: OpenRouterOptions): LlmClient {
         clearTimeout(timer)
         req.signal?.removeEventListener('abort', onAbort)
       }
-      return buildOutcome(call(), state, error)
+      return buildOutcome(call(), state, error, sink.text())
     }
 
     return createDeltaStream({
       run,
       cancel: onAbort,
-      crashed: (err) => buildOutcome(call(), state, toLlmError(err, secrets))
+      crashed: (err, text) => buildOutcome(call(), state, toLlmError(err, secrets), text)
     })
   }
 

@@ -61,7 +61,15 @@ export interface LlmOutcome {
  * Iterating yields text deltas; iteration ends normally on success AND on failure (it never throws);
  * `outcome` resolves (never rejects) once the stream is over. Breaking out of the loop early aborts the upstream call.
  */
-export interface LlmStream extends AsyncIterable<string> { readonly outcome: Promise<LlmOutcome> }
+export interface LlmStream extends AsyncIterable<string> {
+  readonly outcome: Promise<LlmOutcome>
+  /**
+   * The other way to consume it, for long streams: `onDelta` is called with the deltas so far, then with each one as
+   * it arrives, with no promise per delta; resolves once the stream is over. A throw in `onDelta` aborts the upstream
+   * call and rejects. One consumer per stream.
+   */
+  forEach (onDelta: (delta: string) => void): Promise<void>
+}
 
 export interface ReconciledUsage {
   promptTokens: number

@@ -169,8 +169,9 @@ function applyEvent (state: CallState, event: SseEvent, emit: (delta: string) =>
   try { chunk = JSON.parse(event.data) } catch { return false }
   if (!isRecord(chunk)) return false
   if (typeof chunk.id === 'string' && state.generationId === null) state.generationId = chunk.id
-  if (typeof chunk.model === 'string') state.responseModel = chunk.model
-  if (typeof chunk.provider === 'string') state.providerName = chunk.provider
+  // Every chunk repeats these: a fresh copy kept until the next chunk would outlive a scavenge for nothing.
+  if (typeof chunk.model === 'string' && chunk.model !== state.responseModel) state.responseModel = chunk.model
+  if (typeof chunk.provider === 'string' && chunk.provider !== state.providerName) state.providerName = chunk.provider
   if (isRecord(chunk.usage)) state.usage = chunk.usage
   const choice = Array.isArray(chunk.choices) && isRecord(chunk.choices[0]) ? chunk.choices[0] : null
   const content = isRecord(choice?.delta) ? choice.delta.content : null

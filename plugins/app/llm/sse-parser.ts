@@ -13,65 +13,69 @@ export interface SseParser {
 
 const LINE_BREAK = /\r\n?|\n/g
 
-export function createSseParser (): SseParser {
-  const decoder = new TextDecoder('utf-8')
-  let buffer = ''
-  let skipLf = false
-  let data: string[] = []
-  let eventName = ''
-  let lastId: string | null = null
+/** A class, not closures: one object per stream (thousands open at once), its methods shared. */
+class IncrementalSseParser implements SseParser {
+  private readonly decoder = new TextDecoder('utf-8')
+  private buffer = ''
+  private skipLf = false
+  private data: string[] = []
+  private eventName = ''
+  private lastId: string | null = null
 
-  function dispatch (out: SseEvent[]): void {
-    const name = eventName
-    eventName = ''
-    if (data.length === 0) return
-    const joined = data.join('\n')
-    data = []
-    out.push(joined === '[DONE]' ? { type: 'done' } : { type: 'message', event: name || 'message', data: joined, id: lastId })
+  push (chunk: Uint8Array | string): SseEvent[] {
+    return this.feed(typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }))
   }
 
-  function line (text: string, out: SseEvent[]): void {
-    if (text === '') return dispatch(out)
+  end (): SseEvent[] {
+    const out = this.feed(this.decoder.decode())
+    // Lenient at EOF: a last line without its line break, and an event without its blank line, still count.
+    if (this.buffer !== '') this.line(this.buffer, out)
+    this.buffer = ''
+    this.dispatch(out)
+    return out
+  }
+
+  private dispatch (out: SseEvent[]): void {
+    const name = this.eventName
+    this.eventName = ''
+    if (this.data.length === 0) return
+    const joined = this.data.length === 1 ? this.data[0]! : this.data.join('\n')
+    this.data = []
+    out.push(joined === '[DONE]' ? { type: 'done' } : { type: 'message', event: name || 'message', data: joined, id: this.lastId })
+  }
+
+  private line (text: string, out: SseEvent[]): void {
+    if (text === '') return this.dispatch(out)
     if (text.charCodeAt(0) === 58) return // ':' starts a comment, e.g. ': OPENROUTER PROCESSING'
     const colon = text.indexOf(':')
     const field = colon === -1 ? text : text.slice(0, colon)
     let value = colon === -1 ? '' : text.slice(colon + 1)
     if (value.charCodeAt(0) === 32) value = value.slice(1)
-    if (field === 'data') data.push(value)
-    else if (field === 'event') eventName = value
-    else if (field === 'id' && !value.includes('\0')) lastId = value
+    if (field === 'data') this.data.push(value)
+    else if (field === 'event') this.eventName = value
+    else if (field === 'id' && !value.includes('\0')) this.lastId = value
   }
 
-  function feed (text: string): SseEvent[] {
+  private feed (text: string): SseEvent[] {
     const out: SseEvent[] = []
     if (text === '') return out
     let start = 0
     // A chunk that ended in '\r' may be followed by the '\n' of the same line break.
-    if (skipLf && buffer === '' && text.charCodeAt(0) === 10) start = 1
-    skipLf = false
-    const scan = start === 0 ? buffer + text : text.slice(start)
+    if (this.skipLf && this.buffer === '' && text.charCodeAt(0) === 10) start = 1
+    this.skipLf = false
+    const scan = start === 0 ? this.buffer + text : text.slice(start)
     LINE_BREAK.lastIndex = 0
     let from = 0
     for (let m = LINE_BREAK.exec(scan); m !== null; m = LINE_BREAK.exec(scan)) {
-      line(scan.slice(from, m.index), out)
+      this.line(scan.slice(from, m.index), out)
       from = m.index + m[0].length
-      if (m[0] === '\r' && from === scan.length) skipLf = true
+      if (m[0] === '\r' && from === scan.length) this.skipLf = true
     }
-    buffer = scan.slice(from)
+    this.buffer = scan.slice(from)
     return out
   }
+}
 
-  return {
-    push (chunk) {
-      return feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }))
-    },
-    end () {
-      const out = feed(decoder.decode())
-      // Lenient at EOF: a last line without its line break, and an event without its blank line, still count.
-      if (buffer !== '') line(buffer, out)
-      buffer = ''
-      dispatch(out)
-      return out
-    }
-  }
+export function createSseParser (): SseParser {
+  return new IncrementalSseParser()
 }

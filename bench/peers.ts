@@ -64,8 +64,9 @@ async function appModule<T> (path: string): Promise<T> {
 }
 
 /**
- * This project: its own database plugin (the pool, dialect and settings the server uses), then its repositories:
- * insertHuman, recordTurn (the llm_requests row, the reply and the session touch in one statement), page.
+ * This project: its own database plugin (the pool, dialect and settings the server uses), then its repositories as
+ * a chat turn uses them: insertHuman reading the last 50 in the same statement, recordTurn (the llm_requests row,
+ * the reply and the session touch in one statement).
  */
 async function ours (url: string): Promise<Peer> {
   const { loadConfig } = await appModule<typeof import('../src/config/load-config.ts')>('src/config/load-config.ts')
@@ -89,9 +90,13 @@ async function ours (url: string): Promise<Peer> {
       await seedMessages(db, sessionIds, size)
       return sessionIds
     },
+    // A chat turn as the server runs it: the statement that saves the human message also reads the last 50 (the
+    // LLM's context), then the reply is saved with its llm_requests row and the session touch (one statement).
     async turn (sessionId, n) {
-      const { message: human } = await messages.insertHuman(sessionId, `${HUMAN} #${n}`)
-      await llmRequests.recordTurn({
+      const { message: human, context } = await messages.insertHuman(sessionId, `${HUMAN} #${n}`, { contextLimit: 50 })
+      // Every session has at least 10 messages before its turn: 11 to 50 of them, the new one last.
+      if (context.length < 11 || context.length > 50 || context.at(-1)!.id !== human.id) throw new Error(`context of ${context.length}, not the last (up to) 50 ending with the new message`)
+      const { message: reply } = await llmRequests.recordTurn({
         session_id: sessionId,
         provider: 'openrouter',
         model: 'openai/gpt-oss-20b',
@@ -105,8 +110,7 @@ async function ours (url: string): Promise<Peer> {
         computed_cost: '0.0000078',
         latency_ms: 0
       }, { content: `${REPLY} #${n}`, metadata: { status: 'complete', model: 'openai/gpt-oss-20b', provider: 'openrouter', finish_reason: 'stop', reply_to: human.id } })
-      const { json } = await messages.pageJson(sessionId, 50)
-      return (JSON.parse(json) as { messages: Array<{ content: string }> }).messages.at(-1)!.content
+      return reply!.content
     },
     close: () => app.close()
   }
@@ -304,7 +308,7 @@ try {
       `Peers: ${peers.map((p) => p.name).join('; ')}.${unavailable.length ? ` Could not run: ${unavailable.join('; ')}.` : ''}`,
       `${runs} runs of ${durationS} s per library and size (medians), ${concurrency} concurrent workers, each library over its own pool of ${poolSize} connections, all on one database; libraries take turns in a rotating order.`,
       `10-message sessions: ${SIZES[0]!.sessions} fresh sessions per run (each gets a turn or two); 1,000-message sessions: ${SIZES[1]!.sessions} sessions shared by the runs. Seeded in SQL in each library's own row format.`,
-      'salient runs through its own database plugin (plugins/infrastructure/db.ts: the pool, dialect and type parsers the server uses) and its repositories; it does more per turn than the peers: its reply insert also writes the llm_requests row and updates the session (recordTurn, one statement).',
+      'salient runs through its own database plugin (plugins/infrastructure/db.ts: the pool, dialect, named prepared statements and type parsers the server uses) and its repositories, as a chat turn does: the statement that saves the human message also reads the last 50 (the LLM context: the 49 before it and itself; checked every turn), then recordTurn saves the reply. It does more per turn than the peers: the reply insert also writes the llm_requests row and updates the session (one statement). The peers load the last 50 after both appends (LangChain: all messages, sliced).',
       'LangChain: a new PostgresChatMessageHistory per request, as its docs show (its first call runs CREATE TABLE IF NOT EXISTS), addMessages inserts one row per message, and getMessages has no limit, so "the last 50" is every message sliced in JS. It creates no index on session_id; one on (session_id, id) was added for it.',
       'Mastra: PostgresStore used directly (no agent); saveMessages reads the thread, then inserts the messages and touches the thread in a transaction; getMessages selects the newest 50 by thread (its own index on thread_id, createdAt).',
       ...notes

@@ -8,7 +8,6 @@ import { errorResponses } from '../schemas/common.ts'
 import { SSE_HEADERS, sseEvent } from './sse.ts'
 import { turnErrorBody, usageBody } from './turn-response.ts'
 import type { LiveTurn, TurnResult } from '../../plugins/app/chat/turn-service.ts'
-import { forEachDelta } from '../../plugins/app/llm/delta-stream.ts'
 
 const HEARTBEAT_MS = 15_000
 
@@ -30,7 +29,7 @@ async function pump (turn: LiveTurn, out: PassThrough, reply: FastifyReply, onDi
   try {
     // A callback per delta rather than a loop: nothing waits between deltas (2,000 open streams × 2 deltas/s of
     // promises that lived half a second each were what filled the old generation).
-    await forEachDelta(turn.deltas, (delta) => {
+    await turn.deltas.forEach((delta) => {
       if (!clientGone) out.write(sseEvent(delta))
     })
     const result = await turn.done

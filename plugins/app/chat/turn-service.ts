@@ -6,7 +6,7 @@ import type { Config } from '../../../src/schemas/config.ts'
 import type { Message, MessageMetadata, Session } from '../../../db/types.ts'
 import type { ContextMessage, MessageRepository } from '../../../db/repositories/messages.ts'
 import type { LlmRequestRepository, LlmRequestValues } from '../../../db/repositories/llm-requests.ts'
-import type { ChatMessage, LlmClient, LlmErrorInfo, LlmOutcome } from '../llm/types.ts'
+import type { ChatMessage, LlmClient, LlmErrorInfo, LlmOutcome, LlmStream } from '../llm/types.ts'
 import { Errors } from '../../../src/errors.ts'
 import { cleanText, findUnstorableText } from './text.ts'
 import { llmRequestRow, type SentMessage } from './llm-request-row.ts'
@@ -32,7 +32,7 @@ export interface TurnResult {
 export interface LiveTurn {
   kind: 'live'
   human: Message
-  deltas: AsyncIterable<string>
+  deltas: LlmStream
   /** Stops the LLM call; what arrived so far is saved as a partial reply. */
   abort: () => void
   done: Promise<TurnResult>

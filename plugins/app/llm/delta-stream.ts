@@ -96,10 +96,3 @@ export function createDeltaStream ({ run, cancel, crashed }: DeltaStreamOptions)
     }
   }
 }
-
-/** Calls `onDelta` for every delta: through the stream's own callback when it has one (no promise per delta), else by iterating. */
-export async function forEachDelta (deltas: AsyncIterable<string>, onDelta: (delta: string) => void): Promise<void> {
-  const stream = deltas as Partial<LlmStream>
-  if (typeof stream.forEach === 'function') return await stream.forEach(onDelta)
-  for await (const delta of deltas) onDelta(delta)
-}

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createDeltaStream, forEachDelta, type DeltaSink } from '../../../../plugins/app/llm/delta-stream.ts'
+import { createDeltaStream, type DeltaSink } from '../../../../plugins/app/llm/delta-stream.ts'
 import type { LlmOutcome } from '../../../../plugins/app/llm/types.ts'
 
 /** A stream whose producer the test drives: `push` a delta, `end` it. */
@@ -25,7 +25,7 @@ t.test('forEach hands over the deltas so far, then each new one as it is pushed,
   push('')
   push('b')
   const seen: string[] = []
-  const done = forEachDelta(stream, (d) => seen.push(d))
+  const done = stream.forEach((d) => seen.push(d))
   t.same(seen, ['a', 'b'], 'the backlog at once, empty deltas skipped')
   push('c')
   t.same(seen, ['a', 'b', 'c'], 'a new delta synchronously, no promise in between')
@@ -63,11 +63,4 @@ t.test('one forEach consumer per stream; iterating still works alongside', async
   for await (const d of stream) iterated.push(d)
   await first
   t.same(iterated, ['x'])
-})
-
-t.test('forEachDelta iterates a plain async iterable', async (t) => {
-  async function * three () { yield 'a'; yield 'b'; yield 'c' }
-  const seen: string[] = []
-  await forEachDelta(three(), (d) => seen.push(d))
-  t.same(seen, ['a', 'b', 'c'])
 })

@@ -5,11 +5,13 @@ import { ChatBodySchema, ChatResponseSchema } from '../schemas/chat.ts'
 import { errorResponses } from '../schemas/common.ts'
 import { sendError } from '../../plugins/infrastructure/errors.ts'
 import { turnErrorBody, usageBody } from './turn-response.ts'
+import { checkMessageBeforeSession } from './message-check.ts'
 import type { TurnResult } from '../../plugins/app/chat/turn-service.ts'
 
 const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/chat', {
     config: { session: 'create', touchesSession: true, sameOrigin: true }, // the turn's last statement touches it
+    preValidation: checkMessageBeforeSession(app, (request) => (request.body as { message?: unknown } | null)?.message),
     schema: {
       body: ChatBodySchema,
       response: { 200: Type.Union([ChatResponseSchema, Type.String()]), ...errorResponses(400, 403, 409, 413, 415, 429, 502, 503) }

@@ -7,6 +7,7 @@ import { StreamQuerySchema } from '../schemas/chat.ts'
 import { errorResponses } from '../schemas/common.ts'
 import { SSE_HEADERS, sseEvent } from './sse.ts'
 import { turnErrorBody, usageBody } from './turn-response.ts'
+import { checkMessageBeforeSession } from './message-check.ts'
 import type { LiveTurn, TurnResult } from '../../plugins/app/chat/turn-service.ts'
 
 const HEARTBEAT_MS = 15_000
@@ -46,6 +47,7 @@ async function pump (turn: LiveTurn, out: PassThrough, reply: FastifyReply, onDi
 const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/events/stream', {
     config: { session: 'create', touchesSession: true, sameOrigin: true }, // the turn's last statement touches it
+    preValidation: checkMessageBeforeSession(app, (request) => (request.query as { message?: unknown } | null)?.message),
     schema: { querystring: StreamQuerySchema, response: errorResponses(400, 403, 409, 413, 429, 503) }
   }, async (request, reply) => {
     const turn = await app.chat.start({

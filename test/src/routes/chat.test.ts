@@ -196,6 +196,22 @@ t.test('blank, too long and malformed messages are refused before anything is st
   t.equal(fake.completions().length, 0, 'the LLM was never called')
 })
 
+t.test('a refused message makes no session for a visitor who has none', async (t) => {
+  const { app, db } = await buildChatApp(t, { config: { chat: { max_message_chars: 100 } } })
+  const refused = [
+    await app.inject({ method: 'POST', url: '/chat', payload: { message: '  \n ' } }),
+    await app.inject({ method: 'POST', url: '/chat', payload: { message: 'x'.repeat(101) } }),
+    await app.inject({ method: 'POST', url: '/chat', payload: { message: 'nul \u0000' } }),
+    await app.inject({ method: 'POST', url: '/chat', payload: { message: 5 } }),
+    await app.inject({ url: '/events/stream?message=%20%20' }),
+    await app.inject({ url: `/events/stream?message=${'y'.repeat(101)}` })
+  ]
+  t.same(refused.map((r) => r.statusCode), [400, 413, 400, 400, 400, 413])
+  t.same(refused.map((r) => r.json().error.code), ['empty_message', 'message_too_long', 'invalid_request', 'invalid_request', 'empty_message', 'message_too_long'])
+  t.ok(refused.every((r) => r.headers['set-cookie'] === undefined), 'no cookie set')
+  t.equal((await db.selectFrom('sessions').selectAll().execute()).length, 0, 'no session stored')
+})
+
 t.test('message texts never reach a log line or an llm_requests column', async (t) => {
   const { app, db, logs } = await buildChatApp(t)
   const v = visitor(app)

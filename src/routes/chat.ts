@@ -25,7 +25,7 @@ const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
     } else {
       const onClose = () => { if (!reply.raw.writableFinished && app.config.llm.on_client_disconnect === 'abort') turn.abort() }
       reply.raw.once('close', onClose)
-      for await (const _delta of turn.deltas) { /* the reply is answered whole */ }
+      // The reply is answered whole: the deltas need no consumer (the stream keeps them and joins them once).
       result = await turn.done
       reply.raw.off('close', onClose)
     }

@@ -166,11 +166,7 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
     }
     const row = llmRequestRow(outcome, { sessionId: session.id, sent, purpose: 'chat', humanMessageId: human.id })
     const keepReply = content !== '' || status === 'complete'
-    const t0 = performance.now()
     const { requestId, message } = await recordDurably(session.id, row, keepReply ? { content, metadata } : null, turnLog)
-    ;(globalThis as any).__saves ??= []
-    ;(globalThis as any).__saves.push(performance.now() - t0)
-    if ((globalThis as any).__saves.length === 2000) { const a = (globalThis as any).__saves.sort((x: number, y: number) => x - y); (process as any).getBuiltinModule('node:fs').writeFileSync('/tmp/me/saves.txt', [0.5, 0.9, 0.99, 1].map((q) => a[Math.min(a.length - 1, Math.floor(q * a.length))].toFixed(1)).join(' ')) }
     if (outcome.costSource === 'unknown') {
       turnLog.warn({ event: 'llm.cost_unknown', model: outcome.model }, 'no reported cost and no price for this model: cost recorded as null')
     }

@@ -5,12 +5,12 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, request, type Dispatcher } from 'undici'
 import type { Pricing } from '../../../src/schemas/config.ts'
 import { computeCost, type ReportedUsage } from './cost.ts'
-import { createDeltaStream, type DeltaSink } from './delta-stream.ts'
+import { createDeltaStream, type DeltaProducer, type DeltaSink } from './delta-stream.ts'
 import { LlmError, cleanMessage, httpError, parseRetryAfter, streamError, toLlmError } from './errors.ts'
 import { costNumberToDecimal } from './money.ts'
 import { DEFAULT_RECONCILE_DELAYS_MS, reconcileGeneration } from './reconcile.ts'
 import { createSseParser, type SseEvent } from './sse-parser.ts'
-import type { LlmClient, LlmLogger, LlmOutcome, LlmRequest, LlmStatus, LlmStream } from './types.ts'
+import type { LlmClient, LlmLogger, LlmOutcome, LlmRequest, LlmStatus } from './types.ts'
 
 export interface OpenRouterOptions {
   baseUrl: string
@@ -84,40 +84,6 @@ function newState (): CallState {
   }
 }
 
-/**
- * Resolves once the stream is over: the body ended, or [DONE] / an error event arrived and the body then ended or
- * `graceMs` passed (waiting lets the socket go back to the pool; the rest is drained in the background).
- */
-function consume (body: Dispatcher.ResponseData['body'], handle: (event: SseEvent) => boolean, graceMs = 250): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const parser = createSseParser()
-    let terminal = false
-    let settled = false
-    const settle = (err?: unknown): void => {
-      if (settled) return
-      settled = true
-      if (err === undefined || terminal) resolve()
-      else reject(err)
-    }
-    const feed = (events: SseEvent[]): void => {
-      for (const event of events) {
-        if (terminal) return
-        if (handle(event)) {
-          terminal = true
-          setTimeout(settle, graceMs).unref()
-        }
-      }
-    }
-    body.on('data', (chunk: Buffer) => feed(parser.push(chunk)))
-    body.on('end', () => {
-      feed(parser.end())
-      // One turn later undici has put the socket back in the pool, so the next call can reuse it.
-      setImmediate(settle)
-    })
-    body.on('error', settle)
-  })
-}
-
 async function readCapped (body: Dispatcher.ResponseData['body']): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
@@ -163,7 +129,7 @@ function reportedUsage (usage: Record<string, unknown> | null): ReportedUsage | 
 }
 
 /** Applies one SSE event to the call; true when the stream is over ([DONE] or an error event). */
-function applyEvent (state: CallState, event: SseEvent, emit: (delta: string) => void, secrets: string[]): boolean {
+function applyEvent (state: CallState, event: SseEvent, out: { emit (delta: string): void }, secrets: string[]): boolean {
   if (event.type === 'done') return true
   let chunk: unknown
   try { chunk = JSON.parse(event.data) } catch { return false }
@@ -176,7 +142,7 @@ function applyEvent (state: CallState, event: SseEvent, emit: (delta: string) =>
   const choice = Array.isArray(chunk.choices) && isRecord(chunk.choices[0]) ? chunk.choices[0] : null
   const content = isRecord(choice?.delta) ? choice.delta.content : null
   // The text is kept once, by the delta stream, and joined at the end.
-  if (typeof content === 'string' && content !== '') emit(content)
+  if (typeof content === 'string' && content !== '') out.emit(content)
   if (typeof choice?.finish_reason === 'string') state.finishReason = choice.finish_reason
   if (typeof choice?.native_finish_reason === 'string') state.nativeFinishReason = choice.native_finish_reason
   if (!isRecord(chunk.error)) return false
@@ -243,6 +209,206 @@ function buildOutcome (info: CallInfo, state: CallState, raw: LlmError | null, t
   }
 }
 
+/** Reads one attempt's body. */
+class BodyReader {
+  readonly parser = createSseParser()
+  private terminal = false
+  private settled = false
+
+  constructor (
+    private readonly call: OpenRouterCall,
+    private readonly resolve: () => void,
+    private readonly reject: (err: unknown) => void,
+    private readonly graceMs: number
+  ) {}
+
+  feed (events: SseEvent[]): void {
+    for (const event of events) {
+      if (this.terminal) return
+      if (this.call.apply(event)) {
+        this.terminal = true
+        setTimeout(settleReader, this.graceMs, this).unref()
+      }
+    }
+  }
+
+  settle (err?: unknown): void {
+    if (this.settled) return
+    this.settled = true
+    if (err === undefined || this.terminal) this.resolve()
+    else this.reject(err)
+  }
+}
+
+function settleReader (reader: BodyReader): void {
+  reader.settle()
+}
+
+/** What every call of one client shares. */
+interface ClientContext {
+  options: OpenRouterOptions
+  url: string
+  dispatcher: Dispatcher
+  headers: Record<string, string>
+  secrets: string[]
+  retryBase: number
+  retryCap: number
+}
+
+function payloadFor (options: OpenRouterOptions, req: LlmRequest): Record<string, unknown> {
+  const payload: Record<string, unknown> = {
+    model: req.model ?? options.model,
+    messages: req.messages.map(({ role, content }) => ({ role, content })),
+    temperature: req.temperature ?? options.temperature,
+    max_tokens: req.maxTokens ?? options.maxTokens,
+    stream: true,
+    usage: { include: true }
+  }
+  if (req.responseFormat !== undefined) payload.response_format = { type: req.responseFormat.type }
+  return payload
+}
+
+/**
+ * One streamed call, with its retries. A class, not closures: thousands are open at once, and each closure made per
+ * call carried its own context (and, under tsx's keepNames, a property array); the methods are shared. It is also
+ * the `abort` listener of the caller's signal (handleEvent) and the producer of its delta stream.
+ */
+class OpenRouterCall implements DeltaProducer {
+  private readonly started = performance.now()
+  private readonly payload: Record<string, unknown>
+  private readonly model: string
+  private readonly body: string
+  private readonly ctrl = new AbortController()
+  private readonly timer: NodeJS.Timeout
+  private state = newState()
+  private attempts = 0
+  private sink: DeltaSink | null = null
+
+  constructor (private readonly ctx: ClientContext, private readonly req: LlmRequest) {
+    this.payload = payloadFor(ctx.options, req)
+    this.model = String(this.payload.model)
+    this.body = JSON.stringify(this.payload)
+    this.timer = setTimeout(OpenRouterCall.timedOut, ctx.options.timeoutMs, this)
+    if (req.signal?.aborted === true) this.cancel()
+    req.signal?.addEventListener('abort', this, { once: true })
+  }
+
+  private static timedOut (call: OpenRouterCall): void {
+    call.stop(new LlmError('llm_timeout', `no complete reply within ${call.ctx.options.timeoutMs} ms`))
+  }
+
+  /** The caller's signal aborted. */
+  handleEvent (): void {
+    this.cancel()
+  }
+
+  cancel (): void {
+    this.stop(new LlmError('llm_aborted', 'the request was aborted'))
+  }
+
+  crashed (err: unknown, text: string): LlmOutcome {
+    return buildOutcome(this.info(), this.state, toLlmError(err, this.ctx.secrets), text)
+  }
+
+  async run (sink: DeltaSink): Promise<LlmOutcome> {
+    const { options } = this.ctx
+    let error: LlmError | null = null
+    this.sink = sink
+    try {
+      for (;;) {
+        error = await this.attempt()
+        if (error === null || !error.retryable || sink.count > 0 || this.attempts > options.maxRetries) break
+        const wait = this.retryDelay(error)
+        if (wait === null) break
+        options.log?.warn({ event: 'llm.retry', attempt: this.attempts, code: error.code, status: error.status, delay_ms: Math.round(wait) }, 'retrying LLM call')
+        await sleep(wait, undefined, { signal: this.ctrl.signal }).catch(() => {})
+        if (this.ctrl.signal.aborted) {
+          error = this.failure(null)
+          break
+        }
+        this.state = newState()
+      }
+    } finally {
+      clearTimeout(this.timer)
+      this.req.signal?.removeEventListener('abort', this)
+      this.sink = null
+    }
+    return buildOutcome(this.info(), this.state, error, sink.text())
+  }
+
+  private stop (err: LlmError): void {
+    if (!this.ctrl.signal.aborted) this.ctrl.abort(err)
+  }
+
+  private info (): CallInfo {
+    return { model: this.model, request: this.req, payload: this.payload, pricing: this.ctx.options.pricing, started: this.started, attempts: this.attempts }
+  }
+
+  private failure (err: unknown): LlmError {
+    return this.ctrl.signal.aborted ? toLlmError(this.ctrl.signal.reason) : toLlmError(err, this.ctx.secrets)
+  }
+
+  private async attempt (): Promise<LlmError | null> {
+    if (this.ctrl.signal.aborted) return this.failure(null)
+    this.attempts++
+    const { url, dispatcher, headers, secrets } = this.ctx
+    let res: Dispatcher.ResponseData
+    try {
+      res = await request(url, { method: 'POST', dispatcher, headers, body: this.body, signal: this.ctrl.signal })
+    } catch (err) {
+      return this.failure(err)
+    }
+    if (res.statusCode !== 200) {
+      const text = await readCapped(res.body).catch(() => '')
+      return httpError(res.statusCode, cleanMessage(upstreamMessage(text), secrets), parseRetryAfter(res.headers['retry-after']))
+    }
+    this.state.generationId = header(res.headers['x-generation-id'])
+    try {
+      await this.consume(res.body)
+    } catch (err) {
+      return this.failure(err)
+    }
+    return this.state.streamError
+  }
+
+  /**
+   * Resolves once the stream is over: the body ended, or [DONE] / an error event arrived and the body then ended or
+   * `graceMs` passed (waiting lets the socket go back to the pool; the rest is drained in the background).
+   */
+  private consume (body: Dispatcher.ResponseData['body'], graceMs = 250): Promise<void> {
+    return new Promise((resolve, reject) => {
+      // One reader per attempt: a body still draining after its end must not touch the next attempt.
+      const reader = new BodyReader(this, resolve, reject, graceMs)
+      body.on('data', (chunk: Buffer) => reader.feed(reader.parser.push(chunk)))
+      body.on('end', () => {
+        reader.feed(reader.parser.end())
+        // One turn later undici has put the socket back in the pool, so the next call can reuse it.
+        setImmediate(settleReader, reader)
+      })
+      body.on('error', (err: Error) => reader.settle(err))
+    })
+  }
+
+  /** Applies one event; true when the stream is over. */
+  apply (event: SseEvent): boolean {
+    return applyEvent(this.state, event, this, this.ctx.secrets)
+  }
+
+  /** A delta from the stream. */
+  emit (delta: string): void {
+    this.state.ttftMs ??= performance.now() - this.started
+    this.sink?.push(delta)
+  }
+
+  private retryDelay (err: LlmError): number | null {
+    const { retryBase, retryCap, options } = this.ctx
+    const backoff = Math.min(retryBase * 2 ** (this.attempts - 1), retryCap)
+    const wait = err.retryAfterMs ?? backoff + Math.random() * backoff * 0.2
+    const left = options.timeoutMs - (performance.now() - this.started)
+    return wait > retryCap || wait >= left ? null : wait
+  }
+}
+
 export function createOpenRouterClient (options: OpenRouterOptions): LlmClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '')
   const owned = options.dispatcher === undefined
@@ -254,117 +420,30 @@ export function createOpenRouterClient (options: OpenRouterOptions): LlmClient {
     })
     : null
   const dispatcher: Dispatcher = options.dispatcher ?? owned as Dispatcher
-  const secrets = [options.apiKey]
-  const retryBase = options.retryBaseDelayMs ?? 250
-  const retryCap = options.retryMaxDelayMs ?? 4000
   const closing = new AbortController()
-  const headers = {
-    authorization: `Bearer ${options.apiKey}`,
-    'content-type': 'application/json',
-    accept: 'text/event-stream',
-    'http-referer': headerSafe(options.appUrl),
-    'x-title': headerSafe(options.appName),
-    'x-openrouter-title': headerSafe(options.appName)
-  }
-
-  function payloadFor (req: LlmRequest): Record<string, unknown> {
-    const payload: Record<string, unknown> = {
-      model: req.model ?? options.model,
-      messages: req.messages.map(({ role, content }) => ({ role, content })),
-      temperature: req.temperature ?? options.temperature,
-      max_tokens: req.maxTokens ?? options.maxTokens,
-      stream: true,
-      usage: { include: true }
+  const ctx: ClientContext = {
+    options,
+    url: `${baseUrl}/chat/completions`,
+    dispatcher,
+    secrets: [options.apiKey],
+    retryBase: options.retryBaseDelayMs ?? 250,
+    retryCap: options.retryMaxDelayMs ?? 4000,
+    headers: {
+      authorization: `Bearer ${options.apiKey}`,
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+      'http-referer': headerSafe(options.appUrl),
+      'x-title': headerSafe(options.appName),
+      'x-openrouter-title': headerSafe(options.appName)
     }
-    if (req.responseFormat !== undefined) payload.response_format = { type: req.responseFormat.type }
-    return payload
-  }
-
-  function stream (req: LlmRequest): LlmStream {
-    const started = performance.now()
-    const payload = payloadFor(req)
-    const model = String(payload.model)
-    const body = JSON.stringify(payload)
-    const ctrl = new AbortController()
-    const stop = (err: LlmError): void => { if (!ctrl.signal.aborted) ctrl.abort(err) }
-    const timer = setTimeout(() => stop(new LlmError('llm_timeout', `no complete reply within ${options.timeoutMs} ms`)), options.timeoutMs)
-    const onAbort = (): void => stop(new LlmError('llm_aborted', 'the request was aborted'))
-    if (req.signal?.aborted === true) onAbort()
-    req.signal?.addEventListener('abort', onAbort, { once: true })
-    let state = newState()
-    let attempts = 0
-    const call = (): CallInfo => ({ model, request: req, payload, pricing: options.pricing, started, attempts })
-
-    function failure (err: unknown): LlmError {
-      return ctrl.signal.aborted ? toLlmError(ctrl.signal.reason) : toLlmError(err, secrets)
-    }
-
-    async function attempt (sink: DeltaSink): Promise<LlmError | null> {
-      if (ctrl.signal.aborted) return failure(null)
-      attempts++
-      let res: Dispatcher.ResponseData
-      try {
-        res = await request(`${baseUrl}/chat/completions`, { method: 'POST', dispatcher, headers, body, signal: ctrl.signal })
-      } catch (err) {
-        return failure(err)
-      }
-      if (res.statusCode !== 200) {
-        const text = await readCapped(res.body).catch(() => '')
-        return httpError(res.statusCode, cleanMessage(upstreamMessage(text), secrets), parseRetryAfter(res.headers['retry-after']))
-      }
-      state.generationId = header(res.headers['x-generation-id'])
-      try {
-        await consume(res.body, (event) => applyEvent(state, event, (delta) => {
-          state.ttftMs ??= performance.now() - started
-          sink.push(delta)
-        }, secrets))
-      } catch (err) {
-        return failure(err)
-      }
-      return state.streamError
-    }
-
-    function retryDelay (err: LlmError): number | null {
-      const backoff = Math.min(retryBase * 2 ** (attempts - 1), retryCap)
-      const wait = err.retryAfterMs ?? backoff + Math.random() * backoff * 0.2
-      const left = options.timeoutMs - (performance.now() - started)
-      return wait > retryCap || wait >= left ? null : wait
-    }
-
-    async function run (sink: DeltaSink): Promise<LlmOutcome> {
-      let error: LlmError | null = null
-      try {
-        for (;;) {
-          error = await attempt(sink)
-          if (error === null || !error.retryable || sink.count > 0 || attempts > options.maxRetries) break
-          const wait = retryDelay(error)
-          if (wait === null) break
-          options.log?.warn({ event: 'llm.retry', attempt: attempts, code: error.code, status: error.status, delay_ms: Math.round(wait) }, 'retrying LLM call')
-          await sleep(wait, undefined, { signal: ctrl.signal }).catch(() => {})
-          if (ctrl.signal.aborted) {
-            error = failure(null)
-            break
-          }
-          state = newState()
-        }
-      } finally {
-        clearTimeout(timer)
-        req.signal?.removeEventListener('abort', onAbort)
-      }
-      return buildOutcome(call(), state, error, sink.text())
-    }
-
-    return createDeltaStream({
-      run,
-      cancel: onAbort,
-      crashed: (err, text) => buildOutcome(call(), state, toLlmError(err, secrets), text)
-    })
   }
 
   return {
     provider: 'openrouter',
     model: options.model,
-    stream,
+    stream (req) {
+      return createDeltaStream(new OpenRouterCall(ctx, req))
+    },
     reconcile (generationId, delaysMs) {
       return reconcileGeneration({
         baseUrl,

@@ -18,7 +18,7 @@ class IncrementalSseParser implements SseParser {
   private readonly decoder = new TextDecoder('utf-8')
   private buffer = ''
   private skipLf = false
-  private data: string[] = []
+  private readonly data: string[] = []
   private eventName = ''
   private lastId: string | null = null
 
@@ -40,7 +40,10 @@ class IncrementalSseParser implements SseParser {
     this.eventName = ''
     if (this.data.length === 0) return
     const joined = this.data.length === 1 ? this.data[0]! : this.data.join('\n')
-    this.data = []
+    // Emptied, not replaced: the parser lives in the old generation, so a fresh array per event came from an
+    // allocation site V8 pretenured, and each dead one kept its line (and the whole chunk it was sliced from) alive
+    // through scavenges until the next full GC: ~2 MB/s of old space with 2,000 streams open.
+    this.data.length = 0
     out.push(joined === '[DONE]' ? { type: 'done' } : { type: 'message', event: name || 'message', data: joined, id: this.lastId })
   }
 

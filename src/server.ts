@@ -3,20 +3,14 @@
 // then are cut and their partial replies saved (the chat plugin's preClose hook); then the pool closes; exit 0.
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.ts'
-import { loadConfig, ConfigError } from './config/load-config.ts'
+import { EX_CONFIG, loadConfigOrReport } from './config/load-config.ts'
 
 // Beyond the grace: time to save the cut replies and close the pool before close-with-grace gives up (exit 1).
 const CLOSE_MARGIN_MS = 10_000
 
 async function main (): Promise<void> {
-  let config
-  try {
-    config = loadConfig()
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err
-    process.stderr.write(`${err.message}\n`)
-    process.exit(78) // EX_CONFIG
-  }
+  const config = loadConfigOrReport()
+  if (!config) process.exit(EX_CONFIG)
   const app = await buildApp({ config })
   closeWithGrace({ delay: config.server.shutdown_grace_ms + CLOSE_MARGIN_MS, logger: app.log }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error')

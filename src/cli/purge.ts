@@ -8,7 +8,7 @@ import pg from 'pg'
 import pino, { type Logger } from 'pino'
 import type { DB } from '../../db/types.ts'
 import { createSessionRepository } from '../../db/repositories/sessions.ts'
-import { loadConfig, ConfigError } from '../config/load-config.ts'
+import { EX_CONFIG, loadConfigOrReport } from '../config/load-config.ts'
 import { startEmbeddedPostgres } from '../database/embedded-postgres.ts'
 import { REDACTED_PATHS } from '../logger.ts'
 
@@ -44,14 +44,8 @@ async function main (): Promise<number> {
     process.stderr.write(`${USAGE}\n`)
     return 64 // EX_USAGE
   }
-  let config
-  try {
-    config = loadConfig()
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err
-    process.stderr.write(`${err.message}\n`)
-    return 78 // EX_CONFIG
-  }
+  const config = loadConfigOrReport()
+  if (!config) return EX_CONFIG
   const log = pino({ level: config.logging.level, redact: REDACTED_PATHS }).child({ cli: 'purge' })
   const embedded = config.database.url
     ? null

@@ -30,6 +30,23 @@ export function loadConfig (options: LoadConfigOptions = {}): Config {
   return validateConfig(raw)
 }
 
+/** EX_CONFIG (sysexits.h): what a command-line entry point exits with when its configuration is wrong. */
+export const EX_CONFIG = 78
+
+/**
+ * For command-line entry points: the configuration, or null once the reason it is wrong has been written to stderr
+ * (the caller exits with EX_CONFIG). Anything other than a configuration error is thrown on.
+ */
+export function loadConfigOrReport (): Config | null {
+  try {
+    return loadConfig()
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    process.stderr.write(`${err.message}\n`)
+    return null
+  }
+}
+
 export function validateConfig (raw: unknown): Config {
   const withDefaults = Value.Default(ConfigSchema, structuredClone(raw))
   const first = Value.Errors(ConfigSchema, withDefaults).First()

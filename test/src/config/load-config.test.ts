@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -82,4 +83,14 @@ t.test('every way the configuration can be wrong names the key', async (t) => {
   t.throws(() => loadConfig({ env: { PORT: 'http' } }), /PORT/)
   t.throws(() => loadConfig({ env: { LOG_LEVEL: 'loud' } }), /logging\.level/)
   t.throws(() => loadConfig({ file: yamlFile('scalar.yaml', '42\n'), env: {} }), ConfigError)
+})
+
+t.test('the server and the purge command stop with EX_CONFIG (78), naming the key, on a wrong configuration', async (t) => {
+  const overlay = yamlFile('bad-port.yaml', 'server:\n  port: "nope"\n')
+  const root = path.join(import.meta.dirname, '../../..')
+  for (const entry of [['src/server.ts'], ['src/cli/purge.ts', '--idle-days', '3']]) {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', ...entry], { cwd: root, env: { ...process.env, APP_CONFIG: overlay }, encoding: 'utf8', timeout: 30_000 })
+    t.equal(run.status, 78, `${entry[0]} exits 78`)
+    t.match(run.stderr, /server\.port/, `${entry[0]} names the key`)
+  }
 })

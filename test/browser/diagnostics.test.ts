@@ -5,9 +5,7 @@ import t from 'tap'
 import { buildChatApp } from '../helpers/chat-app.ts'
 import { launchBrowser, MOBILE, newVisitor, screenshot } from '../helpers/browser.ts'
 import { formatCost } from '../../client/src/format.ts'
-
-const DANA = 'Hi, I\'m Dana Reyes — interested in solar panels and an installation quote. Reach me at ' +
-  'dana.reyes@example.com or (415) 555-0134, 12 Oak Street, Springfield, IL 62704. Email is better than calling.'
+import { DANA_CONTACT, DANA_MESSAGE } from '../fixtures/dana.ts'
 
 const browser = await launchBrowser(t)
 const { app, fake } = await buildChatApp(t, {
@@ -36,7 +34,7 @@ t.test('after a turn the panel shows the session, the exact cost and the extract
       'installation quote to dana.reyes@example.com within two working days.',
     cost: 0.000123456
   })
-  await page.getByTestId('composer-input').fill(DANA)
+  await page.getByTestId('composer-input').fill(DANA_MESSAGE)
   await page.getByTestId('send-button').click()
   await page.locator('[data-role="assistant"][data-status="complete"]').waitFor()
   // The panel refreshes itself when the turn ends.
@@ -52,15 +50,7 @@ t.test('after a turn the panel shows the session, the exact cost and the extract
   t.equal(await value('diag-usage-tokens'), String(usage.total_tokens))
 
   const profile = await (await page.request.get('/api/session/profile')).json() as Record<string, unknown>
-  const expected: Record<string, string> = {
-    customer_name: 'Dana Reyes',
-    email: 'dana.reyes@example.com',
-    phone: '+14155550134',
-    address_street: '12 Oak Street',
-    address_city: 'Springfield',
-    address_state: 'IL',
-    address_zip: '62704'
-  }
+  const expected: Record<string, string> = DANA_CONTACT
   for (const [field, want] of Object.entries(expected)) {
     t.equal(await value(`diag-profile-${field}`), want, `profile ${field}`)
     t.equal(profile[field], want, `the API agrees on ${field}`)

@@ -2,8 +2,8 @@ import t from 'tap'
 import { buildChatApp, visitor } from '../../helpers/chat-app.ts'
 import { eventually } from '../../helpers/eventually.ts'
 import { emptyProfile } from '../../../plugins/app/profile/merge.ts'
+import { DANA_CONTACT, DANA_MESSAGE } from '../../fixtures/dana.ts'
 
-const DANA = 'Hi, I\'m Dana Reyes — interested in solar panels and an installation quote. Reach me at dana.reyes@example.com or (415) 555-0134, 12 Oak Street, Springfield, IL 62704. Email is better than calling.'
 const catalogue = { profile: { products: ['solar panels', 'battery storage', 'heat pump'], services: ['installation', 'maintenance', 'energy audit'] } }
 const ADMIN = 'admin-token-0123456789abcdef'
 
@@ -11,18 +11,12 @@ t.test('the Dana Reyes message fills the profile, links the email, and leaves on
   const { app, db } = await buildChatApp(t, { config: { ...catalogue, admin: { token: ADMIN } } })
   const dana = visitor(app)
   const { session_id: sessionId } = await dana.session()
-  const res = await dana.post(DANA)
+  const res = await dana.post(DANA_MESSAGE)
   t.equal(res.statusCode, 200)
 
   const profile = (await dana.request({ url: '/api/session/profile' })).json()
   t.match(profile, {
-    customer_name: 'Dana Reyes',
-    email: 'dana.reyes@example.com',
-    phone: '+14155550134',
-    address_street: '12 Oak Street',
-    address_city: 'Springfield',
-    address_state: 'IL',
-    address_zip: '62704',
+    ...DANA_CONTACT,
     products_of_interest: ['solar panels'],
     services_of_interest: ['installation'],
     preferences: { contact_channel: 'email' }
@@ -70,7 +64,7 @@ t.test('the Dana Reyes message fills the profile, links the email, and leaves on
 t.test('profile updates are logged with fields named and values masked', async (t) => {
   const { app, logs } = await buildChatApp(t, { config: catalogue })
   const v = visitor(app)
-  await v.post(DANA)
+  await v.post(DANA_MESSAGE)
   const line = logs.map((l) => JSON.parse(l)).find((l) => l.event === 'profile.updated')
   t.ok(line)
   t.ok(line.fields.includes('email'))

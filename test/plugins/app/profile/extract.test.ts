@@ -3,6 +3,7 @@ import t from 'tap'
 import { extractProfileFacts } from '../../../../plugins/app/profile/extract.ts'
 import { emptyProfile, mergeProfile } from '../../../../plugins/app/profile/merge.ts'
 import type { ExtractOptions, ProfileValues } from '../../../../plugins/app/profile/types.ts'
+import { DANA_MESSAGE } from '../../../fixtures/dana.ts'
 
 const OPTIONS: ExtractOptions = {
   products: ['solar panels', 'battery storage', 'heat pump', 'EV charger'],
@@ -273,7 +274,7 @@ t.test('messages without facts yield no facts', async (t) => {
 })
 
 t.test('facts are deterministic and confidences stay within 0..1', async (t) => {
-  const text = "Hi, I'm Dana Reyes — interested in solar panels and an installation quote. Reach me at dana.reyes@example.com or (415) 555-0134, 12 Oak Street, Springfield, IL 62704. Email is better than calling."
+  const text = DANA_MESSAGE
   const first = extractProfileFacts(text, OPTIONS)
   t.same(extractProfileFacts(text, OPTIONS), first)
   t.ok(first.every((f) => f.confidence > 0 && f.confidence <= 1))
@@ -308,7 +309,7 @@ t.test('adversarial input returns quickly', async (t) => {
 })
 
 t.test('a normal message is cheap', async (t) => {
-  const text = "Hi, I'm Dana Reyes — interested in solar panels and an installation quote. Reach me at dana.reyes@example.com or (415) 555-0134, 12 Oak Street, Springfield, IL 62704. Email is better than calling."
+  const text = DANA_MESSAGE
   for (let i = 0; i < 50; i++) extractProfileFacts(text, OPTIONS)
   const runs = 300
   const started = performance.now()

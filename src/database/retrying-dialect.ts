@@ -66,6 +66,16 @@ class RetryingConnection implements DatabaseConnection {
   }
 }
 
+/** A commit or rollback, after which the connection is out of the transaction even when it failed. */
+async function endTransaction (connection: DatabaseConnection, end: (c: RetryingConnection) => Promise<void>): Promise<void> {
+  const c = connection as RetryingConnection
+  try {
+    await end(c)
+  } finally {
+    c.inTransaction = false
+  }
+}
+
 class RetryingDriver implements Driver {
   constructor (private readonly inner: Driver, private readonly options: RetryingDialectOptions) {}
 
@@ -88,21 +98,11 @@ class RetryingDriver implements Driver {
   }
 
   async commitTransaction (connection: DatabaseConnection): Promise<void> {
-    const c = connection as RetryingConnection
-    try {
-      await this.inner.commitTransaction(c)
-    } finally {
-      c.inTransaction = false
-    }
+    await endTransaction(connection, (c) => this.inner.commitTransaction(c))
   }
 
   async rollbackTransaction (connection: DatabaseConnection): Promise<void> {
-    const c = connection as RetryingConnection
-    try {
-      await this.inner.rollbackTransaction(c)
-    } finally {
-      c.inTransaction = false
-    }
+    await endTransaction(connection, (c) => this.inner.rollbackTransaction(c))
   }
 
   async savepoint (connection: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]): Promise<void> {

@@ -9,7 +9,7 @@ import type { DB } from '../../db/types.ts'
 import { migrateToLatest } from '../../db/migrate.ts'
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.ts'
 import { RetryingPostgresDialect } from '../../src/database/retrying-dialect.ts'
-import { createStatementNames, usePreparedStatements } from '../../src/database/prepared-statements.ts'
+import { usePreparedStatements } from '../../src/database/prepared-statements.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -49,7 +49,7 @@ export default fp(async (app) => {
   app.pg.pool.on('error', (err) => log.warn({ event: 'db.idle_client_error', err: describe(err) }, 'idle database connection failed'))
   // A checked-out client (inside a transaction, or between a query and its release) has no pool listener: without
   // one, a connection killed at that moment (pg_terminate_backend, a restart) would be an uncaught 'error' event.
-  const statementNames = createStatementNames()
+  const statementNames = new Map<string, string>()
   app.pg.pool.on('connect', (client) => {
     client.on('error', (err) => log.warn({ event: 'db.client_error', err: describe(err) }, 'database connection failed'))
     usePreparedStatements(client, statementNames)

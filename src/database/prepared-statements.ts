@@ -6,14 +6,8 @@ import type pg from 'pg'
 
 const MAX_NAMED_STATEMENTS = 1000
 
-export type StatementNames = Map<string, string>
-
-export function createStatementNames (): StatementNames {
-  return new Map()
-}
-
 /** The name for a statement text, made on first sight; undefined past the cap (the statement then runs unnamed). */
-function nameFor (names: StatementNames, text: string): string | undefined {
+function nameFor (names: Map<string, string>, text: string): string | undefined {
   let name = names.get(text)
   if (name === undefined && names.size < MAX_NAMED_STATEMENTS) names.set(text, name = `s${names.size}`)
   return name
@@ -24,9 +18,9 @@ type QueryFunction = (...args: unknown[]) => unknown
 /**
  * Makes `client.query(text, values)` run as a named statement. Only calls with a text and at least one value are
  * named: statements without parameters are mostly one-off (migrations, DDL, `select 1`), and config objects,
- * cursors and callbacks pass through untouched.
+ * cursors and callbacks pass through untouched. `names` (statement text → name) is shared by every client of a pool.
  */
-export function usePreparedStatements (client: pg.ClientBase, names: StatementNames): void {
+export function usePreparedStatements (client: pg.ClientBase, names: Map<string, string>): void {
   const query = client.query.bind(client) as QueryFunction
   const prepared: QueryFunction = (text, values, ...rest) => {
     if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || rest.length > 0) return query(text, values, ...rest)

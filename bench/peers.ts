@@ -69,7 +69,7 @@ async function appModule<T> (path: string): Promise<T> {
  * the reply and the session touch in one statement).
  */
 async function ours (url: string): Promise<Peer> {
-  const { loadConfig } = await appModule<typeof import('../src/config/load-config.ts')>('src/config/load-config.ts')
+  const { loadConfig } = await appModule<typeof import('../plugins/infrastructure/config/load-config.ts')>('plugins/infrastructure/config/load-config.ts')
   const { default: configPlugin } = await appModule<typeof import('../plugins/infrastructure/config.ts')>('plugins/infrastructure/config.ts')
   const { default: dbPlugin } = await appModule<typeof import('../plugins/infrastructure/db.ts')>('plugins/infrastructure/db.ts')
   const { createMessageRepository } = await appModule<typeof import('../db/repositories/messages.ts')>('db/repositories/messages.ts')

@@ -16,7 +16,7 @@ import pg from 'pg'
 import pino from 'pino'
 import { migrateToLatest } from '../db/migrate.ts'
 import type { DB } from '../db/types.ts'
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/database/embedded-postgres.ts'
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres.ts'
 import { loadTestOverlay, startFakeLlm, startServer } from './lib/processes.ts'
 import { freePort } from '../test/helpers/free-port.ts'
 

@@ -1,8 +1,8 @@
 // buildApp: infrastructure plugins first, then app plugins (one concern each), then routes.
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { Config } from './schemas/config.ts'
-import { loadConfig, type LoadConfigOptions } from './config/load-config.ts'
+import type { Config } from '../plugins/infrastructure/config/schema.ts'
+import { loadConfig, type LoadConfigOptions } from '../plugins/infrastructure/config/load-config.ts'
 import { loggerOptions } from './logger.ts'
 import configPlugin from '../plugins/infrastructure/config.ts'
 import errorsPlugin from '../plugins/infrastructure/errors.ts'
@@ -14,6 +14,7 @@ import rateLimitPlugin from '../plugins/infrastructure/rate-limit.ts'
 import sessionPlugin from '../plugins/app/session.ts'
 import llmPlugin from '../plugins/app/llm.ts'
 import messagesPlugin from '../plugins/app/messages.ts'
+import adminPlugin from '../plugins/app/admin.ts'
 import usagePlugin from '../plugins/app/usage.ts'
 import chatPlugin from '../plugins/app/chat.ts'
 import profilePlugin from '../plugins/app/profile.ts'
@@ -64,6 +65,7 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(sessionPlugin)
   await app.register(llmPlugin)
   await app.register(messagesPlugin)
+  await app.register(adminPlugin)
   await app.register(usagePlugin)
   await app.register(chatPlugin)
   await app.register(profilePlugin)

@@ -3,7 +3,7 @@
 // then are cut and their partial replies saved (the chat plugin's preClose hook); then the pool closes; exit 0.
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.ts'
-import { EX_CONFIG, loadConfigOrReport } from './config/load-config.ts'
+import { EX_CONFIG, loadConfigOrReport } from '../plugins/infrastructure/config/load-config.ts'
 
 // Beyond the grace: time to save the cut replies and close the pool before close-with-grace gives up (exit 1).
 const CLOSE_MARGIN_MS = 10_000

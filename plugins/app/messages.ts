@@ -1,7 +1,7 @@
 // Owns message history: app.messages (save, page through with a cursor, recent context, count).
 import fp from 'fastify-plugin'
 import { createMessageRepository } from '../../db/repositories/messages.ts'
-import { Errors } from '../../src/errors.ts'
+import { Errors } from '../infrastructure/errors/error-classes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance { messages: ReturnType<typeof createMessageService> }

@@ -8,7 +8,7 @@ import fastifyCookie from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Session } from '../../db/types.ts'
 import { createSessionRepository } from '../../db/repositories/sessions.ts'
-import { withRetry } from '../../src/database/retry.ts'
+import { withRetry } from '../../db/retry.ts'
 
 export type SessionMode = 'create' | 'optional'
 

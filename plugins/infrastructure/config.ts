@@ -1,6 +1,6 @@
-// Owns app.config: the validated configuration (src/schemas/config.ts), loaded once by buildApp.
+// Owns app.config: the validated configuration (plugins/infrastructure/config/schema.ts), loaded once by buildApp.
 import fp from 'fastify-plugin'
-import type { Config } from '../../src/schemas/config.ts'
+import type { Config } from './config/schema.ts'
 
 declare module 'fastify' {
   interface FastifyInstance { config: Config }

@@ -1,5 +1,5 @@
 // Owns the database: one pg pool through @fastify/postgres, Kysely over that same pool (app.db) with transient-error
-// retries (src/database/retrying-dialect.ts) and named prepared statements (src/database/prepared-statements.ts),
+// retries (db/retrying-dialect.ts) and named prepared statements (db/prepared-statements.ts),
 // migrations on start, and the embedded Postgres when no URL is configured.
 import fp from 'fastify-plugin'
 import fastifyPostgres from '@fastify/postgres'
@@ -7,9 +7,9 @@ import { Kysely, sql } from 'kysely'
 import pg from 'pg'
 import type { DB } from '../../db/types.ts'
 import { migrateToLatest } from '../../db/migrate.ts'
-import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.ts'
-import { RetryingPostgresDialect } from '../../src/database/retrying-dialect.ts'
-import { usePreparedStatements } from '../../src/database/prepared-statements.ts'
+import { startEmbeddedPostgres } from '../../db/embedded-postgres.ts'
+import { RetryingPostgresDialect } from '../../db/retrying-dialect.ts'
+import { usePreparedStatements } from '../../db/prepared-statements.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -5,7 +5,7 @@ import type { FastifyError, FastifyReply } from 'fastify'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { Value } from '@sinclair/typebox/value'
 import type { TSchema } from '@sinclair/typebox'
-import { Errors, isDatabaseUnavailable } from '../../src/errors.ts'
+import { Errors, isDatabaseUnavailable } from './errors/error-classes.ts'
 
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
@@ -80,7 +80,7 @@ export default fp(async (app) => {
   })
 }, { name: 'errors' })
 
-/** Our errors (src/errors.ts) carry their code upper-cased by @fastify/error; the wire form is snake_case. */
+/** Our errors (plugins/infrastructure/errors/error-classes.ts) carry their code upper-cased by @fastify/error; the wire form is snake_case. */
 function publicCode (code: string | undefined): string {
   if (!code) return 'invalid_request'
   const known = FASTIFY_CODES[code]

@@ -4,7 +4,7 @@
 import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
-import { Errors } from '../../src/errors.ts'
+import { Errors } from './errors/error-classes.ts'
 import { sendError } from './errors.ts'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })

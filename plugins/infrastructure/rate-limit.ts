@@ -4,7 +4,7 @@
 import fp from 'fastify-plugin'
 import fastifyRateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
-import { Errors } from '../../src/errors.ts'
+import { Errors } from './errors/error-classes.ts'
 
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>
 

@@ -2,7 +2,7 @@
 // Sec-Fetch-Site says cross-site, or its Origin is not this server. Clients that send neither (curl, servers) pass.
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
-import { Errors } from '../../src/errors.ts'
+import { Errors } from './errors/error-classes.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig { sameOrigin?: boolean }

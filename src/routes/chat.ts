@@ -1,8 +1,8 @@
 // POST /chat: one turn, answered whole — text/plain by default (the baseline's contract), JSON on request.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { ChatBodySchema, ChatResponseSchema } from '../schemas/chat.ts'
-import { errorResponses } from '../schemas/common.ts'
+import { ChatBodySchema, ChatResponseSchema } from './schemas/chat.ts'
+import { errorResponses } from './schemas/common.ts'
 import { sendError } from '../../plugins/infrastructure/errors.ts'
 import { turnErrorBody, usageBody } from './turn-response.ts'
 import { checkMessageBeforeSession } from './message-check.ts'

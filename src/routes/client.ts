@@ -4,7 +4,7 @@ import path from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { errorResponses } from '../schemas/common.ts'
+import { errorResponses } from './schemas/common.ts'
 import { sendError } from '../../plugins/infrastructure/errors.ts'
 
 export const CLIENT_DIST = path.resolve(import.meta.dirname, '../../client/dist')

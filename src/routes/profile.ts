@@ -1,8 +1,8 @@
 // GET /api/session/profile (the visitor's own) and GET /api/admin/email-collisions (admin token only).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { CollisionQuerySchema, EmailCollisionListSchema, ProfileSchema } from '../schemas/profile.ts'
-import { errorResponses } from '../schemas/common.ts'
-import { Errors } from '../errors.ts'
+import { CollisionQuerySchema, EmailCollisionListSchema, ProfileSchema } from './schemas/profile.ts'
+import { errorResponses } from './schemas/common.ts'
+import { Errors } from '../../plugins/infrastructure/errors/error-classes.ts'
 
 const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/session/profile', {

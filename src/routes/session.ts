@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { SessionSummarySchema } from '../schemas/session.ts'
-import { HistoryQuerySchema, HistorySchema } from '../schemas/chat.ts'
-import { errorResponses } from '../schemas/common.ts'
-import { Errors } from '../errors.ts'
+import { SessionSummarySchema } from './schemas/session.ts'
+import { HistoryQuerySchema, HistorySchema } from './schemas/chat.ts'
+import { errorResponses } from './schemas/common.ts'
+import { Errors } from '../../plugins/infrastructure/errors/error-classes.ts'
 
 const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/session', {

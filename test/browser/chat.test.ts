@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core'
 import { buildChatApp } from '../helpers/chat-app.ts'
 import type { FakeOpenRouterOptions } from '../helpers/fake-openrouter.ts'
 import { DESKTOP, launchBrowser, MOBILE, newVisitor, screenshot, until, type VisitorOptions } from '../helpers/browser.ts'
-import type { PlainObject } from '../../src/config/deep-merge.ts'
+import type { PlainObject } from '../../plugins/infrastructure/config/deep-merge.ts'
 import { uuidv7 } from '../../db/uuid7.ts'
 import type { MessageMetadata } from '../../db/types.ts'
 

@@ -1,8 +1,8 @@
 // Builds the real app on a fresh database for a test, with config overrides and captured log lines.
 import { Writable } from 'node:stream'
 import { buildApp } from '../../src/app.ts'
-import type { PlainObject } from '../../src/config/deep-merge.ts'
-import { deepMerge } from '../../src/config/deep-merge.ts'
+import type { PlainObject } from '../../plugins/infrastructure/config/deep-merge.ts'
+import { deepMerge } from '../../plugins/infrastructure/config/deep-merge.ts'
 import { loggerOptions } from '../../src/logger.ts'
 import { openDb, testDatabase } from './db.ts'
 

@@ -2,7 +2,7 @@
 import type { InjectOptions } from 'fastify'
 import { startFakeOpenRouter, type FakeOpenRouterOptions } from './fake-openrouter.ts'
 import { buildTestApp, cookieFrom, type TestAppOptions } from './app.ts'
-import { deepMerge } from '../../src/config/deep-merge.ts'
+import { deepMerge } from '../../plugins/infrastructure/config/deep-merge.ts'
 import { streamOutcome } from './sse.ts'
 
 interface Teardown { teardown: (fn: () => unknown) => void }

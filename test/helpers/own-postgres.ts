@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pino from 'pino'
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/database/embedded-postgres.ts'
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../db/embedded-postgres.ts'
 import { freePort } from './free-port.ts'
 
 interface Teardown { teardown: (fn: () => unknown) => void }

@@ -1,7 +1,7 @@
 // Finds a Postgres server for the tests: TEST_DATABASE_URL, else the local one at 127.0.0.1:5432, else an embedded one.
 import pg from 'pg'
 import pino from 'pino'
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/database/embedded-postgres.ts'
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../db/embedded-postgres.ts'
 
 export const LOCAL_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 

@@ -7,7 +7,7 @@ import t from 'tap'
 import pg from 'pg'
 import { sql } from 'kysely'
 import { buildChatApp, visitor } from '../helpers/chat-app.ts'
-import { isDatabaseUnavailable } from '../../src/errors.ts'
+import { isDatabaseUnavailable } from '../../plugins/infrastructure/errors/error-classes.ts'
 import { uuidv7 } from '../../db/uuid7.ts'
 
 const KILL = 'select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()'
@@ -116,10 +116,12 @@ t.test('mixed load while connections are killed at random: only 200 or 503 JSON,
     if (res.statusCode === 200) return
     if (res.statusCode !== 503 || JSON.parse(res.body).error?.code !== 'database_unavailable') bad.push(`${res.statusCode} ${res.body.slice(0, 200)}`)
   }
-  const deadline = Date.now() + 3000
+  // At least 3 s of load and 25 acknowledged turns, however busy the machine (at most 30 s).
+  const started = Date.now()
+  const keepGoing = () => Date.now() - started < 30_000 && (Date.now() - started < 3000 || acknowledged.length < 25)
   await Promise.all(Array.from({ length: 12 }, async (_, i) => {
     const v = visitor(app)
-    for (let n = 0; Date.now() < deadline; n++) {
+    for (let n = 0; keepGoing(); n++) {
       const session = await timed(() => v.request({ url: '/api/session' }))
       record(session.statusCode)
       check503(session)
@@ -153,7 +155,8 @@ t.test('mixed load while connections are killed at random: only 200 or 503 JSON,
   t.comment(`503 causes: ${JSON.stringify(Object.fromEntries(causes))}`)
   t.ok(kills > 20, 'connections were killed throughout')
   t.same(bad, [], 'every answer was 200 or a 503 database_unavailable, every acknowledged stream ended')
-  t.ok(slowest.ms < 8000, 'nothing hung')
+  // A hang, not a slow answer: a request outliving every bound the server sets (statement 5 s, pool wait, retries).
+  t.ok(slowest.ms < 25_000, 'nothing hung')
   t.ok(acknowledged.length > 20, `${acknowledged.length} turns acknowledged`)
   const ids = acknowledged.flatMap((a) => [a.reply, ...(a.human ? [a.human] : [])])
   const found = await db.selectFrom('messages').select('id').where('id', 'in', ids).execute()

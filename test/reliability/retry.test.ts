@@ -1,9 +1,9 @@
 import t from 'tap'
 import { Kysely, sql } from 'kysely'
 import pg from 'pg'
-import { backoffMs, QUICK, transientKind, withRetry, type RetryPolicy } from '../../src/database/retry.ts'
-import { isReadOnly, RetryingPostgresDialect } from '../../src/database/retrying-dialect.ts'
-import { isDatabaseUnavailable } from '../../src/errors.ts'
+import { backoffMs, QUICK, transientKind, withRetry, type RetryPolicy } from '../../db/retry.ts'
+import { isReadOnly, RetryingPostgresDialect } from '../../db/retrying-dialect.ts'
+import { isDatabaseUnavailable } from '../../plugins/infrastructure/errors/error-classes.ts'
 import type { DB } from '../../db/types.ts'
 import { testDatabase } from '../helpers/db.ts'
 

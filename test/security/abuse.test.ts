@@ -3,8 +3,8 @@
 import t from 'tap'
 import { buildTestApp, cookieFrom } from '../helpers/app.ts'
 import { buildChatApp, visitor } from '../helpers/chat-app.ts'
-import { loadConfig } from '../../src/config/load-config.ts'
-import { LLM_MAX_TOKENS_CAP } from '../../src/schemas/config.ts'
+import { loadConfig } from '../../plugins/infrastructure/config/load-config.ts'
+import { LLM_MAX_TOKENS_CAP } from '../../plugins/infrastructure/config/schema.ts'
 
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 

@@ -2,18 +2,18 @@
 // statement, tell the listeners (profile extraction), build the context, stream the LLM, then record the reply, its llm_requests row and the session's
 // activity in one statement. No database connection is held while the LLM is streaming.
 import type { FastifyBaseLogger } from 'fastify'
-import type { Config } from '../../../src/schemas/config.ts'
+import type { Config } from '../../infrastructure/config/schema.ts'
 import type { Message, MessageMetadata, Session } from '../../../db/types.ts'
 import type { ContextMessage, MessageRepository } from '../../../db/repositories/messages.ts'
 import type { LlmRequestRepository, LlmRequestValues } from '../../../db/repositories/llm-requests.ts'
 import type { ChatMessage, LlmClient, LlmErrorInfo, LlmOutcome, LlmStream } from '../llm/types.ts'
-import { Errors } from '../../../src/errors.ts'
+import { Errors } from '../../infrastructure/errors/error-classes.ts'
 import { cleanText, findUnstorableText } from './text.ts'
 import { llmRequestRow, type SentMessage } from './llm-request-row.ts'
 import { createStreamSlots } from './stream-slots.ts'
 import { createReconciler } from './reconciler.ts'
 import { uuidv7 } from '../../../db/uuid7.ts'
-import { PERSISTENT, withRetry } from '../../../src/database/retry.ts'
+import { PERSISTENT, withRetry } from '../../../db/retry.ts'
 
 export type ReplyStatus = 'complete' | 'partial' | 'error'
 
@@ -138,7 +138,7 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
   }
 
   /**
-   * The reply exists nowhere else, so its write waits out a database outage (src/database/retry.ts PERSISTENT); after a
+   * The reply exists nowhere else, so its write waits out a database outage (db/retry.ts PERSISTENT); after a
    * failure whose outcome is unknown it first looks for the rows by their ids, and never writes them twice.
    */
   async function recordDurably (sessionId: string, row: LlmRequestValues, reply: Parameters<LlmRequestRepository['recordTurn']>[1], turnLog: FastifyBaseLogger) {

@@ -1,6 +1,6 @@
 // Turns a call's usage into money: the provider's reported cost first, the configured price table second,
 // estimates (flagged) when the usage chunk never arrived.
-import type { Pricing } from '../../../src/schemas/config.ts'
+import type { Pricing } from '../../infrastructure/config/schema.ts'
 import { addDecimals, costNumberToDecimal, pricePerToken, tokensTimesPrice } from './money.ts'
 import type { ChatMessage, CostSource, LlmUsage } from './types.ts'
 

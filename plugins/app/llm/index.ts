@@ -1,6 +1,6 @@
 // Picks the LLM client from configuration: OpenRouter when a key is configured, the offline model otherwise.
 import type { Dispatcher } from 'undici'
-import type { LlmConfig } from '../../../src/schemas/config.ts'
+import type { LlmConfig } from '../../infrastructure/config/schema.ts'
 import { createOfflineClient } from './offline.ts'
 import { createOpenRouterClient } from './openrouter.ts'
 import type { LlmClient, LlmLogger } from './types.ts'

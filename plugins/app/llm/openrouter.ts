@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, request, type Dispatcher } from 'undici'
-import type { Pricing } from '../../../src/schemas/config.ts'
+import type { Pricing } from '../../infrastructure/config/schema.ts'
 import { computeCost, type ReportedUsage } from './cost.ts'
 import { createDeltaStream, type DeltaProducer, type DeltaSink } from './delta-stream.ts'
 import { LlmError, cleanMessage, httpError, parseRetryAfter, streamError, toLlmError } from './errors.ts'

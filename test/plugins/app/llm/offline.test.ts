@@ -5,7 +5,7 @@ import t from 'tap'
 import llmPlugin from '../../../../plugins/app/llm.ts'
 import { createLlmClient } from '../../../../plugins/app/llm/index.ts'
 import { createOfflineClient, offlineReply } from '../../../../plugins/app/llm/offline.ts'
-import { ConfigSchema, type Config } from '../../../../src/schemas/config.ts'
+import { ConfigSchema, type Config } from '../../../../plugins/infrastructure/config/schema.ts'
 
 const ask = (content: string) => ({ messages: [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content }] })
 const defaults = (): Config => Value.Default(ConfigSchema, {}) as Config

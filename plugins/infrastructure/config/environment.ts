@@ -17,7 +17,10 @@ const ENV_KEYS: Array<[name: string, path: string[], parse: Parse]> = [
   ['HOST', ['server', 'host'], asString],
   ['PORT', ['server', 'port'], asPort],
   ['LOG_LEVEL', ['logging', 'level'], asString],
-  ['ADMIN_TOKEN', ['admin', 'token'], asString]
+  ['ADMIN_TOKEN', ['admin', 'token'], asString],
+  ['IDENTITY_SECRET', ['identity', 'secret'], asString],
+  ['SMTP_URL', ['mail', 'smtp_url'], asString],
+  ['REDIS_URL', ['redis', 'url'], asString]
 ]
 
 export const ENVIRONMENT_VARIABLES = ENV_KEYS.map(([name, path]) => ({ name, key: path.join('.') }))

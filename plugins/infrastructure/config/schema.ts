@@ -11,6 +11,12 @@ export const LLM_MAX_TOKENS_CAP = 8192
 
 const PositiveInt = (def: number) => Type.Integer({ minimum: 1, default: def })
 
+/** The profile fields a visitor, the memory message and the console may name. */
+export const ProfileFieldSchema = Type.Union([
+  'customer_name', 'email', 'phone', 'address_street', 'address_city', 'address_state', 'address_zip',
+  'products_of_interest', 'services_of_interest', 'preferences'
+].map((field) => Type.Literal(field)))
+
 export const PricingSchema = Type.Record(Type.String(), Type.Object({
   prompt_per_million: Type.Number({ minimum: 0 }),
   completion_per_million: Type.Number({ minimum: 0 })
@@ -34,6 +40,8 @@ export const ConfigSchema = Type.Object({
     pool_timeout_ms: PositiveInt(30000),
     statement_timeout_ms: PositiveInt(5000),
     migrate_on_start: Type.Union([Type.Boolean(), Type.Literal('auto')], { default: 'auto' }),
+    // Off behind a transaction-pooling PgBouncer, which cannot keep a named statement across transactions.
+    prepared_statements: Type.Boolean({ default: true }),
     embedded: Type.Object({
       data_dir: Type.String({ minLength: 1, default: '.data/postgres' }),
       port: Type.Integer({ minimum: 1, maximum: 65535, default: 54329 })
@@ -83,6 +91,40 @@ export const ConfigSchema = Type.Object({
   }, { ...strict, default: {} }),
   admin: Type.Object({
     token: Type.Union([Type.String({ minLength: 16 }), Type.Null()], { default: null })
+  }, { ...strict, default: {} }),
+  identity: Type.Object({
+    // HS256 secret shared with the host site for POST /api/session/identify (null: the route is 404).
+    secret: Type.Union([Type.String({ minLength: 32 }), Type.Null()], { default: null }),
+    code_ttl_s: PositiveInt(600),
+    max_codes_per_hour: PositiveInt(5),
+    max_attempts: PositiveInt(5)
+  }, { ...strict, default: {} }),
+  mail: Type.Object({
+    transport: Type.Union([Type.Literal('outbox'), Type.Literal('smtp')], { default: 'outbox' }),
+    smtp_url: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+    from: Type.String({ minLength: 3, default: 'Salient <no-reply@localhost>' })
+  }, { ...strict, default: {} }),
+  memory: Type.Object({
+    enabled: Type.Boolean({ default: true }),
+    fields: Type.Array(ProfileFieldSchema, {
+      default: ['customer_name', 'products_of_interest', 'services_of_interest', 'preferences', 'address_city', 'address_state']
+    })
+  }, { ...strict, default: {} }),
+  embed: Type.Object({
+    // Exact origins (scheme://host[:port]) that may frame the chat and call it from /embed; empty: none.
+    allowed_origins: Type.Array(Type.String({ minLength: 1 }), { default: [] })
+  }, { ...strict, default: {} }),
+  metrics: Type.Object({
+    // When set, /metrics is also served without a token on 127.0.0.1:<port>.
+    port: Type.Union([Type.Integer({ minimum: 1, maximum: 65535 }), Type.Null()], { default: null })
+  }, { ...strict, default: {} }),
+  redis: Type.Object({
+    // Shared rate limits and stream caps across instances; null keeps them per process.
+    url: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null })
+  }, { ...strict, default: {} }),
+  retention: Type.Object({
+    // Sessions idle this many days are purged in-process once a day (one instance at a time); null: off.
+    idle_days: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { default: null })
   }, { ...strict, default: {} }),
   ui: Type.Object({
     sse_enabled: Type.Boolean({ default: true }),

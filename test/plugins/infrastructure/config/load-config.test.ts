@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
-import { loadConfig, ConfigError } from '../../../src/config/load-config.ts'
+import { loadConfig, ConfigError } from '../../../../plugins/infrastructure/config/load-config.ts'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'salient-config-'))
 function yamlFile (name: string, text: string): string {
@@ -87,7 +87,7 @@ t.test('every way the configuration can be wrong names the key', async (t) => {
 
 t.test('the server and the purge command stop with EX_CONFIG (78), naming the key, on a wrong configuration', async (t) => {
   const overlay = yamlFile('bad-port.yaml', 'server:\n  port: "nope"\n')
-  const root = path.join(import.meta.dirname, '../../..')
+  const root = path.join(import.meta.dirname, '../../../..')
   for (const entry of [['src/server.ts'], ['src/cli/purge.ts', '--idle-days', '3']]) {
     const run = spawnSync(process.execPath, ['--import', 'tsx', ...entry], { cwd: root, env: { ...process.env, APP_CONFIG: overlay }, encoding: 'utf8', timeout: 30_000 })
     t.equal(run.status, 78, `${entry[0]} exits 78`)

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { sql } from 'kysely'
-import { buildTestApp } from '../../helpers/app.ts'
+import { buildTestApp } from '../helpers/app.ts'
 
 t.test('parameterised statements run as named prepared statements, parsed once per connection', async (t) => {
   const { app } = await buildTestApp(t)

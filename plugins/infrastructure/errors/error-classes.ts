@@ -1,6 +1,6 @@
 // The errors the API answers with: each has a snake_case code and a status; the error handler keeps both.
 import createError from '@fastify/error'
-import { sqlState, transientKind } from './database/retry.ts'
+import { sqlState, transientKind } from '../../../db/retry.ts'
 
 export const Errors = {
   InvalidRequest: createError<[string]>('invalid_request', '%s', 400),
@@ -19,7 +19,7 @@ export const Errors = {
 
 /**
  * SQLSTATEs and socket errors that mean the database is unreachable or shedding load, not that the query is wrong:
- * the transient ones (src/database/retry.ts), plus those not worth repeating at once (a statement timeout, a pool
+ * the transient ones (db/retry.ts), plus those not worth repeating at once (a statement timeout, a pool
  * with no free connection, an outcome unknown).
  */
 export function isDatabaseUnavailable (err: unknown): boolean {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { Value } from '@sinclair/typebox/value'
-import { ConfigSchema, type Config } from '../schemas/config.ts'
+import { ConfigSchema, type Config } from './schema.ts'
 import { deepMerge, type PlainObject } from './deep-merge.ts'
 import { environmentOverrides } from './environment.ts'
 import { ConfigError } from './config-error.ts'
@@ -19,7 +19,7 @@ export interface LoadConfigOptions {
   overrides?: PlainObject
 }
 
-export const DEFAULT_CONFIG_FILE = resolve(import.meta.dirname, '../../app.yaml')
+export const DEFAULT_CONFIG_FILE = resolve(import.meta.dirname, '../../../app.yaml')
 
 export function loadConfig (options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env

@@ -18,6 +18,8 @@ import adminPlugin from '../plugins/app/admin.ts'
 import usagePlugin from '../plugins/app/usage.ts'
 import chatPlugin from '../plugins/app/chat.ts'
 import profilePlugin from '../plugins/app/profile.ts'
+import mailPlugin from '../plugins/app/mail.ts'
+import identityPlugin from '../plugins/app/identity.ts'
 import healthRoutes from './routes/health.ts'
 import sessionRoutes from './routes/session.ts'
 import chatRoutes from './routes/chat.ts'
@@ -25,6 +27,8 @@ import streamRoutes from './routes/stream.ts'
 import usageRoutes from './routes/usage.ts'
 import clientRoutes from './routes/client.ts'
 import profileRoutes from './routes/profile.ts'
+import identityRoutes from './routes/identity.ts'
+import adminIdentityRoutes from './routes/admin-identity.ts'
 
 export interface BuildAppOptions {
   /** A ready configuration; otherwise it is loaded with `configOptions`. */
@@ -69,6 +73,8 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(usagePlugin)
   await app.register(chatPlugin)
   await app.register(profilePlugin)
+  await app.register(mailPlugin)
+  await app.register(identityPlugin)
 
   await app.register(healthRoutes)
   await app.register(sessionRoutes)
@@ -76,6 +82,8 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(streamRoutes)
   await app.register(usageRoutes)
   await app.register(profileRoutes)
+  await app.register(identityRoutes)
+  await app.register(adminIdentityRoutes)
   await app.register(clientRoutes)
   return app
 }

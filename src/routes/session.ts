@@ -15,7 +15,8 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const summary = await app.sessions.summary(request.session.id)
     if (!summary) throw new Errors.NotFound('Session')
     const { id, ...rest } = summary
-    return { session_id: id, ...rest, message_count: Number(rest.message_count ?? 0) }
+    const identity = await app.identity.describe({ id, customer_id: rest.customer_id, email: rest.email })
+    return { session_id: id, ...rest, message_count: Number(rest.message_count ?? 0), ...identity }
   })
 
   app.get('/api/session/messages', {

@@ -1,5 +1,6 @@
 // Owns customer profiles: app.profile. Listens for each saved human message, extracts facts (rules, and the LLM
-// when configured), merges them into the session's profile with provenance, and links emails across sessions.
+// when configured), merges them into the profile the session sees (its own, or its customer's once linked) with
+// provenance, and links emails across sessions.
 import fp from 'fastify-plugin'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Message, Session } from '../../db/types.ts'
@@ -20,7 +21,17 @@ interface Dependencies {
 
 function createProfileService ({ repository, settings }: Dependencies) {
   return {
-    async get (sessionId: string) {
+    /**
+     * THE decision of which profile a session sees (SPEC §10): its customer's when the session is linked, else its
+     * own. Every reader of "the visitor's profile" (routes, the memory prompt) goes through here; facts learned in a
+     * linked session are written to the same profile (repository.update resolves it the same way).
+     */
+    async profileFor (session: Pick<Session, 'id'>) {
+      return await repository.effective(session.id)
+    },
+
+    /** The session's own profile row, whether or not it is linked (what an undo gives back). */
+    async ownProfile (sessionId: string) {
       return await repository.findBySession(sessionId)
     },
 

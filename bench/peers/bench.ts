@@ -9,16 +9,16 @@ import { PostgresChatMessageHistory } from '@langchain/community/stores/message/
 import { PostgresStore } from '@mastra/pg'
 import { sql } from 'kysely'
 import pg from 'pg'
-import { createBenchDatabase, dropStaleBenchDatabases } from './lib/db.ts'
-import { cpuBetween, cpuByPid } from './lib/machine.ts'
-import { appPoolSize } from './lib/processes.ts'
-import { fmt, log, median, percentile, ratio, saveResult } from './lib/report.ts'
-import { seedMessages } from './lib/seed.ts'
+import { createBenchDatabase, dropStaleBenchDatabases } from '../lib/db.ts'
+import { cpuBetween, cpuByPid } from '../lib/machine.ts'
+import { appPoolSize } from '../lib/processes.ts'
+import { fmt, log, median, percentile, ratio, saveResult } from '../lib/report.ts'
+import { seedMessages } from '../lib/seed.ts'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import Fastify from 'fastify'
-import { APP_ROOT } from './lib/processes.ts'
-import { uuidv7 } from '../db/uuid7.ts'
+import { APP_ROOT } from '../lib/processes.ts'
+import { uuidv7 } from '../../db/uuid7.ts'
 
 const { values } = parseArgs({
   options: {
@@ -69,11 +69,11 @@ async function appModule<T> (path: string): Promise<T> {
  * the reply and the session touch in one statement).
  */
 async function ours (url: string): Promise<Peer> {
-  const { loadConfig } = await appModule<typeof import('../plugins/infrastructure/config/load-config.ts')>('plugins/infrastructure/config/load-config.ts')
-  const { default: configPlugin } = await appModule<typeof import('../plugins/infrastructure/config.ts')>('plugins/infrastructure/config.ts')
-  const { default: dbPlugin } = await appModule<typeof import('../plugins/infrastructure/db.ts')>('plugins/infrastructure/db.ts')
-  const { createMessageRepository } = await appModule<typeof import('../db/repositories/messages.ts')>('db/repositories/messages.ts')
-  const { createLlmRequestRepository } = await appModule<typeof import('../db/repositories/llm-requests.ts')>('db/repositories/llm-requests.ts')
+  const { loadConfig } = await appModule<typeof import('../../plugins/infrastructure/config/load-config.ts')>('plugins/infrastructure/config/load-config.ts')
+  const { default: configPlugin } = await appModule<typeof import('../../plugins/infrastructure/config.ts')>('plugins/infrastructure/config.ts')
+  const { default: dbPlugin } = await appModule<typeof import('../../plugins/infrastructure/db.ts')>('plugins/infrastructure/db.ts')
+  const { createMessageRepository } = await appModule<typeof import('../../db/repositories/messages.ts')>('db/repositories/messages.ts')
+  const { createLlmRequestRepository } = await appModule<typeof import('../../db/repositories/llm-requests.ts')>('db/repositories/llm-requests.ts')
   const config = loadConfig({ env: { DATABASE_URL: url, LOG_LEVEL: 'warn' }, overrides: { database: { pool_size: poolSize } } })
   const app = Fastify({ logger: false })
   await app.register(configPlugin, { config })

@@ -6,8 +6,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { errorResponses } from './schemas/common.ts'
 import { sendError } from '../../plugins/infrastructure/errors.ts'
+import { PROJECT_ROOT } from '../../plugins/infrastructure/project-root.ts'
 
-export const CLIENT_DIST = path.resolve(import.meta.dirname, '../../client/dist')
+export const CLIENT_DIST = path.join(PROJECT_ROOT, 'client/dist')
 
 const ClientConfigSchema = Type.Object({
   app_name: Type.String(),

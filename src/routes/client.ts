@@ -7,8 +7,9 @@ import { Type } from '@sinclair/typebox'
 import { errorResponses } from './schemas/common.ts'
 import { ClientConfigSchema } from './schemas/client.ts'
 import { sendError } from '../../plugins/infrastructure/errors.ts'
+import { PROJECT_ROOT } from '../../plugins/infrastructure/project-root.ts'
 
-export const CLIENT_DIST = path.resolve(import.meta.dirname, '../../client/dist')
+export const CLIENT_DIST = path.join(PROJECT_ROOT, 'client/dist')
 
 const clientRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const indexFile = path.join(CLIENT_DIST, 'index.html')

@@ -12,8 +12,8 @@ import { errorResponses } from './schemas/common.ts'
 import { CLIENT_DIST } from './client.ts'
 import { sendError } from '../../plugins/infrastructure/errors.ts'
 
-/** Where the build leaves a spot for the launcher's settings (client/src/widget/settings.ts). */
-export const WIDGET_SETTINGS_PLACEHOLDER = '"%SALIENT_WIDGET_SETTINGS%"'
+/** The string literal (any quotes) the build leaves for the launcher's settings (client/src/widget/settings.ts). */
+const SETTINGS_PLACEHOLDER = /(["'`])%SALIENT_WIDGET_SETTINGS%\1/
 /** Short: a changed allowed-origins list or a new launcher reaches the host pages within five minutes. */
 export const WIDGET_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=60'
 
@@ -27,10 +27,11 @@ function readBuilt (file: string): string | null {
 }
 
 /** The launcher with its settings filled in, and its ETag; null when the client has not been built. */
-function widgetScript (allowedOrigins: readonly string[]): { body: string, etag: string } | null {
+function widgetScript (settings: { allowedOrigins: readonly string[], appName: string }): { body: string, etag: string } | null {
   const built = readBuilt('widget.js')
-  if (built === null || !built.includes(WIDGET_SETTINGS_PLACEHOLDER)) return null
-  const body = built.replace(WIDGET_SETTINGS_PLACEHOLDER, JSON.stringify({ allowedOrigins }))
+  if (built === null || !SETTINGS_PLACEHOLDER.test(built)) return null
+  // A JSON string inside a JS string literal: the launcher parses it (a JSON string is a valid JS string literal).
+  const body = built.replace(SETTINGS_PLACEHOLDER, () => JSON.stringify(JSON.stringify(settings)))
   return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` }
 }
 
@@ -41,7 +42,7 @@ function matchesEtag (header: string | undefined, etag: string): boolean {
 }
 
 const embedRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const widget = widgetScript(app.config.embed.allowed_origins)
+  const widget = widgetScript({ allowedOrigins: app.config.embed.allowed_origins, appName: app.config.app.name })
   const embedHtml = readBuilt('embed.html')
   if (!widget || !embedHtml) app.log.warn({ event: 'widget.missing', dir: CLIENT_DIST }, 'widget build missing: run `npm run build:client`')
 

@@ -41,7 +41,7 @@ export function embedderOf (request: FastifyRequest, allowedOrigins: readonly st
   if (referer === undefined) return host // a host page with Referrer-Policy: no-referrer
   const from = originOf(referer)
   // The frame reloading itself sends its own address.
-  return from === host || from === `${request.protocol}://${request.host}` ? host : null
+  return from === host || from === originOf(`${request.protocol}://${request.host}`) ? host : null
 }
 
 export default fp(async (app) => {

@@ -17,6 +17,9 @@ const SETTINGS_PLACEHOLDER = /(["'`])%SALIENT_WIDGET_SETTINGS%\1/
 /** Short: a changed allowed-origins list or a new launcher reaches the host pages within five minutes. */
 export const WIDGET_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=60'
 
+/** 304 has no body by definition; a Type.Null() would be serialised as `null`. */
+const NotModified = Type.Unsafe<undefined>({ description: 'Not Modified: no body' })
+
 const EmbedQuerySchema = Type.Object({
   host: Type.String({ minLength: 1, maxLength: 300, description: 'The origin of the page framing the chat' })
 })
@@ -48,11 +51,11 @@ const embedRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/widget.js', {
     config: { embedScript: true },
-    schema: { response: { 200: Type.String(), 304: Type.Null(), ...errorResponses(503) } }
+    schema: { response: { 200: Type.String(), 304: NotModified, ...errorResponses(503) } }
   }, async (request, reply) => {
     if (!widget) return sendError(reply, 503, 'client_not_built', 'The chat widget has not been built (npm run build:client)')
     reply.header('cache-control', WIDGET_CACHE_CONTROL).header('etag', widget.etag)
-    if (matchesEtag(request.headers['if-none-match'], widget.etag)) return reply.code(304).send(null)
+    if (matchesEtag(request.headers['if-none-match'], widget.etag)) return reply.code(304).send(undefined)
     return reply.type('text/javascript; charset=utf-8').send(widget.body)
   })
 

@@ -18,6 +18,7 @@ import adminPlugin from '../plugins/app/admin.ts'
 import usagePlugin from '../plugins/app/usage.ts'
 import chatPlugin from '../plugins/app/chat.ts'
 import profilePlugin from '../plugins/app/profile.ts'
+import consolePlugin from '../plugins/app/console.ts'
 import healthRoutes from './routes/health.ts'
 import sessionRoutes from './routes/session.ts'
 import chatRoutes from './routes/chat.ts'
@@ -25,6 +26,7 @@ import streamRoutes from './routes/stream.ts'
 import usageRoutes from './routes/usage.ts'
 import clientRoutes from './routes/client.ts'
 import profileRoutes from './routes/profile.ts'
+import adminRoutes from './routes/admin/index.ts'
 
 export interface BuildAppOptions {
   /** A ready configuration; otherwise it is loaded with `configOptions`. */
@@ -69,6 +71,7 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(usagePlugin)
   await app.register(chatPlugin)
   await app.register(profilePlugin)
+  await app.register(consolePlugin)
 
   await app.register(healthRoutes)
   await app.register(sessionRoutes)
@@ -76,6 +79,7 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(streamRoutes)
   await app.register(usageRoutes)
   await app.register(profileRoutes)
+  await app.register(adminRoutes)
   await app.register(clientRoutes)
   return app
 }

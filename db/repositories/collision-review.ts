@@ -5,6 +5,7 @@ import type { CollisionStatus, DB, MessageRole } from '../types.ts'
 
 export interface ReviewSideRow {
   session_id: string
+  customer_id: string | null
   created_at: Date
   last_activity_at: Date
   messages: number
@@ -38,7 +39,7 @@ export function createCollisionReviewRepository (db: Kysely<DB>) {
       if (sessionIds.length === 0) return []
       return await db.selectFrom('sessions as s')
         .leftJoin('profiles as p', 'p.session_id', 's.id')
-        .select(['s.id as session_id', 's.created_at', 's.last_activity_at', 'p.customer_name', 'p.email', 'p.phone',
+        .select(['s.id as session_id', 's.customer_id', 's.created_at', 's.last_activity_at', 'p.customer_name', 'p.email', 'p.phone',
           'p.products_of_interest', 'p.services_of_interest'])
         .select(sql<number>`(select count(*) from messages m where m.session_id = s.id)::int8`.as('messages'))
         .where('s.id', 'in', sessionIds)

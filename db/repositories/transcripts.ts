@@ -33,15 +33,22 @@ export interface FactRow {
 export function createTranscriptRepository (db: Kysely<DB>) {
   return {
     async session (sessionId: string) {
+      // The profile the session sees: its customer's once linked, else its own.
       const row = await db.selectFrom('sessions as s')
-        .leftJoin('profiles as p', 'p.session_id', 's.id')
-        .select(['s.id as session_id', 's.created_at', 's.last_activity_at', 's.is_anonymous', 's.email as session_email',
+        .leftJoin('profiles as p', (join) => join.on((eb) => eb.or([
+          eb.and([eb('s.customer_id', 'is not', null), eb('p.customer_id', '=', eb.ref('s.customer_id'))]),
+          eb.and([eb('s.customer_id', 'is', null), eb('p.session_id', '=', eb.ref('s.id'))])
+        ])))
+        .select(['s.id as session_id', 's.customer_id', 's.created_at', 's.last_activity_at', 's.is_anonymous', 's.email as session_email',
           'p.customer_name', 'p.email', 'p.phone', 'p.address_street', 'p.address_city', 'p.address_state', 'p.address_zip',
           'p.products_of_interest', 'p.services_of_interest', 'p.preferences'])
         .select([
           sql<number>`(select count(*) from messages m where m.session_id = s.id)::int8`.as('messages'),
           sql<number>`(select count(*) from llm_requests r where r.session_id = s.id)::int8`.as('requests'),
-          sql<string>`(select coalesce(sum(r.computed_cost), 0) from llm_requests r where r.session_id = s.id)::text`.as('cost')
+          sql<string>`(select coalesce(sum(r.computed_cost), 0) from llm_requests r where r.session_id = s.id)::text`.as('cost'),
+          // The customer's other sessions, newest first, so the operator can read the whole person.
+          sql<string[]>`coalesce(array(select o.id from sessions o where o.customer_id = s.customer_id and o.id <> s.id
+            order by o.last_activity_at desc limit 50), '{}')`.as('other_sessions')
         ])
         .where('s.id', '=', sessionId)
         .executeTakeFirst()

@@ -40,11 +40,13 @@ const isLeadCursor = (value: unknown): value is LeadCursor => {
 }
 
 const EXPORT_PAGE = 500
-const CSV_HEADER = ['session_id', 'customer_name', 'email', 'phone', 'products_of_interest', 'services_of_interest',
+const CSV_HEADER = ['kind', 'customer_id', 'session_id', 'customer_name', 'email', 'phone', 'products_of_interest', 'services_of_interest',
   'first_seen_at', 'last_activity_at', 'messages', 'cost']
 
 function leadView (row: LeadRow) {
   return {
+    kind: row.kind,
+    customer_id: row.customer_id,
     session_id: row.session_id,
     customer_name: row.customer_name,
     email: row.email,
@@ -85,7 +87,7 @@ function createConsoleService (db: Kysely<DB>, cursorKey: Buffer) {
       const more = rows.length > query.limit && last !== undefined
       return {
         leads: page.map(leadView),
-        next_cursor: more ? leadCursors.encode({ sort: query.sort, order: query.order, value: last.sort_value, id: last.session_id }) : null
+        next_cursor: more ? leadCursors.encode({ sort: query.sort, order: query.order, value: last.sort_value, id: last.id }) : null
       }
     },
 
@@ -103,7 +105,7 @@ function createConsoleService (db: Kysely<DB>, cursorKey: Buffer) {
         }
         const last = page[page.length - 1]
         if (rows.length <= EXPORT_PAGE || !last) return
-        after = { value: last.sort_value, id: last.session_id }
+        after = { value: last.sort_value, id: last.id }
       }
     },
 

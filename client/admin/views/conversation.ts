@@ -61,6 +61,10 @@ export async function renderConversation (root: HTMLElement, route: Route, conte
     h('section', { class: 'card', 'aria-label': 'Session' },
       definitions([
         ['Session', h('code', { 'data-testid': 'transcript-session-id' }, s.session_id)],
+        ['Customer', s.customer_id ? h('code', { 'data-testid': 'transcript-customer-id' }, s.customer_id) : 'anonymous'],
+        ...(s.other_sessions.length > 0
+          ? [['Their other sessions', h('span', {}, ...s.other_sessions.flatMap((id, i) => [i > 0 ? ', ' : '', link(`/admin/conversations/${id}`, id.slice(0, 8))]))] as [string, Node]]
+          : []),
         ['Name', text(s.customer_name)], ['Email', text(s.email ?? s.session_email)], ['Phone', text(s.phone)],
         ['Address', text(address)], ['Interests', text(interests)], ['Preferences', formatValue(s.preferences && Object.keys(s.preferences).length ? s.preferences : null)],
         ['Started', formatWhen(s.created_at)], ['Last activity', formatWhen(s.last_activity_at)],

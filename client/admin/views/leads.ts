@@ -12,6 +12,7 @@ const FILTERS = ['q', 'interest', 'from', 'to', 'sort', 'order'] as const
 
 const COLUMNS: Array<Column<Lead>> = [
   { label: 'Name', cell: (l) => link(`/admin/conversations/${l.session_id}`, text(l.customer_name) === '—' ? 'Unnamed' : text(l.customer_name), { 'data-testid': 'lead-link' }) },
+  { label: 'Kind', cell: (l) => l.kind === 'customer' ? 'Customer' : 'Anonymous' },
   { label: 'Email', cell: (l) => text(l.email) },
   { label: 'Phone', cell: (l) => text(l.phone) },
   { label: 'Interests', cell: (l) => text([...l.products_of_interest, ...l.services_of_interest].join(', ')) },

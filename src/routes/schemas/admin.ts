@@ -34,6 +34,10 @@ export const LeadsQuerySchema = Type.Object({
 export const LeadsExportQuerySchema = Type.Object(LeadFilterProperties, { additionalProperties: false })
 
 export const LeadSchema = Type.Object({
+  /** A customer (verified, all their sessions together) or an anonymous session that left contact details. */
+  kind: Type.Union([Type.Literal('customer'), Type.Literal('session')]),
+  customer_id: Type.Union([Uuid, Type.Null()]),
+  /** The session, or the customer's most recently active one (where its transcript opens). */
   session_id: Uuid,
   customer_name: Text,
   email: Text,
@@ -65,6 +69,9 @@ const FactSchema = Type.Object({
 export const TranscriptSchema = Type.Object({
   session: Type.Object({
     session_id: Uuid,
+    customer_id: Type.Union([Uuid, Type.Null()]),
+    /** The customer's other sessions (newest first, at most 50). */
+    other_sessions: Type.Array(Uuid),
     created_at: Timestamp,
     last_activity_at: Timestamp,
     is_anonymous: Type.Boolean(),
@@ -147,6 +154,7 @@ export const CollisionReviewQuerySchema = Type.Object({
 
 const ReviewSideSchema = Type.Union([Type.Null(), Type.Object({
   session_id: Uuid,
+  customer_id: Type.Union([Uuid, Type.Null()]),
   created_at: Timestamp,
   last_activity_at: Timestamp,
   messages: Count,

@@ -2,7 +2,7 @@
 // screen reader, so each chart is a <figure> whose caption names it, whose canvas is hidden from assistive
 // technology, and which carries the same figures as a real table (exact decimal strings, not the plotted floats)
 // behind a "Data table" disclosure.
-import uPlot from 'uplot'
+import UPlot from 'uplot'
 import { h } from '../src/dom.ts'
 
 export interface ChartSeries {
@@ -42,15 +42,15 @@ export function lineChart (spec: ChartSpec): { figure: HTMLElement, draw: () => 
   const plot = h('div', { class: 'chart-plot', 'aria-hidden': 'true', 'data-testid': spec.testId })
   const figure = h('figure', { class: 'chart', 'aria-labelledby': id },
     h('figcaption', { id, class: 'chart-title' }, spec.title), plot, dataTable(spec))
-  let chart: uPlot | null = null
+  let chart: UPlot | null = null
   const width = () => Math.max(240, plot.clientWidth)
   const draw = () => {
     if (spec.series.length === 0) {
       plot.replaceChildren(h('p', { class: 'muted' }, 'No data in this range.'))
       return
     }
-    const data: uPlot.AlignedData = [spec.days.map(epochSeconds), ...spec.series.map((s) => s.values)]
-    chart = new uPlot({
+    const data: UPlot.AlignedData = [spec.days.map(epochSeconds), ...spec.series.map((s) => s.values)]
+    chart = new UPlot({
       width: width(),
       height: HEIGHT,
       scales: { x: { time: true } },
@@ -59,7 +59,7 @@ export function lineChart (spec: ChartSpec): { figure: HTMLElement, draw: () => 
         stroke: PALETTE[i % PALETTE.length],
         width: 2,
         points: { show: spec.days.length <= 45 },
-        value: (_u: uPlot, v: number | null) => (v == null ? '—' : spec.format(v))
+        value: (_u: UPlot, v: number | null) => (v == null ? '—' : spec.format(v))
       }))],
       axes: [{}, { values: (_u, ticks) => ticks.map((t) => spec.format(t)), size: 70 }]
     }, data, plot)

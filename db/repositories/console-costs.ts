@@ -128,20 +128,25 @@ export function createConsoleCostRepository (db: Kysely<DB>) {
     },
 
     /**
-     * Cost per lead: what the LLM cost, within the range, for the sessions that gave an email or a phone and made a
-     * request in it, divided by their number.
+     * Cost per lead: what the LLM cost, within the range, for the sessions that gave an email or a phone (or are
+     * linked to a customer, who proved one) and made a request in it, divided by their number.
      */
     async perLead (range: DayRange) {
       const { rows: [row] } = await sql<{ leads: number, spend: string, cost_per_lead: string | null }>`
+        with reachable as (
+          select p.session_id from profiles p where (p.email is not null or p.phone is not null) and p.session_id is not null
+          union
+          select s.id from sessions s where s.customer_id is not null
+        )
         select count(*)::int8 as leads, coalesce(sum(a.spend), 0)::text as spend,
           case when count(*) = 0 then null else trim_scale(round(coalesce(sum(a.spend), 0) / count(*), 9))::text end as cost_per_lead
-        from profiles p
+        from reachable
           cross join lateral (
             select count(*) as requests, sum(r.computed_cost) as spend from llm_requests r
-            where r.session_id = p.session_id
+            where r.session_id = reachable.session_id
               and r.created_at >= ${dayStart(range.from)} and r.created_at < ${dayStart(range.to)} + interval '1 day'
           ) a
-        where (p.email is not null or p.phone is not null) and a.requests > 0`.execute(db)
+        where a.requests > 0`.execute(db)
       return row ?? { leads: 0, spend: '0', cost_per_lead: null }
     }
   }

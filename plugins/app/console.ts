@@ -11,7 +11,7 @@ import { createCollisionReviewRepository } from '../../db/repositories/collision
 import { Errors } from '../infrastructure/errors/error-classes.ts'
 import { createCursorCodec } from './console/cursor.ts'
 import { csvLine } from './console/csv.ts'
-import { dayRange } from './console/day-range.ts'
+import { dayRange, parseDay } from './console/day-range.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -60,13 +60,15 @@ function leadView (row: LeadRow) {
   }
 }
 
-/** The leads filter from the query string: days become instants (the end day included), a reversed range is 400. */
+/**
+ * The leads filter from the query string: days become instants (the end day included); a reversed range is 400.
+ * Unlike a chart's, a list's range may be long: only the page is read.
+ */
 function leadFilter (query: Pick<LeadListQuery, 'q' | 'interest' | 'from' | 'to'>): LeadFilter {
   const filter: LeadFilter = { search: query.q?.trim() || undefined, interest: query.interest?.trim() || undefined }
-  if (query.from === undefined && query.to === undefined) return filter
-  const range = dayRange({ from: query.from ?? '1970-01-01', to: query.to ?? '9999-12-31' }, 1, Date.now())
-  if (query.from) filter.from = new Date(`${range.from}T00:00:00Z`)
-  if (query.to) filter.to = new Date(Date.parse(`${range.to}T00:00:00Z`) + 86_400_000)
+  if (query.from) filter.from = new Date(parseDay(query.from, 'from'))
+  if (query.to) filter.to = new Date(parseDay(query.to, 'to') + 86_400_000)
+  if (filter.from && filter.to && filter.from >= filter.to) throw new Errors.InvalidRange('from is after to')
   return filter
 }
 

@@ -8,7 +8,7 @@ const DAY_MS = 86_400_000
 
 export const isoDay = (time: number) => new Date(time).toISOString().slice(0, 10)
 
-function parseDay (value: string, name: string): number {
+export function parseDay (value: string, name: string): number {
   const time = Date.parse(`${value}T00:00:00Z`)
   // Date.parse rolls 2026-02-31 over to March: a day that does not print back the same did not exist.
   if (Number.isNaN(time) || isoDay(time) !== value) throw new Errors.InvalidRange(`${name} is not a calendar day (YYYY-MM-DD)`)

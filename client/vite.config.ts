@@ -1,4 +1,5 @@
 // Builds the chat client from client/ into client/dist (served by the Fastify app at `/`).
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 
@@ -18,7 +19,12 @@ export default defineConfig({
     assetsInlineLimit: 0,
     // Every supported browser has modulepreload; the polyfill is dead weight.
     modulePreload: { polyfill: false },
-    sourcemap: false
+    sourcemap: false,
+    // Three pages, one build: the chat (index.html), the same client in its compact embed mode (embed.html, served at
+    // /embed and framed by the launcher /widget.js), and the operator console (admin.html, served at /admin/*).
+    rollupOptions: {
+      input: { index: path.join(root, 'index.html'), embed: path.join(root, 'embed.html'), admin: path.join(root, 'admin.html') }
+    }
   },
   server: {
     proxy: {

@@ -7,14 +7,14 @@ import type { Customer, DB, EmailCollision, EmailVerification, IdentityLink, Lin
 import { uuidv7 } from '../uuid7.ts'
 import {
   evidenceBesides, latestSources, learnedInSessionSince, lockCustomerProfile, lockOwnProfile, lockSessionProfile,
-  writeProfile, type FieldChange
+  writeProfile, type ProfileChange
 } from './profiles.ts'
 
 export type FieldSource = Awaited<ReturnType<typeof latestSources>>[number]
 export type ProvenanceRow = Awaited<ReturnType<typeof evidenceBesides>>[number]
 
 /** A set of profile changes made by one extractor (merge, host, undo …). */
-export interface ProfileStep { extractor: string, next: ProfileValues, changes: FieldChange[] }
+export interface ProfileStep { extractor: string, next: ProfileValues, changes: ProfileChange[] }
 
 export interface LinkState {
   customerProfile: Profile
@@ -202,12 +202,12 @@ export function createIdentityRepository (db: Kysely<DB>) {
         customer_id: input.customerId,
         session_id: session.id,
         method: input.method,
-        changes: JSON.stringify({
+        changes: {
           customer_created: input.customerCreated,
           session_before: { email: session.email, is_anonymous: session.is_anonymous },
           profile_update_ids: profileUpdateIds
-        }) as never,
-        metadata: JSON.stringify(input.metadata ?? {}) as never
+        },
+        metadata: input.metadata ?? {}
       }).returningAll().executeTakeFirstOrThrow()
       return { status: 'linked', link }
     },

@@ -1,11 +1,11 @@
 // Queries on profiles, their provenance (profile_updates) and email collisions. An update is one short
 // transaction holding the profile's row lock, so concurrent updates of one profile never lose a field.
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely'
-import type { DB, Profile, ProfileValues } from '../types.ts'
+import type { DB, Profile, ProfileField, ProfileValues } from '../types.ts'
 import { uuidv7 } from '../uuid7.ts'
 
-export interface FieldChange {
-  field: string
+export interface ProfileChange {
+  field: ProfileField
   oldValue: unknown
   newValue: unknown
   confidence: number
@@ -74,14 +74,13 @@ async function linkEmail (trx: Transaction<DB>, sessionId: string, email: string
 export interface ProfileWrite extends UpdateContext {
   profileId: string
   next: ProfileValues
-  changes: FieldChange[]
+  changes: ProfileChange[]
 }
 
 /** Writes a profile's new values and one provenance row per change; returns the row and the provenance ids. */
 export async function writeProfile (db: Kysely<DB>, write: ProfileWrite): Promise<{ profile: Profile, updateIds: string[] }> {
   const profile = await db.updateTable('profiles').set({
     ...write.next,
-    preferences: JSON.stringify(write.next.preferences) as never,
     updated_at: sql`clock_timestamp()`
   }).where('id', '=', write.profileId).returningAll().executeTakeFirstOrThrow()
   if (write.changes.length === 0) return { profile, updateIds: [] }
@@ -172,7 +171,7 @@ export function createProfileRepository (db: Kysely<DB>) {
      * Locks (creating if needed) the session's profile, lets `merge` compute the new values from the current ones,
      * and writes them with one provenance row per changed field — all in one transaction.
      */
-    async update (context: UpdateContext, merge: (current: ProfileValues) => { next: ProfileValues, changes: FieldChange[] }) {
+    async update (context: UpdateContext, merge: (current: ProfileValues) => { next: ProfileValues, changes: ProfileChange[] }) {
       return await db.transaction().execute(async (trx) => {
         const current = await lockEffectiveProfile(trx, context.sessionId)
         // Only the values go to merge, so only they come back in `next` and are written.

@@ -4,7 +4,7 @@
 // taught it; the undone session gets back what it taught while it was linked.
 import type { FieldSource, LinkState, ProfileStep, ProvenanceRow, UndoState } from '../../../db/repositories/identity.ts'
 import { profileValues } from '../../../db/repositories/identity.ts'
-import type { FieldChange } from '../../../db/repositories/profiles.ts'
+import type { ProfileChange } from '../../../db/repositories/profiles.ts'
 import type { Profile, ProfileValues } from '../../../db/types.ts'
 import { ARRAY_FIELDS, SCALAR_FIELDS, type ProfileFact, type ProfileField, type ScalarField } from '../profile/types.ts'
 import { deepEqual, mergeProfile, unionContacts, unionStrings } from '../profile/merge.ts'
@@ -18,7 +18,7 @@ function learnedAt (sources: FieldSource[], field: ProfileField, profile: Profil
   return new Date(sources.find((s) => s.field === field)?.created_at ?? profile.updated_at)
 }
 
-function changeFrom (field: ProfileField, oldValue: unknown, newValue: unknown, source: FieldSource | undefined): FieldChange {
+function changeFrom (field: ProfileField, oldValue: unknown, newValue: unknown, source: FieldSource | undefined): ProfileChange {
   return { field, oldValue, newValue, confidence: source ? Number(source.confidence) : 1, messageId: source?.message_id ?? null }
 }
 
@@ -37,7 +37,7 @@ export function planLinkMerge ({ customerProfile, customerSources, sessionProfil
   if (!sessionProfile) return { extractor: 'merge', next: current, changes: [] }
   const own = profileValues(sessionProfile)
   const next: ProfileValues = { ...current }
-  const changes: FieldChange[] = []
+  const changes: ProfileChange[] = []
   const source = (field: ProfileField) => sessionSources.find((s) => s.field === field)
   const ownIsNewer = (field: ProfileField) => learnedAt(sessionSources, field, sessionProfile) > learnedAt(customerSources, field, customerProfile)
   for (const field of SCALAR_FIELDS) {

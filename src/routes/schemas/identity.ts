@@ -60,3 +60,20 @@ export const PageQuerySchema = Type.Object({
 
 export const IdentityLinkListSchema = Type.Object({ links: Type.Array(IdentityLinkListItemSchema), has_more: Type.Boolean() })
 export type IdentityLinkList = Static<typeof IdentityLinkListSchema>
+
+export const OutboxEmailSchema = Type.Object({
+  id: Uuid,
+  session_id: Type.Union([Uuid, Type.Null()]),
+  recipient: Type.String(),
+  subject: Type.String(),
+  /** As sent, with a verification code masked. */
+  body: Type.String(),
+  kind: Type.String(),
+  transport: Type.String(),
+  status: Type.Union([Type.Literal('stored'), Type.Literal('sending'), Type.Literal('sent'), Type.Literal('failed')]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  created_at: Timestamp,
+  sent_at: NullableTimestamp
+})
+
+export const OutboxListSchema = Type.Object({ emails: Type.Array(OutboxEmailSchema), has_more: Type.Boolean() })

@@ -7,7 +7,7 @@ import { startSmtpCapture } from '../../helpers/smtp-capture.ts'
 
 type Visitor = ReturnType<typeof visitor>
 
-async function setup (t: Parameters<Parameters<typeof t.test>[1]>[0], identity: Record<string, unknown> = {}) {
+async function setup (t: { teardown: (fn: () => unknown) => void }, identity: Record<string, unknown> = {}) {
   const smtp = await startSmtpCapture(t)
   const built = await buildTestApp(t, { config: { mail: { transport: 'smtp', smtp_url: smtp.url, from: 'Salient <chat@example.com>' }, identity } })
   return { ...built, smtp }

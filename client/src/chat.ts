@@ -22,6 +22,8 @@ export interface ChatOptions {
   list: MessageList
   composer: Composer
   diagnostics: Diagnostics | null
+  /** After each turn ends (a fact the visitor gave may change what the session offers). */
+  onTurnEnd?: () => void
 }
 
 interface Turn {
@@ -65,7 +67,7 @@ export function describeFailure (failure: Failure): string {
   return 'Something went wrong on our side. Please try again.'
 }
 
-export function createChat ({ ui, list, composer, diagnostics }: ChatOptions): Chat {
+export function createChat ({ ui, list, composer, diagnostics, onTurnEnd }: ChatOptions): Chat {
   let active: { stop: () => void } | null = null
 
   function finish (): void {
@@ -73,6 +75,7 @@ export function createChat ({ ui, list, composer, diagnostics }: ChatOptions): C
     composer.setBusy(false)
     list.setBusy(false)
     if (diagnostics !== null) background(diagnostics.refresh())
+    onTurnEnd?.()
   }
 
   function fail (turn: Turn, view: AssistantView, failure: Failure): void {

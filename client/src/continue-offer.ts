@@ -72,8 +72,14 @@ export function createContinueOffer ({ anchor, onVerified }: ContinueOfferOption
 
   function showCodeEntry (hint: string): void {
     const input = h('input', {
-      type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 6, pattern: '[0-9]{6}',
-      class: 'offer-code', 'aria-label': 'Verification code', 'data-testid': 'offer-code'
+      type: 'text',
+      inputmode: 'numeric',
+      autocomplete: 'one-time-code',
+      maxlength: 6,
+      pattern: '[0-9]{6}',
+      class: 'offer-code',
+      'aria-label': 'Verification code',
+      'data-testid': 'offer-code'
     })
     const confirm = h('button', { type: 'submit', class: 'btn btn-primary btn-small', 'data-testid': 'offer-confirm' }, 'Continue')
     const resend = h('button', { type: 'button', class: 'btn btn-secondary btn-small', 'data-testid': 'offer-resend' }, 'Send a new code')

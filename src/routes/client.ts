@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { errorResponses } from './schemas/common.ts'
 import { ClientConfigSchema } from './schemas/client.ts'
-import { sendError } from '../../plugins/infrastructure/errors.ts'
+import { Errors } from '../../plugins/infrastructure/errors/error-classes.ts'
 
 export const CLIENT_DIST = path.resolve(import.meta.dirname, '../../client/dist')
 
@@ -16,7 +16,7 @@ const clientRoutes: FastifyPluginAsyncTypebox = async (app) => {
   if (!indexHtml) app.log.warn({ event: 'client.missing', dir: CLIENT_DIST }, 'client build missing: run `npm run build:client`')
 
   app.get('/', { config: { session: 'create' }, schema: { response: { 200: Type.String(), ...errorResponses(503) } } }, async (_request, reply) => {
-    if (!indexHtml) return sendError(reply, 503, 'client_not_built', 'The chat client has not been built (npm run build:client)')
+    if (!indexHtml) throw new Errors.ClientNotBuilt()
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml)
   })
 

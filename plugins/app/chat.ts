@@ -14,6 +14,7 @@ export default fp(async (app) => {
     llm: app.llm,
     messages: createMessageRepository(app.db),
     llmRequests: createLlmRequestRepository(app.db),
+    metrics: app.metrics,
     log: app.log.child({ plugin: 'chat' })
   })
   app.decorate('chat', chat)
@@ -24,4 +25,4 @@ export default fp(async (app) => {
     app.log.info({ event: 'chat.drained', ...drained }, 'open turns finished or saved as partial replies')
   })
   app.addHook('onClose', () => chat.close())
-}, { name: 'chat', dependencies: ['db', 'config', 'llm'] })
+}, { name: 'chat', dependencies: ['db', 'config', 'llm', 'metrics'] })

@@ -17,10 +17,11 @@ declare module 'fastify' {
 
 interface Dependencies {
   repository: ReturnType<typeof createProfileRepository>
+  onFactsApplied: (fields: string[]) => void
   settings: { products: string[], services: string[], default_region: string, min_confidence: number, extractor: 'rules' | 'llm' | 'both' }
 }
 
-function createProfileService ({ repository, settings }: Dependencies) {
+function createProfileService ({ repository, settings, onFactsApplied }: Dependencies) {
   return {
     async get (sessionId: string) {
       return await repository.findBySession(sessionId)
@@ -32,6 +33,7 @@ function createProfileService ({ repository, settings }: Dependencies) {
       if (usable.length === 0) return null
       const result = await repository.update({ sessionId: session.id, messageId, extractor },
         (current) => mergeProfile(current, usable, settings.min_confidence))
+      onFactsApplied(result.changes.map((c) => c.field))
       if (result.changes.length) {
         log.info({
           event: 'profile.updated',
@@ -66,7 +68,7 @@ function createProfileService ({ repository, settings }: Dependencies) {
 
 export default fp(async (app) => {
   const settings = app.config.profile
-  const profile = createProfileService({ repository: createProfileRepository(app.db), settings })
+  const profile = createProfileService({ repository: createProfileRepository(app.db), settings, onFactsApplied: app.metrics.profileFactsApplied })
   const llmRequests = createLlmRequestRepository(app.db)
   const pending = new Set<Promise<unknown>>()
   app.decorate('profile', profile)
@@ -74,6 +76,7 @@ export default fp(async (app) => {
   async function extractWithLlm (session: Session, message: Message, log: FastifyBaseLogger): Promise<void> {
     const { outcome, sent } = await askLlm(app.llm, message.content, settings)
     await llmRequests.insert(llmRequestRow(outcome, { sessionId: session.id, sent, purpose: 'profile_extraction', humanMessageId: message.id }))
+    app.metrics.llmCall(outcome, 'profile_extraction')
     const extraction = outcome.status === 'complete' ? parseExtraction(outcome.text) : null
     if (!extraction) {
       log.warn({ event: 'profile.llm_extraction_unusable', llm_status: outcome.status }, 'the LLM extractor gave no usable JSON')
@@ -95,4 +98,4 @@ export default fp(async (app) => {
     }
   })
   app.addHook('onClose', async () => { await Promise.allSettled([...pending]) })
-}, { name: 'profile', dependencies: ['db', 'config', 'chat', 'llm'] })
+}, { name: 'profile', dependencies: ['db', 'config', 'chat', 'llm', 'metrics'] })

@@ -3,6 +3,7 @@
 // activity in one statement. No database connection is held while the LLM is streaming.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../../infrastructure/config/schema.ts'
+import type { Metrics } from '../../infrastructure/metrics.ts'
 import type { Message, MessageMetadata, Session } from '../../../db/types.ts'
 import type { ContextMessage, MessageRepository } from '../../../db/repositories/messages.ts'
 import type { LlmRequestRepository, LlmRequestValues } from '../../../db/repositories/llm-requests.ts'
@@ -54,6 +55,7 @@ interface Dependencies {
   llm: LlmClient
   messages: MessageRepository
   llmRequests: LlmRequestRepository
+  metrics: Pick<Metrics, 'llmCall'>
   log: FastifyBaseLogger
 }
 
@@ -64,7 +66,7 @@ function replyStatus (outcome: LlmOutcome): ReplyStatus {
   return outcome.status === 'aborted' ? 'partial' : 'error'
 }
 
-export function createTurnService ({ config, llm, messages, llmRequests, log }: Dependencies) {
+export function createTurnService ({ config, llm, messages, llmRequests, metrics, log }: Dependencies) {
   const listeners: HumanMessageListener[] = []
   const slots = createStreamSlots(config.chat.max_concurrent_streams_per_session)
   const reconciler = createReconciler({ llm, llmRequests, log, delaysMs: config.llm.reconcile_delays_ms })
@@ -167,6 +169,7 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
     const row = llmRequestRow(outcome, { sessionId: session.id, sent, purpose: 'chat', humanMessageId: human.id })
     const keepReply = content !== '' || status === 'complete'
     const { requestId, message } = await recordDurably(session.id, row, keepReply ? { content, metadata } : null, turnLog)
+    metrics.llmCall(outcome, 'chat')
     if (outcome.costSource === 'unknown') {
       turnLog.warn({ event: 'llm.cost_unknown', model: outcome.model }, 'no reported cost and no price for this model: cost recorded as null')
     }

@@ -18,9 +18,10 @@ declare module 'fastify' {
 interface Dependencies {
   repository: ReturnType<typeof createProfileRepository>
   settings: Config['profile']
+  onFactsApplied: (fields: string[]) => void
 }
 
-function createProfileService ({ repository, settings }: Dependencies) {
+function createProfileService ({ repository, settings, onFactsApplied }: Dependencies) {
   return {
     /**
      * THE decision of which profile a session sees (SPEC §10): its customer's when the session is linked, else its
@@ -42,6 +43,7 @@ function createProfileService ({ repository, settings }: Dependencies) {
       if (usable.length === 0) return null
       const result = await repository.update({ sessionId: session.id, messageId, extractor },
         (current) => mergeProfile(current, usable, settings.min_confidence))
+      onFactsApplied(result.changes.map((c) => c.field))
       if (result.changes.length) {
         log.info({
           event: 'profile.updated',
@@ -76,7 +78,7 @@ function createProfileService ({ repository, settings }: Dependencies) {
 
 export default fp(async (app) => {
   const settings = app.config.profile
-  const profile = createProfileService({ repository: createProfileRepository(app.db), settings })
+  const profile = createProfileService({ repository: createProfileRepository(app.db), settings, onFactsApplied: app.metrics.profileFactsApplied })
   const pending = new Set<Promise<unknown>>()
   app.decorate('profile', profile)
 
@@ -104,4 +106,4 @@ export default fp(async (app) => {
     }
   })
   app.addHook('onClose', async () => { await Promise.allSettled([...pending]) })
-}, { name: 'profile', dependencies: ['db', 'config', 'chat', 'llm', 'ledger'] })
+}, { name: 'profile', dependencies: ['db', 'config', 'chat', 'llm', 'ledger', 'metrics'] })

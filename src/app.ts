@@ -21,6 +21,8 @@ import adminPlugin from '../plugins/app/admin.ts'
 import ledgerPlugin from '../plugins/app/ledger.ts'
 import chatPlugin from '../plugins/app/chat.ts'
 import profilePlugin from '../plugins/app/profile.ts'
+import mailPlugin from '../plugins/app/mail.ts'
+import identityPlugin from '../plugins/app/identity.ts'
 import consolePlugin from '../plugins/app/console.ts'
 import healthRoutes from './routes/health.ts'
 import probeRoutes from './routes/probes.ts'
@@ -31,6 +33,8 @@ import usageRoutes from './routes/usage.ts'
 import clientRoutes from './routes/client.ts'
 import embedRoutes from './routes/embed.ts'
 import profileRoutes from './routes/profile.ts'
+import identityRoutes from './routes/identity.ts'
+import adminIdentityRoutes from './routes/admin-identity.ts'
 import adminRoutes from './routes/admin/index.ts'
 
 export interface BuildAppOptions {
@@ -82,6 +86,8 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(ledgerPlugin)
   await app.register(chatPlugin)
   await app.register(profilePlugin)
+  await app.register(mailPlugin)
+  await app.register(identityPlugin)
   await app.register(consolePlugin)
   app.metrics.countOpenStreams(() => app.chat.liveTurns)
 
@@ -92,6 +98,8 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(streamRoutes)
   await app.register(usageRoutes)
   await app.register(profileRoutes)
+  await app.register(identityRoutes)
+  await app.register(adminIdentityRoutes)
   await app.register(embedRoutes)
   await app.register(adminRoutes)
   await app.register(clientRoutes)

@@ -119,15 +119,16 @@ export function createTurnService ({ config, llm, messages, ledger }: Dependenci
 
   /**
    * Saves the message and reads the context in one statement. After a failure whose outcome is unknown, the message
-   * is looked for by its id before it is written again.
+   * is looked for by its id before it is written again. A linked session's context is its customer's timeline.
    */
-  async function saveHuman (sessionId: string, content: string, clientMessageId?: string) {
+  async function saveHuman (session: Session, content: string, clientMessageId?: string) {
     const id = uuidv7()
     const contextLimit = config.llm.context_messages
-    return await withRetry(() => messages.insertHuman(sessionId, content, { clientMessageId, id, contextLimit }), {
+    const customerId = session.customer_id
+    return await withRetry(() => messages.insertHuman(session.id, content, { clientMessageId, id, contextLimit, customerId }), {
       verify: async () => {
-        const message = await messages.findInSession(sessionId, id)
-        return message ? { message, created: true, context: await messages.recent(sessionId, contextLimit) } : undefined
+        const message = await messages.findInSession(session.id, id)
+        return message ? { message, created: true, context: await messages.recent(session.id, contextLimit, customerId) } : undefined
       }
     })
   }
@@ -192,14 +193,14 @@ export function createTurnService ({ config, llm, messages, ledger }: Dependenci
       const release = slots.tryAcquire(session.id)
       if (!release) throw new Errors.TooManyStreams(config.chat.max_concurrent_streams_per_session)
       try {
-        let { message: human, created, context } = await saveHuman(session.id, content, clientMessageId)
+        let { message: human, created, context } = await saveHuman(session, content, clientMessageId)
         if (!created) {
           const replayed = await replayOrRefuse(session, human)
           if (replayed) {
             release()
             return replayed
           }
-          context = await messages.recent(session.id, config.llm.context_messages) // a failed turn, asked anew
+          context = await messages.recent(session.id, config.llm.context_messages, session.customer_id) // a failed turn, asked anew
         } else {
           await notifyListeners(session, human, turnLog)
         }

@@ -1,5 +1,4 @@
 // Builds the chat client from client/ into client/dist (served by the Fastify app at `/`).
-import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 
@@ -20,10 +19,9 @@ export default defineConfig({
     // Every supported browser has modulepreload; the polyfill is dead weight.
     modulePreload: { polyfill: false },
     sourcemap: false,
-    // Two pages, one build: the chat (index.html) and the operator console (admin.html, served at /admin/*).
-    rollupOptions: {
-      input: { index: path.join(root, 'index.html'), admin: path.join(root, 'admin.html') }
-    }
+    // The chat client, the same client in its compact embed mode (/embed, framed by the launcher /widget.js), and
+    // the operator console (admin.html, served at /admin/*).
+    rollupOptions: { input: { index: `${root}index.html`, embed: `${root}embed.html`, admin: `${root}admin.html` } }
   },
   server: {
     proxy: {

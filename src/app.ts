@@ -25,6 +25,7 @@ import chatRoutes from './routes/chat.ts'
 import streamRoutes from './routes/stream.ts'
 import usageRoutes from './routes/usage.ts'
 import clientRoutes from './routes/client.ts'
+import embedRoutes from './routes/embed.ts'
 import profileRoutes from './routes/profile.ts'
 import adminRoutes from './routes/admin/index.ts'
 
@@ -79,6 +80,7 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(streamRoutes)
   await app.register(usageRoutes)
   await app.register(profileRoutes)
+  await app.register(embedRoutes)
   await app.register(adminRoutes)
   await app.register(clientRoutes)
   return app

@@ -1,10 +1,10 @@
 // Queries on profiles, their provenance (profile_updates) and email collisions. An update is one short
 // transaction holding the profile's row lock, so concurrent updates of one profile never lose a field.
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely'
-import type { DB, Profile, ProfileValues } from '../types.ts'
+import type { DB, Profile, ProfileField, ProfileValues } from '../types.ts'
 import { uuidv7 } from '../uuid7.ts'
 
-export interface FieldChange { field: string, oldValue: unknown, newValue: unknown, confidence: number }
+export interface ProfileChange { field: ProfileField, oldValue: unknown, newValue: unknown, confidence: number }
 
 export interface UpdateContext { sessionId: string, messageId: string | null, extractor: string }
 
@@ -94,7 +94,7 @@ export function createProfileRepository (db: Kysely<DB>) {
      * Locks (creating if needed) the session's profile, lets `merge` compute the new values from the current ones,
      * and writes them with one provenance row per changed field — all in one transaction.
      */
-    async update (context: UpdateContext, merge: (current: ProfileValues) => { next: ProfileValues, changes: FieldChange[] }) {
+    async update (context: UpdateContext, merge: (current: ProfileValues) => { next: ProfileValues, changes: ProfileChange[] }) {
       return await db.transaction().execute(async (trx) => {
         const current = await lockEffectiveProfile(trx, context.sessionId)
         // Only the values go to merge, so only they come back in `next` and are written.
@@ -103,7 +103,6 @@ export function createProfileRepository (db: Kysely<DB>) {
         if (changes.length === 0) return { profile: current, changes, collisions: [] as Collision[] }
         const profile = await trx.updateTable('profiles').set({
           ...next,
-          preferences: JSON.stringify(next.preferences) as never,
           updated_at: sql`clock_timestamp()`
         }).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
         await trx.insertInto('profile_updates').values(changes.map((change) => ({

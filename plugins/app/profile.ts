@@ -7,7 +7,8 @@ import type { Message, Session } from '../../db/types.ts'
 import { createProfileRepository } from '../../db/repositories/profiles.ts'
 import { extractProfileFacts } from './profile/extract.ts'
 import { mergeProfile, maskValue, emptyProfile } from './profile/merge.ts'
-import type { ProfileFact, ProfileField } from './profile/types.ts'
+import type { ProfileFact } from './profile/types.ts'
+import type { Config } from '../infrastructure/config/schema.ts'
 import { askLlm, extractionFacts, parseExtraction } from './profile/llm-extractor.ts'
 
 declare module 'fastify' {
@@ -16,7 +17,7 @@ declare module 'fastify' {
 
 interface Dependencies {
   repository: ReturnType<typeof createProfileRepository>
-  settings: { products: string[], services: string[], default_region: string, min_confidence: number, extractor: 'rules' | 'llm' | 'both' }
+  settings: Config['profile']
 }
 
 function createProfileService ({ repository, settings }: Dependencies) {
@@ -47,7 +48,7 @@ function createProfileService ({ repository, settings }: Dependencies) {
           extractor,
           message_id: messageId,
           fields: result.changes.map((c) => c.field),
-          values: Object.fromEntries(result.changes.map((c) => [c.field, maskValue(c.field as ProfileField, c.newValue)]))
+          values: Object.fromEntries(result.changes.map((c) => [c.field, maskValue(c.field, c.newValue)]))
         }, 'profile updated')
       }
       for (const collision of result.collisions) {

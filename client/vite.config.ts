@@ -19,9 +19,8 @@ export default defineConfig({
     // Every supported browser has modulepreload; the polyfill is dead weight.
     modulePreload: { polyfill: false },
     sourcemap: false,
-    // The chat client, the same client in its compact embed mode (/embed, framed by the launcher /widget.js), and
-    // the operator console (admin.html, served at /admin/*).
-    rollupOptions: { input: { index: `${root}index.html`, embed: `${root}embed.html`, admin: `${root}admin.html` } }
+    // The chat client, and the same client in its compact embed mode (/embed, framed by the launcher /widget.js).
+    rollupOptions: { input: { index: `${root}index.html`, embed: `${root}embed.html` } }
   },
   server: {
     proxy: {

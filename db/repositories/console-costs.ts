@@ -15,7 +15,7 @@ const BOOKS_LOCK = sql`hashtext('salient.llm_daily_books')`
 const dayStart = (day: unknown) => sql`(cast(${day} as date)::timestamp at time zone 'UTC')`
 const PURPOSE = sql`coalesce(r.request_body->'metadata'->>'purpose', 'unknown')`
 const TTFT = sql`(r.response_body->>'ttft_ms')::numeric`
-const UTC_DAY = sql`(r.created_at at time zone 'UTC')::date`
+const UTC_DAY = sql`date_trunc('day', r.created_at at time zone 'UTC')::date`
 
 export interface UsageRow {
   day: string | null

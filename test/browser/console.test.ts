@@ -5,6 +5,7 @@
 import t from 'tap'
 import type { Page } from 'playwright-core'
 import { buildChatApp, visitor } from '../helpers/chat-app.ts'
+import { buildTestApp } from '../helpers/app.ts'
 import { launchBrowser, MOBILE, newVisitor, screenshot } from '../helpers/browser.ts'
 import { DANA_MESSAGE } from '../fixtures/dana.ts'
 import { uuidv7 } from '../../db/uuid7.ts'
@@ -179,4 +180,15 @@ t.test('at 360 px every view reads without sideways scrolling', async (t) => {
   await page.locator('[data-testid="chart-cost-model"][data-drawn="true"]').waitFor()
   t.ok(await wide() <= 360, 'costs')
   t.same(problems.filter((p) => !/status of 404/.test(p)), [])
+})
+
+t.test('with no admin token the console says how to set one', async (t) => {
+  const { app: closed } = await buildTestApp(t)
+  const closedUrl = await closed.listen({ port: 0, host: '127.0.0.1' })
+  const { page, problems } = await newVisitor(t, browser, closedUrl)
+  await page.goto('/admin/leads')
+  await page.getByText('The console is switched off').waitFor()
+  t.match(await page.getByTestId('view').innerText(), /Set ADMIN_TOKEN/)
+  t.ok(await page.locator('#console-nav').isHidden(), 'no navigation into a closed console')
+  t.same(problems, [], 'and it asked the API nothing')
 })

@@ -3,24 +3,28 @@
 // routes over HTTP, one request at a time: the leads' first page, a filtered page, a transcript, and the costs routes
 // over 30 and 90 days. Target: p95 ≤ 100 ms each. Also the EXPLAIN (ANALYZE, BUFFERS) plan of every query they run.
 // Writes its section of bench/RESULTS.md ("## 7. Operator console at scale"), keeping the rest of the file.
-//   node --import tsx bench/console.ts [--sessions 100000] [--samples 60] [--no-write]
+//   node --import tsx bench/console.ts [--sessions 100000] [--samples 60] [--no-write] [--keep] [--database <seeded db>]
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely'
+import pg from 'pg'
 import { buildApp } from '../src/app.ts'
 import type { DB } from '../db/types.ts'
 import { createLeadRepository } from '../db/repositories/leads.ts'
 import { createTranscriptRepository } from '../db/repositories/transcripts.ts'
 import { createConsoleCostRepository } from '../db/repositories/console-costs.ts'
-import { createBenchDatabase, dropStaleBenchDatabases, postgresVersion } from './lib/db.ts'
+import { createBenchDatabase, databaseUrl, dropStaleBenchDatabases, postgresVersion, type BenchDatabase } from './lib/db.ts'
 import { cpuBusyPercent, loadAverage } from './lib/machine.ts'
 
 const { values } = parseArgs({
   options: {
     sessions: { type: 'string', default: '100000' },
     samples: { type: 'string', default: '60' },
-    'no-write': { type: 'boolean', default: false }
+    'no-write': { type: 'boolean', default: false },
+    // Keep the seeded database (its name is printed), and measure an already seeded one again.
+    keep: { type: 'boolean', default: false },
+    database: { type: 'string' }
   }
 })
 const SESSIONS = Number(values.sessions)
@@ -33,6 +37,13 @@ const SECTION = '## 7. Operator console at scale'
 
 const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10)
 const log = (line: string) => process.stdout.write(`${line}\n`)
+
+function openBenchDatabase (name: string): BenchDatabase {
+  const url = databaseUrl(name)
+  const pool = new pg.Pool({ connectionString: url, max: 4 })
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  return { name, url, db, pool, drop: async () => { await db.destroy() } }
+}
 
 async function seed (db: Kysely<DB>): Promise<Record<string, number>> {
   const timings: Record<string, number> = {}
@@ -134,7 +145,7 @@ async function measure (base: string, name: string, urls: string[]): Promise<Fig
 /** The plans of every statement a repository call runs, captured through Kysely's log and explained with analyze. */
 async function plans (url: string, call: (db: Kysely<DB>) => Promise<unknown>): Promise<string[]> {
   const captured: CompiledQuery[] = []
-  const pool = new (await import('pg')).default.Pool({ connectionString: url, max: 2 })
+  const pool = new pg.Pool({ connectionString: url, max: 2 })
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: (event) => { captured.push(event.query) } })
   try {
     await call(db)
@@ -188,13 +199,13 @@ function writeSection (text: string): void {
   writeFileSync(RESULTS, `${current.slice(0, start)}${text}\n${after === -1 ? '' : current.slice(after)}`)
 }
 
-await dropStaleBenchDatabases()
+if (!values.database) await dropStaleBenchDatabases()
 const busyBefore = await cpuBusyPercent(2000)
 const loadBefore = loadAverage()
-const bdb = await createBenchDatabase('console')
+const bdb = values.database ? openBenchDatabase(values.database) : await createBenchDatabase('console')
 try {
-  log(`seeding ${SESSIONS} sessions into ${bdb.name} (machine ${busyBefore.toFixed(0)} % busy, load ${loadBefore})`)
-  const timings = await seed(bdb.db)
+  log(`${values.database ? 'measuring' : 'seeding'} ${SESSIONS} sessions in ${bdb.name} (machine ${busyBefore.toFixed(0)} % busy, load ${loadBefore})`)
+  const timings = values.database ? {} : await seed(bdb.db)
   const app = await buildApp({
     configOptions: {
       env: {},
@@ -212,7 +223,8 @@ try {
     const base = await app.listen({ port: 0, host: '127.0.0.1' })
     const busyMeasuring = cpuBusyPercent(1000)
     const booksStarted = performance.now()
-    await fetch(`${base}/api/admin/costs/daily?from=${day(89)}&to=${day(0)}`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    const booksCall = await fetch(`${base}/api/admin/costs/daily?from=${day(89)}&to=${day(0)}`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    if (booksCall.status !== 200) throw new Error(`closing the books: ${booksCall.status} ${await booksCall.text()}`)
     const books = performance.now() - booksStarted
     const { rows: leadSessions } = await sql<{ id: string }>`select session_id as id from profiles
       where session_id is not null and customer_name is not null order by id limit 50`.execute(bdb.db)
@@ -258,5 +270,10 @@ try {
     await app.close()
   }
 } finally {
-  await bdb.drop()
+  if (values.keep || values.database) {
+    await bdb.db.destroy()
+    log(`kept ${bdb.name}`)
+  } else {
+    await bdb.drop()
+  }
 }

@@ -8,7 +8,7 @@ const index = path.join(root, 'client/dist/index.html')
 const widget = path.join(root, 'client/dist/widget.js')
 const consolePage = path.join(root, 'client/dist/admin.html')
 
-if (process.argv.includes('--force') || !existsSync(index) || !existsSync(widget) || !existsSync(consolePage)) {
+if (process.argv.includes('--force') || ![index, widget, consolePage].every(existsSync)) {
   await build({ configFile: path.join(root, 'client/vite.config.ts'), logLevel: 'warn' })
   // The launcher for other sites: a second, library build (one IIFE file) into the same directory.
   await build({ configFile: path.join(root, 'client/vite.widget.config.ts'), logLevel: 'warn' })

@@ -15,9 +15,10 @@ import sessionPlugin from '../plugins/app/session.ts'
 import llmPlugin from '../plugins/app/llm.ts'
 import messagesPlugin from '../plugins/app/messages.ts'
 import adminPlugin from '../plugins/app/admin.ts'
-import usagePlugin from '../plugins/app/usage.ts'
+import ledgerPlugin from '../plugins/app/ledger.ts'
 import chatPlugin from '../plugins/app/chat.ts'
 import profilePlugin from '../plugins/app/profile.ts'
+import consolePlugin from '../plugins/app/console.ts'
 import healthRoutes from './routes/health.ts'
 import sessionRoutes from './routes/session.ts'
 import chatRoutes from './routes/chat.ts'
@@ -26,6 +27,7 @@ import usageRoutes from './routes/usage.ts'
 import clientRoutes from './routes/client.ts'
 import embedRoutes from './routes/embed.ts'
 import profileRoutes from './routes/profile.ts'
+import adminRoutes from './routes/admin/index.ts'
 
 export interface BuildAppOptions {
   /** A ready configuration; otherwise it is loaded with `configOptions`. */
@@ -67,9 +69,10 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(llmPlugin)
   await app.register(messagesPlugin)
   await app.register(adminPlugin)
-  await app.register(usagePlugin)
+  await app.register(ledgerPlugin)
   await app.register(chatPlugin)
   await app.register(profilePlugin)
+  await app.register(consolePlugin)
 
   await app.register(healthRoutes)
   await app.register(sessionRoutes)
@@ -78,6 +81,7 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(usageRoutes)
   await app.register(profileRoutes)
   await app.register(embedRoutes)
+  await app.register(adminRoutes)
   await app.register(clientRoutes)
   return app
 }

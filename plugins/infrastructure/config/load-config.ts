@@ -7,6 +7,7 @@ import { ConfigSchema, type Config } from './schema.ts'
 import { deepMerge, type PlainObject } from './deep-merge.ts'
 import { environmentOverrides } from './environment.ts'
 import { ConfigError } from './config-error.ts'
+import { PROJECT_ROOT } from '../project-root.ts'
 import { checkAllowedOrigins } from './allowed-origins.ts'
 
 export { ConfigError }
@@ -20,7 +21,7 @@ export interface LoadConfigOptions {
   overrides?: PlainObject
 }
 
-export const DEFAULT_CONFIG_FILE = resolve(import.meta.dirname, '../../../app.yaml')
+export const DEFAULT_CONFIG_FILE = resolve(PROJECT_ROOT, 'app.yaml')
 
 export function loadConfig (options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env

@@ -15,6 +15,10 @@ export const Errors = {
   RateLimited: createError<[string, number]>('rate_limited', 'Too many requests %s; retry in %d seconds', 429),
   LlmFailed: createError<[string]>('llm_error', 'The assistant could not answer: %s', 502),
   DatabaseUnavailable: createError('database_unavailable', 'The database is unavailable; try again shortly', 503),
+  // The operator console (SPEC §12).
+  InvalidAdminToken: createError('invalid_admin_token', 'The admin token is not valid', 401),
+  InvalidListCursor: createError('invalid_cursor', 'The cursor is not valid for this list and order', 400),
+  InvalidRange: createError<[string]>('invalid_range', '%s', 400),
   UnsupportedMediaType: createError('unsupported_media_type', 'Send JSON (Content-Type: application/json)', 415)
 }
 

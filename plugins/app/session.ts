@@ -122,7 +122,7 @@ export default fp(async (app) => {
 interface SessionCookie { name: string, options: CookieSerializeOptions }
 
 /** The framed chat's cookie name: beside the first-party one, never the same cookie. */
-export function embedCookieName (cookieName: string): string {
+function embedCookieName (cookieName: string): string {
   return `${cookieName}_embed`
 }
 

@@ -15,7 +15,7 @@ import { sendError } from '../../plugins/infrastructure/errors.ts'
 /** The string literal (any quotes) the build leaves for the launcher's settings (client/src/widget/settings.ts). */
 const SETTINGS_PLACEHOLDER = /(["'`])%SALIENT_WIDGET_SETTINGS%\1/
 /** Short: a changed allowed-origins list or a new launcher reaches the host pages within five minutes. */
-export const WIDGET_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=60'
+const WIDGET_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=60'
 
 /** 304 has no body by definition; a Type.Null() would be serialised as `null`. */
 const NotModified = Type.Unsafe<undefined>({ description: 'Not Modified: no body' })

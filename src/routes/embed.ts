@@ -21,7 +21,8 @@ const WIDGET_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=60'
 const NotModified = Type.Unsafe<undefined>({ description: 'Not Modified: no body' })
 
 const EmbedQuerySchema = Type.Object({
-  host: Type.String({ minLength: 1, maxLength: 300, description: 'The origin of the page framing the chat' })
+  host: Type.String({ minLength: 1, maxLength: 300, description: 'The origin of the page framing the chat' }),
+  fresh: Type.Optional(Type.Literal('1', { description: 'Start a new session: another person is logged in on the host site' }))
 })
 
 function readBuilt (file: string): string | null {

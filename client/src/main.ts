@@ -15,6 +15,8 @@ function showUnavailable (listRoot: HTMLElement): void {
     h('p', { class: 'notice-text' }, 'The chat is unavailable right now. Please try again in a moment.'), reload))
 }
 
+const embedMode = document.documentElement.classList.contains('embed')
+
 export async function start (): Promise<void> {
   const listRoot = byId('message-list')
   let config
@@ -35,7 +37,8 @@ export async function start (): Promise<void> {
     renderMarkdown: createMarkdownRenderer(config.ui.allow_basic_html),
     loadOlder: async (before) => await getMessages(before)
   })
-  const diagnostics = config.ui.dev_diagnostics ? createDiagnostics(byId('diagnostics-root')) : null
+  // No diagnostics in the compact embed mode: the panel has no room for them.
+  const diagnostics = config.ui.dev_diagnostics && !embedMode ? createDiagnostics(byId('diagnostics-root')) : null
   // The callbacks only run on user input, after `chat` exists.
   const composer = createComposer({
     ui: config.ui,
@@ -61,4 +64,4 @@ export async function start (): Promise<void> {
 }
 
 // In its embed mode (client/src/embed) the client starts once the host page has said who the visitor is.
-if (!document.documentElement.classList.contains('embed')) background(start())
+if (!embedMode) background(start())

@@ -2,7 +2,7 @@
 // the client is built with no inline script or style, so 'self' is enough, and the page may not be framed.
 // HSTS only when the cookie is Secure (served over HTTPS): on plain HTTP it would lock a browser out of the site.
 // helmet itself rather than @fastify/helmet: the plugin rebuilds every middleware and re-parses the policy on each
-// request (3 % of the server's CPU on history loads, bench/FINDINGS.md R3) for per-reply nonces this app never uses.
+// request (bench/FINDINGS.md, "Notes from the code") for per-reply nonces this app never uses.
 import fp from 'fastify-plugin'
 import helmet from 'helmet'
 

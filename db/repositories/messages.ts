@@ -115,8 +115,7 @@ export function createMessageRepository (db: Kysely<DB>) {
     /**
      * A history page as the JSON the API answers with (`{"messages": [...], "has_more"}`): the newest `limit` messages
      * before the cursor message (exclusive), oldest first. Postgres builds the JSON, so the rows are never parsed
-     * into objects only to be serialised again (json_build_object costs Postgres ~0.07 ms more per 50-message page
-     * than sending the rows; parsing and serialising them cost the server ~0.5 ms). `cursorFound` is false when the
+     * into objects only to be serialised again (cheaper in all: bench/FINDINGS.md, "Notes from the code"). `cursorFound` is false when the
      * cursor is not a message of this session (the page is then empty). A history load is activity (SPEC §4): the
      * same statement records it.
      */

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { estimatePromptTokens, estimateTokens } from './cost.ts'
 import { createDeltaStream, type DeltaSink } from './delta-stream.ts'
+import { LlmError, toLlmError } from './errors.ts'
 import type { LlmClient, LlmErrorInfo, LlmOutcome, LlmRequest, LlmStream } from './types.ts'
 
 export interface OfflineOptions {
@@ -37,7 +38,7 @@ export function createOfflineClient (options: OfflineOptions): LlmClient {
       const prompt = estimatePromptTokens(req.messages)
       const completion = estimateTokens(text, 1)
       const usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }
-      const status = error === null ? 'complete' : 'aborted'
+      const status = error === null ? 'complete' : error.code === 'llm_aborted' ? 'aborted' : 'error'
       const finishReason = error === null ? 'stop' : null
       return {
         provider: 'offline',
@@ -66,7 +67,7 @@ export function createOfflineClient (options: OfflineOptions): LlmClient {
       try {
         for (const word of words) {
           await yieldToLoop()
-          if (cancelled) return outcome({ code: 'llm_aborted', message: 'the request was aborted', status: null, retryable: false })
+          if (cancelled) return outcome(new LlmError('llm_aborted', 'the request was aborted').toInfo())
           ttftMs ??= Math.round(performance.now() - started)
           text += word
           sink.push(word)
@@ -77,7 +78,8 @@ export function createOfflineClient (options: OfflineOptions): LlmClient {
       }
     }
 
-    return createDeltaStream({ run, cancel: onAbort, crashed: () => outcome(null) })
+    // A crash is an error, never a complete reply.
+    return createDeltaStream({ run, cancel: onAbort, crashed: (err) => outcome(toLlmError(err).toInfo()) })
   }
 
   return {

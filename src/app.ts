@@ -14,6 +14,7 @@ import sameOriginPlugin from '../plugins/infrastructure/same-origin.ts'
 import inputGuardPlugin, { clientErrorHandler, frameworkErrors } from '../plugins/infrastructure/input-guard.ts'
 import securityHeadersPlugin from '../plugins/infrastructure/security-headers.ts'
 import rateLimitPlugin from '../plugins/infrastructure/rate-limit.ts'
+import redisPlugin from '../plugins/infrastructure/redis.ts'
 import sessionPlugin from '../plugins/app/session.ts'
 import llmPlugin from '../plugins/app/llm.ts'
 import messagesPlugin from '../plugins/app/messages.ts'
@@ -21,6 +22,7 @@ import adminPlugin from '../plugins/app/admin.ts'
 import usagePlugin from '../plugins/app/usage.ts'
 import chatPlugin from '../plugins/app/chat.ts'
 import profilePlugin from '../plugins/app/profile.ts'
+import retentionPlugin from '../plugins/app/retention.ts'
 import healthRoutes from './routes/health.ts'
 import probeRoutes from './routes/probes.ts'
 import sessionRoutes from './routes/session.ts'
@@ -68,6 +70,7 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(sameOriginPlugin)
   await app.register(inputGuardPlugin)
   await app.register(securityHeadersPlugin)
+  await app.register(redisPlugin)
   await app.register(rateLimitPlugin)
   // POST bodies are JSON only: no text/plain parser, so a cross-site form post cannot reach a route.
   app.removeContentTypeParser('text/plain')
@@ -79,6 +82,7 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(usagePlugin)
   await app.register(chatPlugin)
   await app.register(profilePlugin)
+  await app.register(retentionPlugin)
   app.metrics.countOpenStreams(() => app.chat.liveTurns)
 
   await app.register(healthRoutes)

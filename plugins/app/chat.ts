@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { createLlmRequestRepository } from '../../db/repositories/llm-requests.ts'
 import { createMessageRepository } from '../../db/repositories/messages.ts'
 import { createTurnService } from './chat/turn-service.ts'
+import { createStreamSlots } from './chat/stream-slots.ts'
 
 declare module 'fastify' {
   interface FastifyInstance { chat: ReturnType<typeof createTurnService> }
@@ -15,6 +16,8 @@ export default fp(async (app) => {
     messages: createMessageRepository(app.db),
     llmRequests: createLlmRequestRepository(app.db),
     metrics: app.metrics,
+    slots: createStreamSlots(app.config.chat.max_concurrent_streams_per_session,
+      app.redis ? { redis: app.redis, holdMs: app.config.llm.timeout_ms + app.config.server.shutdown_grace_ms + 60_000 } : undefined),
     log: app.log.child({ plugin: 'chat' })
   })
   app.decorate('chat', chat)
@@ -25,4 +28,4 @@ export default fp(async (app) => {
     app.log.info({ event: 'chat.drained', ...drained }, 'open turns finished or saved as partial replies')
   })
   app.addHook('onClose', () => chat.close())
-}, { name: 'chat', dependencies: ['db', 'config', 'llm', 'metrics'] })
+}, { name: 'chat', dependencies: ['db', 'config', 'llm', 'metrics', 'redis'] })

@@ -11,7 +11,7 @@ import type { ChatMessage, LlmClient, LlmErrorInfo, LlmOutcome, LlmStream } from
 import { Errors } from '../../infrastructure/errors/error-classes.ts'
 import { cleanText, findUnstorableText } from './text.ts'
 import { llmRequestRow, type SentMessage } from './llm-request-row.ts'
-import { createStreamSlots } from './stream-slots.ts'
+import { createStreamSlots, type StreamSlots } from './stream-slots.ts'
 import { createReconciler } from './reconciler.ts'
 import { uuidv7 } from '../../../db/uuid7.ts'
 import { PERSISTENT, withRetry } from '../../../db/retry.ts'
@@ -56,6 +56,8 @@ interface Dependencies {
   messages: MessageRepository
   llmRequests: LlmRequestRepository
   metrics: Pick<Metrics, 'llmCall'>
+  /** Shared through Redis when configured; default: counted in this process. */
+  slots?: StreamSlots
   log: FastifyBaseLogger
 }
 
@@ -66,9 +68,9 @@ function replyStatus (outcome: LlmOutcome): ReplyStatus {
   return outcome.status === 'aborted' ? 'partial' : 'error'
 }
 
-export function createTurnService ({ config, llm, messages, llmRequests, metrics, log }: Dependencies) {
+export function createTurnService ({ config, llm, messages, llmRequests, metrics, slots: sharedSlots, log }: Dependencies) {
   const listeners: HumanMessageListener[] = []
-  const slots = createStreamSlots(config.chat.max_concurrent_streams_per_session)
+  const slots = sharedSlots ?? createStreamSlots(config.chat.max_concurrent_streams_per_session)
   const reconciler = createReconciler({ llm, llmRequests, log, delaysMs: config.llm.reconcile_delays_ms })
   const staleAfterMs = config.llm.timeout_ms + 30_000
   // Turns whose LLM call is running or whose reply is being saved: abort function → the turn's end.
@@ -214,7 +216,7 @@ export function createTurnService ({ config, llm, messages, llmRequests, metrics
 
     async start ({ session, text, clientMessageId, log: turnLog }: TurnInput): Promise<LiveTurn | ReplayedTurn> {
       const content = validate(text)
-      const release = slots.tryAcquire(session.id)
+      const release = await slots.tryAcquire(session.id)
       if (!release) throw new Errors.TooManyStreams(config.chat.max_concurrent_streams_per_session)
       try {
         let { message: human, created, context } = await saveHuman(session.id, content, clientMessageId)

@@ -50,7 +50,9 @@ const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/
 /** The raw text read as the schema's type; NO_MATCH when it cannot be. A union takes the first member that fits. */
 function parseAs (schema: TSchema, raw: string): unknown {
   if (Array.isArray(schema.anyOf)) {
-    for (const member of schema.anyOf as TSchema[]) {
+    // `null` means null wherever a key allows it (a nullable string would otherwise take the word).
+    const members = [...schema.anyOf as TSchema[]].sort((a, b) => Number(b.type === 'null') - Number(a.type === 'null'))
+    for (const member of members) {
       const value = parseAs(member, raw)
       if (value !== NO_MATCH && Value.Check(member, value)) return value
     }

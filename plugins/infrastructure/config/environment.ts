@@ -76,6 +76,7 @@ function parseAs (schema: TSchema, raw: string): unknown {
 function describe (schema: TSchema): string {
   if (Array.isArray(schema.anyOf)) return (schema.anyOf as TSchema[]).map(describe).join(' or ')
   if (schema.const !== undefined) return JSON.stringify(schema.const)
+  if (schema.type === 'null') return 'null'
   if (schema.type === 'array' || schema.type === 'object') return `a JSON ${schema.type}`
   const bounds = [schema.minimum !== undefined ? `≥ ${schema.minimum}` : '', schema.maximum !== undefined ? `≤ ${schema.maximum}` : '', schema.minLength ? `at least ${schema.minLength} characters` : '']
     .filter(Boolean).join(', ')

@@ -90,7 +90,7 @@ t.test('the server and the purge command stop with EX_CONFIG (78), naming the ke
   const overlay = yamlFile('bad-port.yaml', 'server:\n  port: "nope"\n')
   const root = path.join(import.meta.dirname, '../../../..')
   for (const entry of [['src/server.ts'], ['src/cli/purge.ts', '--idle-days', '3']]) {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', ...entry], { cwd: root, env: { ...process.env, APP_CONFIG: overlay }, encoding: 'utf8', timeout: 30_000 })
+    const run = spawnSync(process.execPath, ['--import', 'tsx', ...entry], { cwd: root, env: { ...process.env, APP_CONFIG: overlay }, encoding: 'utf8', timeout: 120_000 })
     t.equal(run.status, 78, `${entry[0]} exits 78`)
     t.match(run.stderr, /server\.port/, `${entry[0]} names the key`)
   }
@@ -179,7 +179,7 @@ t.test('a wrong SALIENT_ value, or one that names no key, stops the start naming
 t.test('the server stops with EX_CONFIG naming a wrong variable', async (t) => {
   const root = path.join(import.meta.dirname, '../../../..')
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: root, env: { ...process.env, SALIENT_SERVER__BODY_LIMIT_BYTES: 'lots' }, encoding: 'utf8', timeout: 30_000
+    cwd: root, env: { ...process.env, SALIENT_SERVER__BODY_LIMIT_BYTES: 'lots' }, encoding: 'utf8', timeout: 120_000
   })
   t.equal(run.status, 78)
   t.match(run.stderr.trim(), /^Invalid environment variable SALIENT_SERVER__BODY_LIMIT_BYTES \(server\.body_limit_bytes\): expected an integer/)

@@ -6,8 +6,17 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 type Decimal = ColumnType<string, string | null, string | null>
 type Json<T extends object = Record<string, unknown>> = JSONColumnType<T, T | undefined, T>
 
-export type MessageRole = 'human' | 'assistant' | 'system'
-export type CollisionStatus = 'open' | 'merged' | 'dismissed'
+// The fixed sets as values too, so the API's schemas are built from them rather than listing them again.
+export const MESSAGE_ROLES = ['human', 'assistant', 'system'] as const
+export type MessageRole = typeof MESSAGE_ROLES[number]
+/** How an assistant message ended: whole, cut by a stop or a disconnect, or cut by an LLM error. */
+export const MESSAGE_STATUSES = ['complete', 'partial', 'error'] as const
+export type MessageStatus = typeof MESSAGE_STATUSES[number]
+export const COLLISION_STATUSES = ['open', 'merged', 'dismissed'] as const
+export type CollisionStatus = typeof COLLISION_STATUSES[number]
+export type LinkMethod = 'email_code' | 'host_token' | 'operator'
+export type VerificationStatus = 'pending' | 'consumed' | 'void' | 'superseded'
+export type OutboxStatus = 'stored' | 'sending' | 'sent' | 'failed'
 
 export interface SessionsTable {
   id: string
@@ -17,10 +26,69 @@ export interface SessionsTable {
   created_at: Timestamp
   last_activity_at: Timestamp
   metadata: Json
+  /** The customer this session is linked to (SPEC §10); null while anonymous. */
+  customer_id: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+export interface CustomersTable {
+  id: string
+  /** Lower-cased; unique. */
+  email: string | null
+  /** The host site's user id (a JWT's `sub`); unique. */
+  external_id: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+  metadata: Json
+}
+
+/** What a link changed, so an undo can give it back. */
+export interface LinkChanges {
+  customer_created: boolean
+  session_before: { email: string | null, is_anonymous: boolean }
+  /** profile_updates rows the link's merge wrote on the customer's profile. */
+  profile_update_ids: string[]
+}
+
+export interface IdentityLinksTable {
+  id: string
+  customer_id: string
+  session_id: string
+  method: LinkMethod
+  created_at: Timestamp
+  undone_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  changes: Json<LinkChanges>
+  metadata: Json
+}
+
+export interface EmailVerificationsTable {
+  id: string
+  session_id: string
+  email: string
+  code_hash: string
+  status: ColumnType<VerificationStatus, VerificationStatus | undefined, VerificationStatus>
+  attempts: Generated<number>
+  expires_at: Timestamp
+  created_at: Timestamp
+  consumed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
+export interface OutboxTable {
+  id: string
+  session_id: string | null
+  recipient: string
+  subject: string
+  /** As sent, except that a verification code is masked. */
+  body: string
+  kind: string
+  transport: string
+  status: OutboxStatus
+  error: string | null
+  created_at: Timestamp
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
 export interface MessageMetadata {
-  status?: 'complete' | 'partial' | 'error'
+  status?: MessageStatus
   llm_request_id?: string
   model?: string
   provider?: string
@@ -60,7 +128,9 @@ export interface LlmRequestsTable {
 
 export interface ProfilesTable {
   id: string
-  session_id: string
+  /** Exactly one of session_id and customer_id is set: a session's own profile, or a customer's. */
+  session_id: string | null
+  customer_id: ColumnType<string | null, string | null | undefined, string | null>
   customer_name: string | null
   phone: string | null
   email: string | null
@@ -82,6 +152,9 @@ export interface EmailCollisionsTable {
   status: ColumnType<CollisionStatus, CollisionStatus | undefined, CollisionStatus>
   detected_at: Timestamp
   metadata: Json
+  resolved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  /** The customer a merge joined both sessions to. */
+  customer_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ProfileUpdatesTable {
@@ -97,6 +170,30 @@ export interface ProfileUpdatesTable {
   created_at: Timestamp
 }
 
+/** A closed day's LLM spend per model and purpose (the console's books; SPEC §12). */
+export interface LlmUsageDailyTable {
+  day: ColumnType<string, string, string>
+  model: string
+  purpose: string
+  requests: number
+  errors: number
+  prompt_tokens: number
+  completion_tokens: number
+  total_tokens: number
+  cost: Decimal
+}
+
+/** A closed day's request count and latency percentiles; its row says the day has been summarised. */
+export interface LlmLatencyDailyTable {
+  day: ColumnType<string, string, string>
+  requests: number
+  latency_p50_ms: number | null
+  latency_p95_ms: number | null
+  ttft_p50_ms: number | null
+  ttft_p95_ms: number | null
+  summarised_at: Timestamp
+}
+
 export interface DB {
   sessions: SessionsTable
   messages: MessagesTable
@@ -104,6 +201,12 @@ export interface DB {
   profiles: ProfilesTable
   email_collisions: EmailCollisionsTable
   profile_updates: ProfileUpdatesTable
+  customers: CustomersTable
+  identity_links: IdentityLinksTable
+  email_verifications: EmailVerificationsTable
+  outbox: OutboxTable
+  llm_usage_daily: LlmUsageDailyTable
+  llm_latency_daily: LlmLatencyDailyTable
 }
 
 export type Session = Selectable<SessionsTable>
@@ -111,9 +214,16 @@ export type Message = Selectable<MessagesTable>
 export type NewMessage = Insertable<MessagesTable>
 export type LlmRequestRow = Selectable<LlmRequestsTable>
 export type NewLlmRequest = Insertable<LlmRequestsTable>
+export type LlmRequestUpdate = Updateable<LlmRequestsTable>
 export type Profile = Selectable<ProfilesTable>
 /** A profile's own values: the row without its bookkeeping columns. */
-export type ProfileValues = Omit<Profile, 'id' | 'session_id' | 'updated_at'>
+export type ProfileValues = Omit<Profile, 'id' | 'session_id' | 'customer_id' | 'updated_at'>
+/** The fields a profile holds (its value columns). */
+export type ProfileField = keyof ProfileValues
 export type ProfileUpdate = Updateable<ProfilesTable>
 export type EmailCollision = Selectable<EmailCollisionsTable>
 export type ProfileUpdateRow = Selectable<ProfileUpdatesTable>
+export type Customer = Selectable<CustomersTable>
+export type IdentityLink = Selectable<IdentityLinksTable>
+export type EmailVerification = Selectable<EmailVerificationsTable>
+export type OutboxRow = Selectable<OutboxTable>

@@ -5,13 +5,13 @@ import type { Config } from '../plugins/infrastructure/config/schema.ts'
 import { loadConfig, type LoadConfigOptions } from '../plugins/infrastructure/config/load-config.ts'
 import { loggerOptions } from './logger.ts'
 import configPlugin from '../plugins/infrastructure/config.ts'
-import errorsPlugin from '../plugins/infrastructure/errors.ts'
+import errorsPlugin, { clientErrorHandler, frameworkErrors } from '../plugins/infrastructure/errors.ts'
 import lifecyclePlugin from '../plugins/infrastructure/lifecycle.ts'
 import metricsPlugin from '../plugins/infrastructure/metrics.ts'
 import openapiPlugin from '../plugins/infrastructure/openapi.ts'
 import dbPlugin from '../plugins/infrastructure/db.ts'
 import sameOriginPlugin from '../plugins/infrastructure/same-origin.ts'
-import inputGuardPlugin, { clientErrorHandler, frameworkErrors } from '../plugins/infrastructure/input-guard.ts'
+import inputGuardPlugin from '../plugins/infrastructure/input-guard.ts'
 import securityHeadersPlugin from '../plugins/infrastructure/security-headers.ts'
 import rateLimitPlugin from '../plugins/infrastructure/rate-limit.ts'
 import redisPlugin from '../plugins/infrastructure/redis.ts'
@@ -19,10 +19,13 @@ import sessionPlugin from '../plugins/app/session.ts'
 import llmPlugin from '../plugins/app/llm.ts'
 import messagesPlugin from '../plugins/app/messages.ts'
 import adminPlugin from '../plugins/app/admin.ts'
-import usagePlugin from '../plugins/app/usage.ts'
+import ledgerPlugin from '../plugins/app/ledger.ts'
 import chatPlugin from '../plugins/app/chat.ts'
 import profilePlugin from '../plugins/app/profile.ts'
 import retentionPlugin from '../plugins/app/retention.ts'
+import mailPlugin from '../plugins/app/mail.ts'
+import identityPlugin from '../plugins/app/identity.ts'
+import consolePlugin from '../plugins/app/console.ts'
 import healthRoutes from './routes/health.ts'
 import probeRoutes from './routes/probes.ts'
 import sessionRoutes from './routes/session.ts'
@@ -30,7 +33,11 @@ import chatRoutes from './routes/chat.ts'
 import streamRoutes from './routes/stream.ts'
 import usageRoutes from './routes/usage.ts'
 import clientRoutes from './routes/client.ts'
+import embedRoutes from './routes/embed.ts'
 import profileRoutes from './routes/profile.ts'
+import identityRoutes from './routes/identity.ts'
+import adminIdentityRoutes from './routes/admin-identity.ts'
+import adminRoutes from './routes/admin/index.ts'
 
 export interface BuildAppOptions {
   /** A ready configuration; otherwise it is loaded with `configOptions`. */
@@ -79,10 +86,13 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(llmPlugin)
   await app.register(messagesPlugin)
   await app.register(adminPlugin)
-  await app.register(usagePlugin)
+  await app.register(ledgerPlugin)
   await app.register(chatPlugin)
   await app.register(profilePlugin)
   await app.register(retentionPlugin)
+  await app.register(mailPlugin)
+  await app.register(identityPlugin)
+  await app.register(consolePlugin)
   app.metrics.countOpenStreams(() => app.chat.liveTurns)
 
   await app.register(healthRoutes)
@@ -92,6 +102,10 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(streamRoutes)
   await app.register(usageRoutes)
   await app.register(profileRoutes)
+  await app.register(identityRoutes)
+  await app.register(adminIdentityRoutes)
+  await app.register(embedRoutes)
+  await app.register(adminRoutes)
   await app.register(clientRoutes)
   return app
 }

@@ -1,6 +1,5 @@
-// Owns chat turns: app.chat starts a turn (human message → listeners → LLM stream → reply + llm_requests row).
+// Owns chat turns: app.chat starts a turn (human message → listeners → LLM stream → reply, recorded by app.ledger).
 import fp from 'fastify-plugin'
-import { createLlmRequestRepository } from '../../db/repositories/llm-requests.ts'
 import { createMessageRepository } from '../../db/repositories/messages.ts'
 import { createTurnService } from './chat/turn-service.ts'
 import { createStreamSlots } from './chat/stream-slots.ts'
@@ -14,11 +13,9 @@ export default fp(async (app) => {
     config: app.config,
     llm: app.llm,
     messages: createMessageRepository(app.db),
-    llmRequests: createLlmRequestRepository(app.db),
-    metrics: app.metrics,
+    ledger: app.ledger,
     slots: createStreamSlots(app.config.chat.max_concurrent_streams_per_session,
       app.redis ? { redis: app.redis, holdMs: app.config.llm.timeout_ms + app.config.server.shutdown_grace_ms + 60_000 } : undefined),
-    log: app.log.child({ plugin: 'chat' })
   })
   app.decorate('chat', chat)
   // Before the server and the pool close: open turns get server.shutdown_grace_ms to finish, then are cut and saved.
@@ -27,5 +24,4 @@ export default fp(async (app) => {
     const drained = await chat.drain(app.config.server.shutdown_grace_ms)
     app.log.info({ event: 'chat.drained', ...drained }, 'open turns finished or saved as partial replies')
   })
-  app.addHook('onClose', () => chat.close())
-}, { name: 'chat', dependencies: ['db', 'config', 'llm', 'metrics', 'redis'] })
+}, { name: 'chat', dependencies: ['db', 'config', 'llm', 'ledger', 'redis'] })

@@ -1,15 +1,15 @@
 // Owns customer profiles: app.profile. Listens for each saved human message, extracts facts (rules, and the LLM
-// when configured), merges them into the session's profile with provenance, and links emails across sessions.
+// when configured), merges them into the profile the session sees (its own, or its customer's once linked) with
+// provenance, and links emails across sessions.
 import fp from 'fastify-plugin'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Message, Session } from '../../db/types.ts'
 import { createProfileRepository } from '../../db/repositories/profiles.ts'
-import { createLlmRequestRepository } from '../../db/repositories/llm-requests.ts'
 import { extractProfileFacts } from './profile/extract.ts'
 import { mergeProfile, maskValue, emptyProfile } from './profile/merge.ts'
-import type { ProfileFact, ProfileField } from './profile/types.ts'
+import type { ProfileFact } from './profile/types.ts'
+import type { Config } from '../infrastructure/config/schema.ts'
 import { askLlm, extractionFacts, parseExtraction } from './profile/llm-extractor.ts'
-import { llmRequestRow } from './chat/llm-request-row.ts'
 
 declare module 'fastify' {
   interface FastifyInstance { profile: ReturnType<typeof createProfileService> }
@@ -17,13 +17,23 @@ declare module 'fastify' {
 
 interface Dependencies {
   repository: ReturnType<typeof createProfileRepository>
+  settings: Config['profile']
   onFactsApplied: (fields: string[]) => void
-  settings: { products: string[], services: string[], default_region: string, min_confidence: number, extractor: 'rules' | 'llm' | 'both' }
 }
 
 function createProfileService ({ repository, settings, onFactsApplied }: Dependencies) {
   return {
-    async get (sessionId: string) {
+    /**
+     * THE decision of which profile a session sees (SPEC §10): its customer's when the session is linked, else its
+     * own. Every reader of "the visitor's profile" (routes, the memory prompt) goes through here; facts learned in a
+     * linked session are written to the same profile (repository.update resolves it the same way).
+     */
+    async profileFor (session: Pick<Session, 'id'>) {
+      return await repository.effective(session.id)
+    },
+
+    /** The session's own profile row, whether or not it is linked (what an undo gives back). */
+    async ownProfile (sessionId: string) {
       return await repository.findBySession(sessionId)
     },
 
@@ -40,7 +50,7 @@ function createProfileService ({ repository, settings, onFactsApplied }: Depende
           extractor,
           message_id: messageId,
           fields: result.changes.map((c) => c.field),
-          values: Object.fromEntries(result.changes.map((c) => [c.field, maskValue(c.field as ProfileField, c.newValue)]))
+          values: Object.fromEntries(result.changes.map((c) => [c.field, maskValue(c.field, c.newValue)]))
         }, 'profile updated')
       }
       for (const collision of result.collisions) {
@@ -69,14 +79,12 @@ function createProfileService ({ repository, settings, onFactsApplied }: Depende
 export default fp(async (app) => {
   const settings = app.config.profile
   const profile = createProfileService({ repository: createProfileRepository(app.db), settings, onFactsApplied: app.metrics.profileFactsApplied })
-  const llmRequests = createLlmRequestRepository(app.db)
   const pending = new Set<Promise<unknown>>()
   app.decorate('profile', profile)
 
   async function extractWithLlm (session: Session, message: Message, log: FastifyBaseLogger): Promise<void> {
     const { outcome, sent } = await askLlm(app.llm, message.content, settings)
-    await llmRequests.insert(llmRequestRow(outcome, { sessionId: session.id, sent, purpose: 'profile_extraction', humanMessageId: message.id }))
-    app.metrics.llmCall(outcome, 'profile_extraction')
+    await app.ledger.record(outcome, { sessionId: session.id, sent, purpose: 'profile_extraction', humanMessageId: message.id })
     const extraction = outcome.status === 'complete' ? parseExtraction(outcome.text) : null
     if (!extraction) {
       log.warn({ event: 'profile.llm_extraction_unusable', llm_status: outcome.status }, 'the LLM extractor gave no usable JSON')
@@ -98,4 +106,4 @@ export default fp(async (app) => {
     }
   })
   app.addHook('onClose', async () => { await Promise.allSettled([...pending]) })
-}, { name: 'profile', dependencies: ['db', 'config', 'chat', 'llm', 'metrics'] })
+}, { name: 'profile', dependencies: ['db', 'config', 'chat', 'llm', 'ledger', 'metrics'] })

@@ -5,21 +5,11 @@ import fastifyStatic from '@fastify/static'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { errorResponses } from './schemas/common.ts'
-import { sendError } from '../../plugins/infrastructure/errors.ts'
+import { ClientConfigSchema } from './schemas/client.ts'
 import { PROJECT_ROOT } from '../../plugins/infrastructure/project-root.ts'
+import { Errors } from '../../plugins/infrastructure/errors/error-classes.ts'
 
 export const CLIENT_DIST = path.join(PROJECT_ROOT, 'client/dist')
-
-const ClientConfigSchema = Type.Object({
-  app_name: Type.String(),
-  ui: Type.Object({
-    sse_enabled: Type.Boolean(),
-    allow_basic_html: Type.Boolean(),
-    dev_diagnostics: Type.Boolean(),
-    submit_shortcut: Type.String(),
-    enter_inserts_newline: Type.Boolean()
-  })
-})
 
 const clientRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const indexFile = path.join(CLIENT_DIST, 'index.html')
@@ -27,7 +17,7 @@ const clientRoutes: FastifyPluginAsyncTypebox = async (app) => {
   if (!indexHtml) app.log.warn({ event: 'client.missing', dir: CLIENT_DIST }, 'client build missing: run `npm run build:client`')
 
   app.get('/', { config: { session: 'create' }, schema: { response: { 200: Type.String(), ...errorResponses(503) } } }, async (_request, reply) => {
-    if (!indexHtml) return sendError(reply, 503, 'client_not_built', 'The chat client has not been built (npm run build:client)')
+    if (!indexHtml) throw new Errors.ClientNotBuilt('chat client')
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml)
   })
 

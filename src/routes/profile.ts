@@ -9,7 +9,7 @@ const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { session: 'optional' },
     schema: { response: { 200: ProfileSchema, ...errorResponses(503) } }
   }, async (request) => {
-    const profile = request.session ? await app.profile.get(request.session.id) : null
+    const profile = request.session ? await app.profile.profileFor(request.session) : null
     return profile ?? { ...app.profile.empty(), updated_at: null }
   })
 

@@ -3,25 +3,21 @@
 // activity in one statement. No database connection is held while the LLM is streaming.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../../infrastructure/config/schema.ts'
-import type { Metrics } from '../../infrastructure/metrics.ts'
-import type { Message, MessageMetadata, Session } from '../../../db/types.ts'
+import type { Message, MessageMetadata, MessageStatus, Session } from '../../../db/types.ts'
 import type { ContextMessage, MessageRepository } from '../../../db/repositories/messages.ts'
-import type { LlmRequestRepository, LlmRequestValues } from '../../../db/repositories/llm-requests.ts'
-import type { ChatMessage, LlmClient, LlmErrorInfo, LlmOutcome, LlmStream } from '../llm/types.ts'
+import type { LlmClient, LlmErrorInfo, LlmOutcome, LlmStream } from '../llm/types.ts'
+import type { Ledger } from '../ledger/ledger-service.ts'
+import type { SentMessage } from '../ledger/llm-request-row.ts'
 import { Errors } from '../../infrastructure/errors/error-classes.ts'
 import { cleanText, findUnstorableText } from './text.ts'
-import { llmRequestRow, type SentMessage } from './llm-request-row.ts'
 import { createStreamSlots, type StreamSlots } from './stream-slots.ts'
-import { createReconciler } from './reconciler.ts'
 import { uuidv7 } from '../../../db/uuid7.ts'
-import { PERSISTENT, withRetry } from '../../../db/retry.ts'
-
-export type ReplyStatus = 'complete' | 'partial' | 'error'
+import { withRetry } from '../../../db/retry.ts'
 
 export interface TurnUsage { prompt_tokens: number, completion_tokens: number, total_tokens: number, cost: string | null }
 
 export interface TurnResult {
-  status: ReplyStatus
+  status: MessageStatus
   human: Message
   reply: Message | null
   llmRequestId: string | null
@@ -54,24 +50,21 @@ interface Dependencies {
   config: Config
   llm: LlmClient
   messages: MessageRepository
-  llmRequests: LlmRequestRepository
-  metrics: Pick<Metrics, 'llmCall'>
+  ledger: Ledger
   /** Shared through Redis when configured; default: counted in this process. */
   slots?: StreamSlots
-  log: FastifyBaseLogger
 }
 
 const ROLE_FOR_LLM = { human: 'user', assistant: 'assistant', system: 'system' } as const
 
-function replyStatus (outcome: LlmOutcome): ReplyStatus {
+function replyStatus (outcome: LlmOutcome): MessageStatus {
   if (outcome.status === 'complete') return 'complete'
   return outcome.status === 'aborted' ? 'partial' : 'error'
 }
 
-export function createTurnService ({ config, llm, messages, llmRequests, metrics, slots: sharedSlots, log }: Dependencies) {
+export function createTurnService ({ config, llm, messages, ledger, slots: sharedSlots }: Dependencies) {
   const listeners: HumanMessageListener[] = []
   const slots = sharedSlots ?? createStreamSlots(config.chat.max_concurrent_streams_per_session)
-  const reconciler = createReconciler({ llm, llmRequests, log, delaysMs: config.llm.reconcile_delays_ms })
   const staleAfterMs = config.llm.timeout_ms + 30_000
   // Turns whose LLM call is running or whose reply is being saved: abort function → the turn's end.
   const live = new Map<() => void, Promise<TurnResult>>()
@@ -105,7 +98,7 @@ export function createTurnService ({ config, llm, messages, llmRequests, metrics
     const reply = await messages.findReplyTo(session.id, human.id)
     // Only a finished reply is answered again; one cut by an error or a stop is asked for anew.
     if (reply && (reply.metadata.status ?? 'complete') === 'complete') {
-      const row = reply.metadata.llm_request_id ? await llmRequests.findById(reply.metadata.llm_request_id) : null
+      const row = reply.metadata.llm_request_id ? await ledger.findById(reply.metadata.llm_request_id) : null
       return {
         kind: 'replay',
         result: {
@@ -120,7 +113,7 @@ export function createTurnService ({ config, llm, messages, llmRequests, metrics
       }
     }
     // A call that failed (before any text, or part-way) leaves its row: the retry asks the LLM again.
-    const failed = reply ?? await llmRequests.findForHumanMessage(session.id, human.id)
+    const failed = reply ?? await ledger.findForHumanMessage(session.id, human.id)
     const stale = Date.now() - new Date(human.created_at).getTime() > staleAfterMs
     if (!failed && !stale) throw new Errors.TurnInProgress()
     return null
@@ -128,32 +121,17 @@ export function createTurnService ({ config, llm, messages, llmRequests, metrics
 
   /**
    * Saves the message and reads the context in one statement. After a failure whose outcome is unknown, the message
-   * is looked for by its id before it is written again.
+   * is looked for by its id before it is written again. A linked session's context is its customer's timeline.
    */
-  async function saveHuman (sessionId: string, content: string, clientMessageId?: string) {
+  async function saveHuman (session: Session, content: string, clientMessageId?: string) {
     const id = uuidv7()
     const contextLimit = config.llm.context_messages
-    return await withRetry(() => messages.insertHuman(sessionId, content, { clientMessageId, id, contextLimit }), {
+    const customerId = session.customer_id
+    return await withRetry(() => messages.insertHuman(session.id, content, { clientMessageId, id, contextLimit, customerId }), {
       verify: async () => {
-        const message = await messages.findInSession(sessionId, id)
-        return message ? { message, created: true, context: await messages.recent(sessionId, contextLimit) } : undefined
+        const message = await messages.findInSession(session.id, id)
+        return message ? { message, created: true, context: await messages.recent(session.id, contextLimit, customerId) } : undefined
       }
-    })
-  }
-
-  /**
-   * The reply exists nowhere else, so its write waits out a database outage (db/retry.ts PERSISTENT); after a
-   * failure whose outcome is unknown it first looks for the rows by their ids, and never writes them twice.
-   */
-  async function recordDurably (sessionId: string, row: LlmRequestValues, reply: Parameters<LlmRequestRepository['recordTurn']>[1], turnLog: FastifyBaseLogger) {
-    const ids = { requestId: uuidv7(), messageId: uuidv7() }
-    return await withRetry(() => llmRequests.recordTurn(row, reply, ids), {
-      policy: PERSISTENT,
-      verify: async () => {
-        if (!await llmRequests.findById(ids.requestId)) return undefined
-        return { requestId: ids.requestId, message: reply ? await messages.findInSession(sessionId, ids.messageId) : null }
-      },
-      onRetry: (info) => turnLog.warn({ event: 'chat.turn_save_retry', ...info }, 'saving the reply failed: retrying')
     })
   }
 
@@ -168,10 +146,9 @@ export function createTurnService ({ config, llm, messages, llmRequests, metrics
       reply_to: human.id,
       ...(outcome.error ? { error_code: outcome.error.code } : {})
     }
-    const row = llmRequestRow(outcome, { sessionId: session.id, sent, purpose: 'chat', humanMessageId: human.id })
     const keepReply = content !== '' || status === 'complete'
-    const { requestId, message } = await recordDurably(session.id, row, keepReply ? { content, metadata } : null, turnLog)
-    metrics.llmCall(outcome, 'chat')
+    const context = { sessionId: session.id, sent, purpose: 'chat' as const, humanMessageId: human.id }
+    const { requestId, message } = await ledger.recordTurn(outcome, context, keepReply ? { content, metadata } : null, turnLog)
     if (outcome.costSource === 'unknown') {
       turnLog.warn({ event: 'llm.cost_unknown', model: outcome.model }, 'no reported cost and no price for this model: cost recorded as null')
     }
@@ -191,7 +168,6 @@ export function createTurnService ({ config, llm, messages, llmRequests, metrics
       ttft_ms: outcome.ttftMs,
       error_code: outcome.error?.code
     }, 'turn recorded')
-    if (outcome.usageEstimated && outcome.generationId) reconciler.schedule(requestId, outcome, row)
     return {
       status,
       human,
@@ -219,20 +195,20 @@ export function createTurnService ({ config, llm, messages, llmRequests, metrics
       const release = await slots.tryAcquire(session.id)
       if (!release) throw new Errors.TooManyStreams(config.chat.max_concurrent_streams_per_session)
       try {
-        let { message: human, created, context } = await saveHuman(session.id, content, clientMessageId)
+        let { message: human, created, context } = await saveHuman(session, content, clientMessageId)
         if (!created) {
           const replayed = await replayOrRefuse(session, human)
           if (replayed) {
             release()
             return replayed
           }
-          context = await messages.recent(session.id, config.llm.context_messages) // a failed turn, asked anew
+          context = await messages.recent(session.id, config.llm.context_messages, session.customer_id) // a failed turn, asked anew
         } else {
           await notifyListeners(session, human, turnLog)
         }
         const sent = buildContext(context)
         const controller = new AbortController()
-        const stream = llm.stream({ messages: sent.map(({ role, content }) => ({ role, content }) as ChatMessage), signal: controller.signal })
+        const stream = llm.stream({ messages: sent.map(({ role, content }) => ({ role, content })), signal: controller.signal })
         const done = stream.outcome
           .then((outcome) => finish(session, human, sent, outcome, turnLog))
           .finally(release)
@@ -262,11 +238,7 @@ export function createTurnService ({ config, llm, messages, llmRequests, metrics
       return { finished: inFlight - left.length, aborted: left.length }
     },
 
-    get liveTurns () { return live.size },
-
-    async close (): Promise<void> {
-      await reconciler.close()
-    }
+    get liveTurns () { return live.size }
   }
 }
 

@@ -1,5 +1,6 @@
 // Pure, incremental profile merge: what changes when a message's facts meet the stored profile; and log masking.
-import { SCALAR_FIELDS, type OtherContact, type ProfileChange, type ProfileFact, type ProfileField, type ProfileValues, type ScalarField } from './types.ts'
+import { type OtherContact, type ProfileChange, type ProfileFact, type ProfileField, type ProfileValues, type ScalarField } from './types.ts'
+import { PROFILE_FIELDS } from '../../infrastructure/config/schema.ts'
 
 export function emptyProfile (): ProfileValues {
   return {
@@ -29,7 +30,7 @@ function isShorterForm (field: ScalarField, current: string | null, next: string
   return got.length < have.length && got.every((word, i) => have[i] === word)
 }
 
-function unionStrings (current: string[], added: string[]): string[] {
+export function unionStrings (current: string[], added: string[]): string[] {
   const result = [...current]
   const seen = new Set(current.map((v) => v.toLowerCase()))
   for (const value of added) {
@@ -117,8 +118,6 @@ function isUsable (fact: ProfileFact, minConfidence: number): boolean {
   return Number.isFinite(fact.confidence) && fact.confidence >= minConfidence
 }
 
-const FIELD_ORDER: ProfileField[] = [...SCALAR_FIELDS, 'products_of_interest', 'services_of_interest', 'preferences']
-
 /**
  * Applies facts in order: a scalar takes the latest different value, arrays grow as a case-insensitive union,
  * preferences merge key by key. One change per field that really changed; facts below minConfidence are ignored.
@@ -133,7 +132,7 @@ export function mergeProfile (current: ProfileValues, facts: ProfileFact[], minC
     if (before !== next && !deepEqual(before[fact.field], next[fact.field])) confidence.set(fact.field, fact.confidence)
   }
   const changes: ProfileChange[] = []
-  for (const field of FIELD_ORDER) {
+  for (const field of PROFILE_FIELDS) {
     const used = confidence.get(field)
     if (used === undefined || deepEqual(current[field], next[field])) continue
     changes.push({ field, oldValue: current[field], newValue: next[field], confidence: used })

@@ -8,6 +8,7 @@ import { deepMerge, type PlainObject } from './deep-merge.ts'
 import { environmentOverrides } from './environment.ts'
 import { ConfigError } from './config-error.ts'
 import { PROJECT_ROOT } from '../project-root.ts'
+import { checkAllowedOrigins } from './allowed-origins.ts'
 
 export { ConfigError }
 
@@ -58,7 +59,9 @@ export function validateConfig (raw: unknown): Config {
       ? `Invalid configuration: unknown key "${key}"`
       : `Invalid configuration at "${key}": ${describeExpected(first.schema as { anyOf?: Array<{ const?: unknown }> }) ?? first.message} (got ${JSON.stringify(first.value)})`)
   }
-  return withDefaults as Config
+  const config = withDefaults as Config
+  checkAllowedOrigins(config.embed.allowed_origins)
+  return config
 }
 
 function describeExpected (schema: { anyOf?: Array<{ const?: unknown }> }): string | null {

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { Timestamp, Uuid } from './common.ts'
+import { OneOf, Timestamp, Uuid } from './common.ts'
+import { COLLISION_STATUSES } from '../../../db/types.ts'
 
 const Text = Type.Union([Type.String(), Type.Null()])
 
@@ -20,7 +21,7 @@ export const ProfileSchema = Type.Object({
 export const EmailCollisionSchema = Type.Object({
   id: Uuid,
   email: Type.String(),
-  status: Type.String(),
+  status: OneOf(COLLISION_STATUSES),
   detected_at: Timestamp,
   session_id: Uuid,
   session_created_at: Timestamp,

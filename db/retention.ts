@@ -9,7 +9,7 @@ const BATCH = 500
 // pg_try_advisory_lock's key for the purge: any constant no other code of this database uses ("salient purge").
 const PURGE_LOCK_KEY = 0x5a1e_0001
 
-export interface PurgeLog { info: (fields: object, message: string) => void }
+interface PurgeLog { info: (fields: object, message: string) => void }
 
 export async function purgeIdleSessions (db: Kysely<DB>, idleDays: number, log: PurgeLog): Promise<number> {
   const sessions = createSessionRepository(db)

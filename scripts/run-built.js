@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url'
 const root = path.resolve(import.meta.dirname, '..')
 const BUILD_STAMP = path.join(root, 'dist/.built')
 // What the build reads: the server's sources, the client's, and the settings of both compilers.
-const SOURCES = ['src', 'plugins', 'db', 'migrations', 'client', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json']
+const SOURCES = ['src', 'plugins', 'db', 'migrations', 'client', 'tsconfig.json', 'tsconfig.build.json']
 const OUTPUTS = new Set(['dist', 'node_modules'])
 
 function newestChange (entry) {

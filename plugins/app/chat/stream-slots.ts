@@ -3,7 +3,7 @@
 // counts in this process. A slot is released where it was taken.
 import type { SharedRedis } from '../../infrastructure/redis.ts'
 
-export type Release = () => void
+type Release = () => void
 
 export interface StreamSlots {
   tryAcquire: (sessionId: string) => Promise<Release | null>

@@ -37,7 +37,7 @@ const LEAVES = leaves(ConfigSchema)
 const BY_VARIABLE = new Map(LEAVES.map((leaf) => [variableName(leaf.path), leaf]))
 const BY_KEY = new Map(LEAVES.map((leaf) => [leaf.path.join('.'), leaf]))
 
-export function variableName (path: string[]): string {
+function variableName (path: string[]): string {
   return PREFIX + path.map((key) => key.toUpperCase()).join('__')
 }
 

@@ -14,6 +14,7 @@ import sameOriginPlugin from '../plugins/infrastructure/same-origin.ts'
 import inputGuardPlugin from '../plugins/infrastructure/input-guard.ts'
 import securityHeadersPlugin from '../plugins/infrastructure/security-headers.ts'
 import rateLimitPlugin from '../plugins/infrastructure/rate-limit.ts'
+import redisPlugin from '../plugins/infrastructure/redis.ts'
 import sessionPlugin from '../plugins/app/session.ts'
 import llmPlugin from '../plugins/app/llm.ts'
 import messagesPlugin from '../plugins/app/messages.ts'
@@ -21,6 +22,7 @@ import adminPlugin from '../plugins/app/admin.ts'
 import ledgerPlugin from '../plugins/app/ledger.ts'
 import chatPlugin from '../plugins/app/chat.ts'
 import profilePlugin from '../plugins/app/profile.ts'
+import retentionPlugin from '../plugins/app/retention.ts'
 import mailPlugin from '../plugins/app/mail.ts'
 import identityPlugin from '../plugins/app/identity.ts'
 import consolePlugin from '../plugins/app/console.ts'
@@ -75,6 +77,7 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(sameOriginPlugin)
   await app.register(inputGuardPlugin)
   await app.register(securityHeadersPlugin)
+  await app.register(redisPlugin)
   await app.register(rateLimitPlugin)
   // POST bodies are JSON only: no text/plain parser, so a cross-site form post cannot reach a route.
   app.removeContentTypeParser('text/plain')
@@ -86,6 +89,7 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(ledgerPlugin)
   await app.register(chatPlugin)
   await app.register(profilePlugin)
+  await app.register(retentionPlugin)
   await app.register(mailPlugin)
   await app.register(identityPlugin)
   await app.register(consolePlugin)

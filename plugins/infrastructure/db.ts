@@ -61,7 +61,8 @@ export default fp(async (app) => {
   const statementNames = new Map<string, string>()
   app.pg.pool.on('connect', (client) => {
     client.on('error', (err) => log.warn({ event: 'db.client_error', err: describe(err) }, 'database connection failed'))
-    usePreparedStatements(client, statementNames)
+    // Off behind a transaction-pooling PgBouncer: a named statement would outlive the server connection it lives on.
+    if (database.prepared_statements) usePreparedStatements(client, statementNames)
   })
 
   const dialect = new RetryingPostgresDialect({ pool: app.pg.pool }, {

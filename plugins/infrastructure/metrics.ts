@@ -10,7 +10,7 @@ declare module 'fastify' {
 }
 
 /** What a finished LLM call tells the metrics (an LlmOutcome has these fields). */
-export interface LlmCallObservation {
+interface LlmCallObservation {
   model: string
   status: string
   ttftMs: number | null
@@ -22,11 +22,11 @@ export interface LlmCallObservation {
 export type LlmPurpose = 'chat' | 'profile_extraction' | (string & {})
 
 /** The counts a pg.Pool exposes. */
-export interface PoolCounts { totalCount: number, idleCount: number, waitingCount: number }
+interface PoolCounts { totalCount: number, idleCount: number, waitingCount: number }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 
-export function createMetrics () {
+function createMetrics () {
   const registry = new Registry()
   const registers = [registry]
   collectDefaultMetrics({ register: registry })

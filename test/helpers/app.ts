@@ -32,7 +32,7 @@ export async function buildTestApp (t: Teardown, options: TestAppOptions = {}) {
   }, options.config ?? {})
   const app = await buildApp({
     configOptions: { env: {}, overrides },
-    logger: { ...(loggerOptions(options.logLevel ?? 'info') as object), stream },
+    logger: { ...(loggerOptions(options.logLevel ?? 'info', { pretty: false }) as object), stream },
     onRoute: options.onRoute
   })
   t.teardown(() => app.close())

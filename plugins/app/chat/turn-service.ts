@@ -10,7 +10,7 @@ import type { Ledger } from '../ledger/ledger-service.ts'
 import type { SentMessage } from '../ledger/llm-request-row.ts'
 import { Errors } from '../../infrastructure/errors/error-classes.ts'
 import { cleanText, findUnstorableText } from './text.ts'
-import { createStreamSlots } from './stream-slots.ts'
+import { createStreamSlots, type StreamSlots } from './stream-slots.ts'
 import { uuidv7 } from '../../../db/uuid7.ts'
 import { withRetry } from '../../../db/retry.ts'
 
@@ -51,6 +51,8 @@ interface Dependencies {
   llm: LlmClient
   messages: MessageRepository
   ledger: Ledger
+  /** Shared through Redis when configured; default: counted in this process. */
+  slots?: StreamSlots
 }
 
 const ROLE_FOR_LLM = { human: 'user', assistant: 'assistant', system: 'system' } as const
@@ -60,9 +62,9 @@ function replyStatus (outcome: LlmOutcome): MessageStatus {
   return outcome.status === 'aborted' ? 'partial' : 'error'
 }
 
-export function createTurnService ({ config, llm, messages, ledger }: Dependencies) {
+export function createTurnService ({ config, llm, messages, ledger, slots: sharedSlots }: Dependencies) {
   const listeners: HumanMessageListener[] = []
-  const slots = createStreamSlots(config.chat.max_concurrent_streams_per_session)
+  const slots = sharedSlots ?? createStreamSlots(config.chat.max_concurrent_streams_per_session)
   const staleAfterMs = config.llm.timeout_ms + 30_000
   // Turns whose LLM call is running or whose reply is being saved: abort function → the turn's end.
   const live = new Map<() => void, Promise<TurnResult>>()
@@ -190,7 +192,7 @@ export function createTurnService ({ config, llm, messages, ledger }: Dependenci
 
     async start ({ session, text, clientMessageId, log: turnLog }: TurnInput): Promise<LiveTurn | ReplayedTurn> {
       const content = validate(text)
-      const release = slots.tryAcquire(session.id)
+      const release = await slots.tryAcquire(session.id)
       if (!release) throw new Errors.TooManyStreams(config.chat.max_concurrent_streams_per_session)
       try {
         let { message: human, created, context } = await saveHuman(session, content, clientMessageId)

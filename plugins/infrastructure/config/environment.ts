@@ -37,7 +37,7 @@ const LEAVES = leaves(ConfigSchema)
 const BY_VARIABLE = new Map(LEAVES.map((leaf) => [variableName(leaf.path), leaf]))
 const BY_KEY = new Map(LEAVES.map((leaf) => [leaf.path.join('.'), leaf]))
 
-export function variableName (path: string[]): string {
+function variableName (path: string[]): string {
   return PREFIX + path.map((key) => key.toUpperCase()).join('__')
 }
 
@@ -50,7 +50,9 @@ const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/
 /** The raw text read as the schema's type; NO_MATCH when it cannot be. A union takes the first member that fits. */
 function parseAs (schema: TSchema, raw: string): unknown {
   if (Array.isArray(schema.anyOf)) {
-    for (const member of schema.anyOf as TSchema[]) {
+    // `null` means null wherever a key allows it (a nullable string would otherwise take the word).
+    const members = [...schema.anyOf as TSchema[]].sort((a, b) => Number(b.type === 'null') - Number(a.type === 'null'))
+    for (const member of members) {
       const value = parseAs(member, raw)
       if (value !== NO_MATCH && Value.Check(member, value)) return value
     }
@@ -74,6 +76,7 @@ function parseAs (schema: TSchema, raw: string): unknown {
 function describe (schema: TSchema): string {
   if (Array.isArray(schema.anyOf)) return (schema.anyOf as TSchema[]).map(describe).join(' or ')
   if (schema.const !== undefined) return JSON.stringify(schema.const)
+  if (schema.type === 'null') return 'null'
   if (schema.type === 'array' || schema.type === 'object') return `a JSON ${schema.type}`
   const bounds = [schema.minimum !== undefined ? `≥ ${schema.minimum}` : '', schema.maximum !== undefined ? `≤ ${schema.maximum}` : '', schema.minLength ? `at least ${schema.minLength} characters` : '']
     .filter(Boolean).join(', ')

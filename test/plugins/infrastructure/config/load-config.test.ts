@@ -90,7 +90,7 @@ t.test('the server and the purge command stop with EX_CONFIG (78), naming the ke
   const overlay = yamlFile('bad-port.yaml', 'server:\n  port: "nope"\n')
   const root = path.join(import.meta.dirname, '../../../..')
   for (const entry of [['src/server.ts'], ['src/cli/purge.ts', '--idle-days', '3']]) {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', ...entry], { cwd: root, env: { ...process.env, APP_CONFIG: overlay }, encoding: 'utf8', timeout: 30_000 })
+    const run = spawnSync(process.execPath, ['--import', 'tsx', ...entry], { cwd: root, env: { ...process.env, APP_CONFIG: overlay }, encoding: 'utf8', timeout: 120_000 })
     t.equal(run.status, 78, `${entry[0]} exits 78`)
     t.match(run.stderr, /server\.port/, `${entry[0]} names the key`)
   }
@@ -126,7 +126,9 @@ t.test('SALIENT_<SECTION>__<KEY> sets any key, parsed by its type', async (t) =>
   t.equal(config.llm.temperature, 0.7)
   t.equal(config.llm.system_prompt, 'You are terse. 42', 'a string stays a string')
   t.same(config.llm.reconcile_delays_ms, [100, 200])
-  t.same(config.llm.pricing, { 'a/b': { prompt_per_million: 1, completion_per_million: 2 } }, 'an object replaces the map')
+  t.same(config.llm.pricing?.['a/b'], { prompt_per_million: 1, completion_per_million: 2 }, 'an object is laid over the map, as APP_CONFIG is')
+  t.ok(config.llm.pricing?.['openai/gpt-oss-20b'])
+  t.equal(loadConfig({ env: { SALIENT_DATABASE__URL: 'null', DATABASE_URL: 'postgres://u@h/db' } }).database.url, null, 'the word null is null where the key allows it')
   t.same(config.embed.allowed_origins, ['https://example.com'])
   t.equal(config.retention.idle_days, 30)
   t.equal(config.metrics.port, null)
@@ -177,7 +179,7 @@ t.test('a wrong SALIENT_ value, or one that names no key, stops the start naming
 t.test('the server stops with EX_CONFIG naming a wrong variable', async (t) => {
   const root = path.join(import.meta.dirname, '../../../..')
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: root, env: { ...process.env, SALIENT_SERVER__BODY_LIMIT_BYTES: 'lots' }, encoding: 'utf8', timeout: 30_000
+    cwd: root, env: { ...process.env, SALIENT_SERVER__BODY_LIMIT_BYTES: 'lots' }, encoding: 'utf8', timeout: 120_000
   })
   t.equal(run.status, 78)
   t.match(run.stderr.trim(), /^Invalid environment variable SALIENT_SERVER__BODY_LIMIT_BYTES \(server\.body_limit_bytes\): expected an integer/)

@@ -108,6 +108,9 @@ function applyFact (next: ProfileValues, fact: ProfileFact): ProfileValues {
 }
 
 function applyScalar (next: ProfileValues, fact: Extract<ProfileFact, { field: ScalarField }>): ProfileValues {
+  const current = next[fact.field]
+  if (fact.value === null) return current === null ? next : { ...next, [fact.field]: null }
+  if (fact.onlyReplaces === true && current === null) return next
   const value = fact.value.trim()
   if (value === '' || sameScalar(fact.field, next[fact.field], value) || isShorterForm(fact.field, next[fact.field], value)) return next
   return { ...next, [fact.field]: value }

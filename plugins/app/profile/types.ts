@@ -6,7 +6,10 @@ export type ArrayField = typeof ARRAY_FIELDS[number]
 export type ProfileField = ScalarField | ArrayField | 'preferences'
 
 export type ProfileFact =
-  | { field: ScalarField, value: string, confidence: number }
+  /** `onlyReplaces`: a correction that names no field ("actually it's 30308") changes a value, never sets a first one. */
+  | { field: ScalarField, value: string, confidence: number, onlyReplaces?: boolean }
+  /** The visitor withdrew the value ("ignore that address"): the field becomes empty. */
+  | { field: ScalarField, value: null, confidence: number }
   | { field: ArrayField, value: string[], confidence: number }
   | { field: 'preferences', value: Record<string, unknown>, confidence: number }
 

@@ -95,6 +95,8 @@ export interface ProfileUpdatesTable {
   extractor: string
   confidence: Decimal
   created_at: Timestamp
+  /** Set when the visitor forgot the field: old_value and new_value are then null (SPEC §11). */
+  forgotten_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
 export interface DB {

@@ -144,6 +144,17 @@ export function mergeProfile (current: ProfileValues, facts: ProfileFact[], minC
   return { next, changes }
 }
 
+/** The visitor's own edits (PATCH): each named field takes exactly the given value; one change per real change. */
+export function setValues (current: ProfileValues, values: Partial<ProfileValues>): { next: ProfileValues, changes: ProfileChange[] } {
+  const next = { ...current, ...values }
+  const changes: ProfileChange[] = []
+  for (const field of FIELD_ORDER) {
+    if (!(field in values) || deepEqual(current[field], next[field])) continue
+    changes.push({ field, oldValue: current[field], newValue: next[field], confidence: 1 })
+  }
+  return { next, changes }
+}
+
 function maskEmail (value: string): string {
   const [local = '', domain = ''] = value.split('@')
   const labels = domain.split('.')

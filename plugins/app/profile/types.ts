@@ -4,6 +4,11 @@ export type ScalarField = typeof SCALAR_FIELDS[number]
 export const ARRAY_FIELDS = ['products_of_interest', 'services_of_interest'] as const
 export type ArrayField = typeof ARRAY_FIELDS[number]
 export type ProfileField = ScalarField | ArrayField | 'preferences'
+export const PROFILE_FIELDS: readonly ProfileField[] = [...SCALAR_FIELDS, ...ARRAY_FIELDS, 'preferences']
+
+export function isProfileField (name: string): name is ProfileField {
+  return (PROFILE_FIELDS as readonly string[]).includes(name)
+}
 
 export type ProfileFact =
   /** `onlyReplaces`: a correction that names no field ("actually it's 30308") changes a value, never sets a first one. */

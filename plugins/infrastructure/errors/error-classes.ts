@@ -14,6 +14,11 @@ export const Errors = {
   RateLimited: createError<[string, number]>('rate_limited', 'Too many requests %s; retry in %d seconds', 429),
   LlmFailed: createError<[string]>('llm_error', 'The assistant could not answer: %s', 502),
   DatabaseUnavailable: createError('database_unavailable', 'The database is unavailable; try again shortly', 503),
+  // SPEC §11: the visitor's edits of their profile.
+  InvalidField: createError<[string, string]>('invalid_field', '%s %s', 400),
+  UnknownField: createError<[string]>('unknown_field', '%s is not a profile field', 400),
+  InvalidSourceMessage: createError('invalid_source_message', 'source_message_id is not a message of this conversation', 400),
+  EmailIsIdentity: createError('email_is_identity', 'The email of a verified customer is their identity; erase the customer with DELETE /api/customer', 409),
   UnsupportedMediaType: createError('unsupported_media_type', 'Send JSON (Content-Type: application/json)', 415)
 }
 

@@ -13,7 +13,7 @@ const bad = (reason: string): Checked<never> => ({ ok: false, reason })
 
 // Postgres text cannot hold NUL; the other control characters are never part of a name, an address or a phone.
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
-const UNSTORABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u
+const UNSTORABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|\p{Cs}/u
 const EMAIL_SHAPE = /^[A-Za-z0-9._%+!#$&*~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}$/
 const ZIP = /^\d{5}(?:-\d{4})?$/
 

@@ -8,6 +8,9 @@ type Json<T extends object = Record<string, unknown>> = JSONColumnType<T, T | un
 
 export type MessageRole = 'human' | 'assistant' | 'system'
 export type CollisionStatus = 'open' | 'merged' | 'dismissed'
+export type LinkMethod = 'email_code' | 'host_token' | 'operator'
+export type VerificationStatus = 'pending' | 'consumed' | 'void' | 'superseded'
+export type OutboxStatus = 'stored' | 'sending' | 'sent' | 'failed'
 
 export interface SessionsTable {
   id: string
@@ -17,6 +20,65 @@ export interface SessionsTable {
   created_at: Timestamp
   last_activity_at: Timestamp
   metadata: Json
+  /** The customer this session is linked to (SPEC §10); null while anonymous. */
+  customer_id: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+export interface CustomersTable {
+  id: string
+  /** Lower-cased; unique. */
+  email: string | null
+  /** The host site's user id (a JWT's `sub`); unique. */
+  external_id: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+  metadata: Json
+}
+
+/** What a link changed, so an undo can give it back. */
+export interface LinkChanges {
+  customer_created: boolean
+  session_before: { email: string | null, is_anonymous: boolean }
+  /** profile_updates rows the link's merge wrote on the customer's profile. */
+  profile_update_ids: string[]
+}
+
+export interface IdentityLinksTable {
+  id: string
+  customer_id: string
+  session_id: string
+  method: LinkMethod
+  created_at: Timestamp
+  undone_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  changes: Json<LinkChanges>
+  metadata: Json
+}
+
+export interface EmailVerificationsTable {
+  id: string
+  session_id: string
+  email: string
+  code_hash: string
+  status: ColumnType<VerificationStatus, VerificationStatus | undefined, VerificationStatus>
+  attempts: Generated<number>
+  expires_at: Timestamp
+  created_at: Timestamp
+  consumed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
+export interface OutboxTable {
+  id: string
+  session_id: string | null
+  recipient: string
+  subject: string
+  /** As sent, except that a verification code is masked. */
+  body: string
+  kind: string
+  transport: string
+  status: OutboxStatus
+  error: string | null
+  created_at: Timestamp
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
 export interface MessageMetadata {
@@ -60,7 +122,9 @@ export interface LlmRequestsTable {
 
 export interface ProfilesTable {
   id: string
-  session_id: string
+  /** Exactly one of session_id and customer_id is set: a session's own profile, or a customer's. */
+  session_id: string | null
+  customer_id: ColumnType<string | null, string | null | undefined, string | null>
   customer_name: string | null
   phone: string | null
   email: string | null
@@ -82,6 +146,9 @@ export interface EmailCollisionsTable {
   status: ColumnType<CollisionStatus, CollisionStatus | undefined, CollisionStatus>
   detected_at: Timestamp
   metadata: Json
+  resolved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  /** The customer a merge joined both sessions to. */
+  customer_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ProfileUpdatesTable {
@@ -106,6 +173,10 @@ export interface DB {
   profiles: ProfilesTable
   email_collisions: EmailCollisionsTable
   profile_updates: ProfileUpdatesTable
+  customers: CustomersTable
+  identity_links: IdentityLinksTable
+  email_verifications: EmailVerificationsTable
+  outbox: OutboxTable
 }
 
 export type Session = Selectable<SessionsTable>
@@ -115,7 +186,11 @@ export type LlmRequestRow = Selectable<LlmRequestsTable>
 export type NewLlmRequest = Insertable<LlmRequestsTable>
 export type Profile = Selectable<ProfilesTable>
 /** A profile's own values: the row without its bookkeeping columns. */
-export type ProfileValues = Omit<Profile, 'id' | 'session_id' | 'updated_at'>
+export type ProfileValues = Omit<Profile, 'id' | 'session_id' | 'customer_id' | 'updated_at'>
 export type ProfileUpdate = Updateable<ProfilesTable>
 export type EmailCollision = Selectable<EmailCollisionsTable>
 export type ProfileUpdateRow = Selectable<ProfileUpdatesTable>
+export type Customer = Selectable<CustomersTable>
+export type IdentityLink = Selectable<IdentityLinksTable>
+export type EmailVerification = Selectable<EmailVerificationsTable>
+export type OutboxRow = Selectable<OutboxTable>

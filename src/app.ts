@@ -15,7 +15,7 @@ import sessionPlugin from '../plugins/app/session.ts'
 import llmPlugin from '../plugins/app/llm.ts'
 import messagesPlugin from '../plugins/app/messages.ts'
 import adminPlugin from '../plugins/app/admin.ts'
-import usagePlugin from '../plugins/app/usage.ts'
+import ledgerPlugin from '../plugins/app/ledger.ts'
 import chatPlugin from '../plugins/app/chat.ts'
 import profilePlugin from '../plugins/app/profile.ts'
 import healthRoutes from './routes/health.ts'
@@ -66,7 +66,7 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(llmPlugin)
   await app.register(messagesPlugin)
   await app.register(adminPlugin)
-  await app.register(usagePlugin)
+  await app.register(ledgerPlugin)
   await app.register(chatPlugin)
   await app.register(profilePlugin)
 

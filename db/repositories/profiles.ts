@@ -1,6 +1,6 @@
 // Queries on profiles, their provenance (profile_updates) and email collisions. An update is one short
 // transaction holding the profile's row lock, so concurrent updates of one profile never lose a field.
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely'
 import type { DB, Profile, ProfileUpdate, ProfileValues } from '../types.ts'
 import { uuidv7 } from '../uuid7.ts'
 
@@ -16,7 +16,7 @@ const json = (value: unknown) => (value === undefined || value === null ? null :
  * Creates the session's profile if it has none and row-locks it, in one statement: the no-op update on conflict
  * takes the lock and returns the latest committed values, so concurrent updates of one profile queue here.
  */
-async function lockProfile (trx: Transaction<DB>, sessionId: string): Promise<Profile> {
+async function lockSessionProfile (trx: Transaction<DB>, sessionId: string): Promise<Profile> {
   return await trx.insertInto('profiles').values({ id: uuidv7(), session_id: sessionId })
     // The target is the whole unique index idx_profiles_session_id (no predicate, so nothing bound in one).
     .onConflict((oc) => oc.column('session_id').doUpdateSet((eb) => ({ session_id: eb.ref('excluded.session_id') })))
@@ -24,12 +24,34 @@ async function lockProfile (trx: Transaction<DB>, sessionId: string): Promise<Pr
     .executeTakeFirstOrThrow()
 }
 
+/** The customer's profile, created if needed and row-locked, as lockSessionProfile does for a session's. */
+export async function lockCustomerProfile (trx: Transaction<DB>, customerId: string): Promise<Profile> {
+  return await trx.insertInto('profiles').values({ id: uuidv7(), customer_id: customerId })
+    .onConflict((oc) => oc.column('customer_id').doUpdateSet((eb) => ({ customer_id: eb.ref('excluded.customer_id') })))
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/**
+ * Locks the profile the session's facts go to: the customer's when the session is linked, else its own. The
+ * session row is read FOR SHARE, so a link being made waits or is waited for (never half-seen).
+ */
+async function lockEffectiveProfile (trx: Transaction<DB>, sessionId: string): Promise<Profile> {
+  const session = await trx.selectFrom('sessions').select('customer_id').where('id', '=', sessionId).forShare().executeTakeFirst()
+  return session?.customer_id ? await lockCustomerProfile(trx, session.customer_id) : await lockSessionProfile(trx, sessionId)
+}
+
 /** Links the session to the email and records one collision per other session already holding it. */
 async function linkEmail (trx: Transaction<DB>, sessionId: string, email: string): Promise<Collision[]> {
   const linked = email.toLowerCase()
   await trx.updateTable('sessions').set({ email: linked, is_anonymous: false }).where('id', '=', sessionId).execute()
+  // Sessions already joined to this session's customer are the same person, not a collision.
+  const sameCustomer = (eb: ExpressionBuilder<DB, 'sessions'>) => eb.exists(eb.selectFrom('sessions as mine').select('mine.id')
+    .where('mine.id', '=', sessionId).whereRef('mine.customer_id', '=', 'sessions.customer_id'))
   const others = await trx.selectFrom('sessions').select('id').where('email', '=', linked).where('id', '!=', sessionId)
-    .union(trx.selectFrom('profiles').select('session_id as id').where('email', 'in', [email, linked]).where('session_id', '!=', sessionId))
+    .where((eb) => eb.not(sameCustomer(eb)))
+    .union(trx.selectFrom('profiles').innerJoin('sessions', 'sessions.id', 'profiles.session_id').select('sessions.id')
+      .where('profiles.email', 'in', [email, linked]).where('sessions.id', '!=', sessionId).where((eb) => eb.not(sameCustomer(eb))))
     .execute()
   const collisions: Collision[] = []
   for (const { id: otherSessionId } of others) {
@@ -75,10 +97,39 @@ async function unlinkEmail (trx: Transaction<DB>, sessionId: string, email: stri
     .execute()
 }
 
+/** The session itself and, once it is linked, every session linked to the same customer. */
+function seenSessions (eb: ExpressionBuilder<DB, 'messages'>, sessionId: string) {
+  return eb.selectFrom('sessions as seen').select('seen.id')
+    .where((w) => w.or([
+      w('seen.id', '=', sessionId),
+      w('seen.customer_id', '=', w.selectFrom('sessions as me').select('me.customer_id').where('me.id', '=', sessionId))
+    ]))
+}
+
+/** The profile a session sees: exported so a test can show its plan (two index lookups, no scan). */
+export function effectiveProfileQuery (db: Kysely<DB>, sessionId: string) {
+  return db.selectFrom('sessions as s')
+    .innerJoin('profiles as p', (join) => join.on((eb) => eb.or([
+      eb.and([eb('s.customer_id', 'is not', null), eb('p.customer_id', '=', eb.ref('s.customer_id'))]),
+      eb.and([eb('s.customer_id', 'is', null), eb('p.session_id', '=', eb.ref('s.id'))])
+    ])))
+    .selectAll('p')
+    .where('s.id', '=', sessionId)
+}
+
 export function createProfileRepository (db: Kysely<DB>) {
   return {
+    /** The session's own profile (kept while the session is linked, so an undo can give it back). */
     async findBySession (sessionId: string): Promise<Profile | null> {
       return (await db.selectFrom('profiles').selectAll().where('session_id', '=', sessionId).executeTakeFirst()) ?? null
+    },
+
+    /**
+     * The profile the session sees (SPEC §10): its customer's when linked, else its own. One statement, so a link
+     * committed in between is never half-seen.
+     */
+    async effective (sessionId: string): Promise<Profile | null> {
+      return (await effectiveProfileQuery(db, sessionId).executeTakeFirst()) ?? null
     },
 
     /**
@@ -87,9 +138,9 @@ export function createProfileRepository (db: Kysely<DB>) {
      */
     async update (context: UpdateContext, merge: (current: ProfileValues, forgotten: Set<string>) => { next: ProfileValues, changes: FieldChange[] }) {
       return await db.transaction().execute(async (trx) => {
-        const current = await lockProfile(trx, context.sessionId)
+        const current = await lockEffectiveProfile(trx, context.sessionId)
         // Only the values go to merge, so only they come back in `next` and are written.
-        const { id, session_id: _sessionId, updated_at: _updatedAt, ...values } = current
+        const { id, session_id: _sessionId, customer_id: _customerId, updated_at: _updatedAt, ...values } = current
         const forgotten = context.messageId === null ? new Set<string>() : await forgottenSince(trx, id, context.messageId)
         const { next, changes } = merge(values, forgotten)
         if (changes.length === 0) return { profile: current, changes, collisions: [] as Collision[] }
@@ -149,9 +200,16 @@ export function createProfileRepository (db: Kysely<DB>) {
       return await db.transaction().execute(async (trx) => {
         const current = await trx.selectFrom('profiles').selectAll().where('id', '=', context.profileId).forUpdate().executeTakeFirst()
         if (current === undefined) return false
-        await trx.updateTable('profiles').set({ ...emptyColumn(field), updated_at: sql`clock_timestamp()` }).where('id', '=', context.profileId).execute()
+        // A customer's profile, and the own profiles its linked sessions keep for an undo: none may keep the value.
+        const holders = (eb: ExpressionBuilder<DB, 'profiles' | 'profile_updates'>) => eb.selectFrom('profiles').select('profiles.id')
+          .where((w) => w.or([
+            w('profiles.id', '=', context.profileId),
+            w('profiles.session_id', 'in', (q) => q.selectFrom('sessions').select('sessions.id').where('sessions.customer_id', '=', current.customer_id))
+          ]))
+        await trx.updateTable('profiles').set({ ...emptyColumn(field), updated_at: sql`clock_timestamp()` })
+          .where('profiles.id', 'in', holders).execute()
         await trx.updateTable('profile_updates').set({ old_value: null, new_value: null, forgotten_at: sql`clock_timestamp()` })
-          .where('profile_id', '=', context.profileId).where('field', '=', field).execute()
+          .where('profile_updates.profile_id', 'in', holders).where('field', '=', field).execute()
         await trx.insertInto('profile_updates').values({
           id: uuidv7(),
           profile_id: context.profileId,
@@ -169,9 +227,11 @@ export function createProfileRepository (db: Kysely<DB>) {
       })
     },
 
-    /** Whether the message is one of these sessions' own: a source a visitor may name for a fact. */
-    async isMessageOf (sessionIds: string[], messageId: string): Promise<boolean> {
-      const row = await db.selectFrom('messages').select('id').where('id', '=', messageId).where('session_id', 'in', sessionIds).executeTakeFirst()
+    /** Whether the message is one the session sees: its own, or of a session linked to the same customer. */
+    async isMessageOf (sessionId: string, messageId: string): Promise<boolean> {
+      const row = await db.selectFrom('messages').select('messages.id').where('messages.id', '=', messageId)
+        .where('messages.session_id', 'in', (eb) => seenSessions(eb, sessionId))
+        .executeTakeFirst()
       return row !== undefined
     },
 

@@ -1,6 +1,5 @@
-// Owns chat turns: app.chat starts a turn (human message → listeners → LLM stream → reply + llm_requests row).
+// Owns chat turns: app.chat starts a turn (human message → listeners → LLM stream → reply, recorded by app.ledger).
 import fp from 'fastify-plugin'
-import { createLlmRequestRepository } from '../../db/repositories/llm-requests.ts'
 import { createMessageRepository } from '../../db/repositories/messages.ts'
 import { createTurnService } from './chat/turn-service.ts'
 
@@ -13,8 +12,7 @@ export default fp(async (app) => {
     config: app.config,
     llm: app.llm,
     messages: createMessageRepository(app.db),
-    llmRequests: createLlmRequestRepository(app.db),
-    log: app.log.child({ plugin: 'chat' })
+    ledger: app.ledger
   })
   app.decorate('chat', chat)
   // Before the server and the pool close: open turns get server.shutdown_grace_ms to finish, then are cut and saved.
@@ -23,5 +21,4 @@ export default fp(async (app) => {
     const drained = await chat.drain(app.config.server.shutdown_grace_ms)
     app.log.info({ event: 'chat.drained', ...drained }, 'open turns finished or saved as partial replies')
   })
-  app.addHook('onClose', () => chat.close())
-}, { name: 'chat', dependencies: ['db', 'config', 'llm'] })
+}, { name: 'chat', dependencies: ['db', 'config', 'llm', 'ledger'] })

@@ -1,17 +1,16 @@
 // Owns customer profiles: app.profile. Listens for each saved human message, extracts facts (rules, and the LLM
-// when configured), merges them into the session's profile with provenance, and links emails across sessions.
+// when configured), merges them into the profile the session sees (its own, or its customer's once linked) with
+// provenance, and links emails across sessions.
 import fp from 'fastify-plugin'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Message, Profile, Session } from '../../db/types.ts'
 import { createProfileRepository, type FieldChange } from '../../db/repositories/profiles.ts'
 import { Errors } from '../infrastructure/errors/error-classes.ts'
 import type { ProfilePatch } from './profile/patch.ts'
-import { createLlmRequestRepository } from '../../db/repositories/llm-requests.ts'
 import { extractProfileFacts } from './profile/extract.ts'
 import { mergeProfile, maskValue, emptyProfile, setValues } from './profile/merge.ts'
 import { isProfileField, type ProfileFact, type ProfileField } from './profile/types.ts'
 import { askLlm, extractionFacts, parseExtraction } from './profile/llm-extractor.ts'
-import { llmRequestRow } from './chat/llm-request-row.ts'
 
 declare module 'fastify' {
   interface FastifyInstance { profile: ReturnType<typeof createProfileService> }
@@ -54,40 +53,40 @@ function factsOf (profile: Profile, rows: FactRow[]) {
 }
 
 function createProfileService ({ repository, settings }: Dependencies) {
-  /** The one place that says which profile a session sees: its own, for now. */
-  async function seenBy (session: Pick<Session, 'id'>): Promise<Profile | null> {
-    return await repository.findBySession(session.id)
+  /**
+   * THE decision of which profile a session sees (SPEC §10): its customer's when the session is linked, else its
+   * own. Every reader of "the visitor's profile" (routes, the memory prompt) goes through here; facts learned in a
+   * linked session are written to the same profile (repository.update resolves it the same way).
+   */
+  async function profileFor (session: Pick<Session, 'id'>): Promise<Profile | null> {
+    return await repository.effective(session.id)
   }
 
   return {
-    seenBy,
-
-    async get (sessionId: string) {
-      return await seenBy({ id: sessionId })
-    },
+    profileFor,
 
     /** The profile with `facts`: each non-empty field with its source message, time, extractor and confidence. */
     async view (session: Pick<Session, 'id'>) {
-      const profile = await seenBy(session)
+      const profile = await profileFor(session)
       if (profile === null) return { ...emptyProfile(), updated_at: null, facts: {} }
-      const { id: _id, session_id: _sessionId, ...rest } = profile
+      const { id: _id, session_id: _sessionId, customer_id: _customerId, ...rest } = profile
       return { ...rest, facts: factsOf(profile, await repository.facts(profile.id)) }
     },
 
     async history (session: Pick<Session, 'id'>, field: ProfileField) {
-      const profile = await seenBy(session)
+      const profile = await profileFor(session)
       if (profile === null) return []
       return (await repository.history(profile.id, field)).map(({ id: _id, confidence, ...row }) => ({ ...row, confidence: Number(confidence) }))
     },
 
     /** The email of a verified customer is their identity: not edited or forgotten here (SPEC §11). */
-    assertEmailEditable (_session: Session): void {
-      // Until sessions can be linked to a verified customer (SPEC §10), every email is the session's own.
+    assertEmailEditable (session: Pick<Session, 'customer_id'>): void {
+      if (session.customer_id !== null) throw new Errors.EmailIsIdentity()
     },
 
     /** The visitor's own edit: extractor `visitor`, optionally pointing at one of their messages. */
     async set (session: Session, patch: ProfilePatch, log: FastifyBaseLogger) {
-      if (patch.sourceMessageId !== null && !await repository.isMessageOf([session.id], patch.sourceMessageId)) {
+      if (patch.sourceMessageId !== null && !await repository.isMessageOf(session.id, patch.sourceMessageId)) {
         throw new Errors.InvalidSourceMessage()
       }
       const result = await repository.update({ sessionId: session.id, messageId: patch.sourceMessageId, extractor: 'visitor' },
@@ -98,10 +97,15 @@ function createProfileService ({ repository, settings }: Dependencies) {
 
     /** Forgets a field: empty, its earlier values scrubbed from the provenance; the log names only the field. */
     async forget (session: Session, field: ProfileField, log: FastifyBaseLogger) {
-      const profile = await seenBy(session)
+      const profile = await profileFor(session)
       if (profile === null) return
       await repository.forget({ profileId: profile.id, sessionId: session.id }, field)
       log.info({ event: 'profile.forgotten', field }, 'profile field forgotten at the visitor\'s request')
+    },
+
+    /** The session's own profile row, whether or not it is linked (what an undo gives back). */
+    async ownProfile (sessionId: string) {
+      return await repository.findBySession(sessionId)
     },
 
     /** Merges facts into the session's profile; logs what changed with the values masked. */
@@ -137,13 +141,12 @@ function createProfileService ({ repository, settings }: Dependencies) {
 export default fp(async (app) => {
   const settings = app.config.profile
   const profile = createProfileService({ repository: createProfileRepository(app.db), settings })
-  const llmRequests = createLlmRequestRepository(app.db)
   const pending = new Set<Promise<unknown>>()
   app.decorate('profile', profile)
 
   async function extractWithLlm (session: Session, message: Message, log: FastifyBaseLogger): Promise<void> {
     const { outcome, sent } = await askLlm(app.llm, message.content, settings)
-    await llmRequests.insert(llmRequestRow(outcome, { sessionId: session.id, sent, purpose: 'profile_extraction', humanMessageId: message.id }))
+    await app.ledger.record(outcome, { sessionId: session.id, sent, purpose: 'profile_extraction', humanMessageId: message.id })
     const extraction = outcome.status === 'complete' ? parseExtraction(outcome.text) : null
     if (!extraction) {
       log.warn({ event: 'profile.llm_extraction_unusable', llm_status: outcome.status }, 'the LLM extractor gave no usable JSON')
@@ -165,4 +168,4 @@ export default fp(async (app) => {
     }
   })
   app.addHook('onClose', async () => { await Promise.allSettled([...pending]) })
-}, { name: 'profile', dependencies: ['db', 'config', 'chat', 'llm'] })
+}, { name: 'profile', dependencies: ['db', 'config', 'chat', 'llm', 'ledger'] })

@@ -22,8 +22,8 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const allowed = uuid.test(sessionId) && (request.session?.id === sessionId || app.isAdmin(request))
     if (!allowed) throw new Errors.NotFound('Session')
     const exporting = request.query.export === '1' || request.query.export === 'true'
-    if (!exporting) return await app.usage.report(sessionId)
-    const [report, rows] = await Promise.all([app.usage.report(sessionId), app.usage.exportRows(sessionId)])
+    if (!exporting) return await app.ledger.report(sessionId)
+    const [report, rows] = await Promise.all([app.ledger.report(sessionId), app.ledger.exportRows(sessionId)])
     reply.header('content-disposition', `attachment; filename="usage-${sessionId}.json"`)
     // Serialized here: the export carries every column of every row, which the summary schema would strip.
     return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send({ ...report, exported_at: new Date().toISOString(), llm_requests: rows })

@@ -5,15 +5,14 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../../infrastructure/config/schema.ts'
 import type { Message, MessageMetadata, Session } from '../../../db/types.ts'
 import type { ContextMessage, MessageRepository } from '../../../db/repositories/messages.ts'
-import type { LlmRequestRepository, LlmRequestValues } from '../../../db/repositories/llm-requests.ts'
-import type { ChatMessage, LlmClient, LlmErrorInfo, LlmOutcome, LlmStream } from '../llm/types.ts'
+import type { LlmClient, LlmErrorInfo, LlmOutcome, LlmStream } from '../llm/types.ts'
+import type { Ledger } from '../ledger/ledger-service.ts'
+import type { SentMessage } from '../ledger/llm-request-row.ts'
 import { Errors } from '../../infrastructure/errors/error-classes.ts'
 import { cleanText, findUnstorableText } from './text.ts'
-import { llmRequestRow, type SentMessage } from './llm-request-row.ts'
 import { createStreamSlots } from './stream-slots.ts'
-import { createReconciler } from './reconciler.ts'
 import { uuidv7 } from '../../../db/uuid7.ts'
-import { PERSISTENT, withRetry } from '../../../db/retry.ts'
+import { withRetry } from '../../../db/retry.ts'
 
 export type ReplyStatus = 'complete' | 'partial' | 'error'
 
@@ -53,8 +52,7 @@ interface Dependencies {
   config: Config
   llm: LlmClient
   messages: MessageRepository
-  llmRequests: LlmRequestRepository
-  log: FastifyBaseLogger
+  ledger: Ledger
 }
 
 const ROLE_FOR_LLM = { human: 'user', assistant: 'assistant', system: 'system' } as const
@@ -64,10 +62,9 @@ function replyStatus (outcome: LlmOutcome): ReplyStatus {
   return outcome.status === 'aborted' ? 'partial' : 'error'
 }
 
-export function createTurnService ({ config, llm, messages, llmRequests, log }: Dependencies) {
+export function createTurnService ({ config, llm, messages, ledger }: Dependencies) {
   const listeners: HumanMessageListener[] = []
   const slots = createStreamSlots(config.chat.max_concurrent_streams_per_session)
-  const reconciler = createReconciler({ llm, llmRequests, log, delaysMs: config.llm.reconcile_delays_ms })
   const staleAfterMs = config.llm.timeout_ms + 30_000
   // Turns whose LLM call is running or whose reply is being saved: abort function → the turn's end.
   const live = new Map<() => void, Promise<TurnResult>>()
@@ -101,7 +98,7 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
     const reply = await messages.findReplyTo(session.id, human.id)
     // Only a finished reply is answered again; one cut by an error or a stop is asked for anew.
     if (reply && (reply.metadata.status ?? 'complete') === 'complete') {
-      const row = reply.metadata.llm_request_id ? await llmRequests.findById(reply.metadata.llm_request_id) : null
+      const row = reply.metadata.llm_request_id ? await ledger.findById(reply.metadata.llm_request_id) : null
       return {
         kind: 'replay',
         result: {
@@ -116,7 +113,7 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
       }
     }
     // A call that failed (before any text, or part-way) leaves its row: the retry asks the LLM again.
-    const failed = reply ?? await llmRequests.findForHumanMessage(session.id, human.id)
+    const failed = reply ?? await ledger.findForHumanMessage(session.id, human.id)
     const stale = Date.now() - new Date(human.created_at).getTime() > staleAfterMs
     if (!failed && !stale) throw new Errors.TurnInProgress()
     return null
@@ -137,22 +134,6 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
     })
   }
 
-  /**
-   * The reply exists nowhere else, so its write waits out a database outage (db/retry.ts PERSISTENT); after a
-   * failure whose outcome is unknown it first looks for the rows by their ids, and never writes them twice.
-   */
-  async function recordDurably (sessionId: string, row: LlmRequestValues, reply: Parameters<LlmRequestRepository['recordTurn']>[1], turnLog: FastifyBaseLogger) {
-    const ids = { requestId: uuidv7(), messageId: uuidv7() }
-    return await withRetry(() => llmRequests.recordTurn(row, reply, ids), {
-      policy: PERSISTENT,
-      verify: async () => {
-        if (!await llmRequests.findById(ids.requestId)) return undefined
-        return { requestId: ids.requestId, message: reply ? await messages.findInSession(sessionId, ids.messageId) : null }
-      },
-      onRetry: (info) => turnLog.warn({ event: 'chat.turn_save_retry', ...info }, 'saving the reply failed: retrying')
-    })
-  }
-
   async function finish (session: Session, human: Message, sent: SentMessage[], outcome: LlmOutcome, turnLog: FastifyBaseLogger): Promise<TurnResult> {
     const status = replyStatus(outcome)
     const content = cleanText(outcome.text)
@@ -164,9 +145,9 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
       reply_to: human.id,
       ...(outcome.error ? { error_code: outcome.error.code } : {})
     }
-    const row = llmRequestRow(outcome, { sessionId: session.id, sent, purpose: 'chat', humanMessageId: human.id })
     const keepReply = content !== '' || status === 'complete'
-    const { requestId, message } = await recordDurably(session.id, row, keepReply ? { content, metadata } : null, turnLog)
+    const context = { sessionId: session.id, sent, purpose: 'chat' as const, humanMessageId: human.id }
+    const { requestId, message } = await ledger.recordTurn(outcome, context, keepReply ? { content, metadata } : null, turnLog)
     if (outcome.costSource === 'unknown') {
       turnLog.warn({ event: 'llm.cost_unknown', model: outcome.model }, 'no reported cost and no price for this model: cost recorded as null')
     }
@@ -186,7 +167,6 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
       ttft_ms: outcome.ttftMs,
       error_code: outcome.error?.code
     }, 'turn recorded')
-    if (outcome.usageEstimated && outcome.generationId) reconciler.schedule(requestId, outcome, row)
     return {
       status,
       human,
@@ -227,7 +207,7 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
         }
         const sent = buildContext(context)
         const controller = new AbortController()
-        const stream = llm.stream({ messages: sent.map(({ role, content }) => ({ role, content }) as ChatMessage), signal: controller.signal })
+        const stream = llm.stream({ messages: sent.map(({ role, content }) => ({ role, content })), signal: controller.signal })
         const done = stream.outcome
           .then((outcome) => finish(session, human, sent, outcome, turnLog))
           .finally(release)
@@ -257,11 +237,7 @@ export function createTurnService ({ config, llm, messages, llmRequests, log }: 
       return { finished: inFlight - left.length, aborted: left.length }
     },
 
-    get liveTurns () { return live.size },
-
-    async close (): Promise<void> {
-      await reconciler.close()
-    }
+    get liveTurns () { return live.size }
   }
 }
 

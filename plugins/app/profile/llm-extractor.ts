@@ -3,6 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { LlmClient, LlmOutcome } from '../llm/types.ts'
+import type { SentMessage } from '../ledger/llm-request-row.ts'
 import type { ProfileFact, ScalarField } from './types.ts'
 import { SCALAR_FIELDS } from './types.ts'
 import { checkScalar } from './validate-field.ts'
@@ -81,7 +82,7 @@ export function extractionFacts (extraction: Extraction, defaultRegion = 'US'): 
   return facts
 }
 
-export async function askLlm (llm: LlmClient, text: string, catalogue: { products: string[], services: string[] }): Promise<{ outcome: LlmOutcome, sent: Array<{ role: string, content: string }> }> {
+export async function askLlm (llm: LlmClient, text: string, catalogue: { products: string[], services: string[] }): Promise<{ outcome: LlmOutcome, sent: SentMessage[] }> {
   const sent = extractionMessages(text, catalogue)
   const stream = llm.stream({ messages: sent, temperature: 0, responseFormat: { type: 'json_object' } })
   for await (const _delta of stream) { /* the answer is read whole */ }

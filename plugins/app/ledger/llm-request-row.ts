@@ -1,15 +1,18 @@
 // Turns an LLM outcome into its llm_requests row. The row keeps no message text (only which messages were sent,
 // by id and length) and no secret: the conversation lives in messages, once.
 import { createHash } from 'node:crypto'
-import type { LlmOutcome } from '../llm/types.ts'
+import type { ChatMessage, LlmOutcome } from '../llm/types.ts'
 import type { LlmRequestValues } from '../../../db/repositories/llm-requests.ts'
 
-export interface SentMessage { role: string, content: string, messageId?: string }
+/** A message as sent to the LLM; `messageId` when it is a stored message. */
+export interface SentMessage extends ChatMessage { messageId?: string }
+
+export type LlmPurpose = 'chat' | 'profile_extraction'
 
 export interface RowContext {
   sessionId: string
   sent: SentMessage[]
-  purpose: 'chat' | 'profile_extraction'
+  purpose: LlmPurpose
   humanMessageId?: string
 }
 

@@ -16,8 +16,8 @@ export function createReconciler ({ llm, llmRequests, log, delaysMs }: Dependenc
   const pending = new Set<Promise<void>>()
   let closed = false
 
-  async function reconcile (requestId: string, outcome: LlmOutcome, row: LlmRequestValues): Promise<void> {
-    const found = await llm.reconcile(outcome.generationId!, delaysMs)
+  async function reconcile (requestId: string, generationId: string, outcome: LlmOutcome, row: LlmRequestValues): Promise<void> {
+    const found = await llm.reconcile(generationId, delaysMs)
     if (!found || closed) return
     const priced = outcome.unitCostPrompt && outcome.unitCostCompletion
       ? addDecimals(tokensTimesPrice(found.promptTokens, outcome.unitCostPrompt), tokensTimesPrice(found.completionTokens, outcome.unitCostCompletion))
@@ -39,8 +39,10 @@ export function createReconciler ({ llm, llmRequests, log, delaysMs }: Dependenc
   }
 
   return {
-    schedule (requestId: string, outcome: LlmOutcome, row: LlmRequestValues): void {
-      const task = reconcile(requestId, outcome, row)
+    /** Corrects the row later when its usage was estimated and the provider keeps a generation record. */
+    scheduleIfEstimated (requestId: string, outcome: LlmOutcome, row: LlmRequestValues): void {
+      if (!outcome.usageEstimated || outcome.generationId === null) return
+      const task = reconcile(requestId, outcome.generationId, outcome, row)
         .catch((err) => log.warn({ event: 'llm.reconcile_failed', llm_request_id: requestId, err }, 'usage reconciliation failed'))
         .finally(() => pending.delete(task))
       pending.add(task)

@@ -130,3 +130,32 @@ t.test('DELETE forgets a field: no trace of the value in profiles, profile_updat
   t.equal((await app.inject({ method: 'DELETE', url: '/api/session/profile/phone' })).statusCode, 204, 'no session: nothing to forget')
   t.equal((await v.request({ method: 'DELETE', url: '/api/session/profile/phone', headers: { 'sec-fetch-site': 'cross-site' } })).statusCode, 403)
 })
+
+t.test('a verified visitor sees and edits the customer\'s profile; their email is their identity (409)', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const v = visitor(app)
+  const { session_id: sessionId } = await v.session()
+  await v.post('I am Dana Reyes, dana.reyes@example.com')
+  // Linked as the identity routes of SPEC §10 would link it: the customer's profile is the one the session sees.
+  const customerId = '01900000-0000-7000-8000-000000000001'
+  await db.insertInto('customers').values({ id: customerId, email: 'dana.reyes@example.com' }).execute()
+  await db.insertInto('profiles').values({ id: '01900000-0000-7000-8000-000000000002', customer_id: customerId, customer_name: 'Dana Reyes', email: 'dana.reyes@example.com' }).execute()
+  await db.updateTable('sessions').set({ customer_id: customerId }).where('id', '=', sessionId).execute()
+
+  for (const res of [
+    await v.request({ method: 'PATCH', url: '/api/session/profile', payload: { email: 'other@example.com' } }),
+    await v.request({ method: 'DELETE', url: '/api/session/profile/email' })
+  ]) {
+    t.equal(res.statusCode, 409)
+    t.equal(res.json().error.code, 'email_is_identity')
+  }
+  const patched = await v.request({ method: 'PATCH', url: '/api/session/profile', payload: { phone: '503-555-0100' } })
+  t.equal(patched.statusCode, 200)
+  const customerProfile = await db.selectFrom('profiles').selectAll().where('customer_id', '=', customerId).executeTakeFirstOrThrow()
+  t.equal(customerProfile.phone, '+15035550100', 'the edit went to the customer\'s profile')
+  t.equal(patched.json().email, 'dana.reyes@example.com')
+
+  t.equal((await v.request({ method: 'DELETE', url: '/api/session/profile/customer_name' })).statusCode, 204)
+  const names = await db.selectFrom('profiles').select('customer_name').execute()
+  t.ok(names.every((p) => p.customer_name === null), 'neither the customer\'s profile nor the session\'s own keeps the name')
+})

@@ -6,8 +6,14 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 type Decimal = ColumnType<string, string | null, string | null>
 type Json<T extends object = Record<string, unknown>> = JSONColumnType<T, T | undefined, T>
 
-export type MessageRole = 'human' | 'assistant' | 'system'
-export type CollisionStatus = 'open' | 'merged' | 'dismissed'
+// The fixed sets as values too, so the API's schemas are built from them rather than listing them again.
+export const MESSAGE_ROLES = ['human', 'assistant', 'system'] as const
+export type MessageRole = typeof MESSAGE_ROLES[number]
+/** How an assistant message ended: whole, cut by a stop or a disconnect, or cut by an LLM error. */
+export const MESSAGE_STATUSES = ['complete', 'partial', 'error'] as const
+export type MessageStatus = typeof MESSAGE_STATUSES[number]
+export const COLLISION_STATUSES = ['open', 'merged', 'dismissed'] as const
+export type CollisionStatus = typeof COLLISION_STATUSES[number]
 export type LinkMethod = 'email_code' | 'host_token' | 'operator'
 export type VerificationStatus = 'pending' | 'consumed' | 'void' | 'superseded'
 export type OutboxStatus = 'stored' | 'sending' | 'sent' | 'failed'
@@ -82,7 +88,7 @@ export interface OutboxTable {
 }
 
 export interface MessageMetadata {
-  status?: 'complete' | 'partial' | 'error'
+  status?: MessageStatus
   llm_request_id?: string
   model?: string
   provider?: string
@@ -184,9 +190,12 @@ export type Message = Selectable<MessagesTable>
 export type NewMessage = Insertable<MessagesTable>
 export type LlmRequestRow = Selectable<LlmRequestsTable>
 export type NewLlmRequest = Insertable<LlmRequestsTable>
+export type LlmRequestUpdate = Updateable<LlmRequestsTable>
 export type Profile = Selectable<ProfilesTable>
 /** A profile's own values: the row without its bookkeeping columns. */
 export type ProfileValues = Omit<Profile, 'id' | 'session_id' | 'customer_id' | 'updated_at'>
+/** The fields a profile holds (its value columns). */
+export type ProfileField = keyof ProfileValues
 export type ProfileUpdate = Updateable<ProfilesTable>
 export type EmailCollision = Selectable<EmailCollisionsTable>
 export type ProfileUpdateRow = Selectable<ProfileUpdatesTable>

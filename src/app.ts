@@ -24,6 +24,7 @@ import chatRoutes from './routes/chat.ts'
 import streamRoutes from './routes/stream.ts'
 import usageRoutes from './routes/usage.ts'
 import clientRoutes from './routes/client.ts'
+import embedRoutes from './routes/embed.ts'
 import profileRoutes from './routes/profile.ts'
 
 export interface BuildAppOptions {
@@ -76,6 +77,7 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(streamRoutes)
   await app.register(usageRoutes)
   await app.register(profileRoutes)
+  await app.register(embedRoutes)
   await app.register(clientRoutes)
   return app
 }

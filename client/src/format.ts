@@ -1,5 +1,4 @@
 // Display formatting. Money is a decimal string end to end: it is never turned into a float here.
-import type { Count } from './types.ts'
 
 const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i
 
@@ -69,9 +68,9 @@ export function formatCost (cost: string | number | null | undefined, maxDecimal
   return `${shownSign}$${groupThousands(intPart)}.${kept}`
 }
 
-/** Integer counts, which may arrive as strings (Postgres int8), with thousands separators. */
-export function formatCount (value: Count | null | undefined): string {
-  if (value == null || value === '') return '—'
+/** Integer counts, with thousands separators. */
+export function formatCount (value: number | null | undefined): string {
+  if (value == null) return '—'
   const text = String(value).trim()
   if (!/^-?\d+$/.test(text)) return text
   const negative = text.startsWith('-')

@@ -15,7 +15,7 @@ function showUnavailable (listRoot: HTMLElement): void {
     h('p', { class: 'notice-text' }, 'The chat is unavailable right now. Please try again in a moment.'), reload))
 }
 
-async function start (): Promise<void> {
+export async function start (): Promise<void> {
   const listRoot = byId('message-list')
   let config
   try {
@@ -60,4 +60,5 @@ async function start (): Promise<void> {
   await loadConversation()
 }
 
-background(start())
+// In its embed mode (client/src/embed) the client starts once the host page has said who the visitor is.
+if (!document.documentElement.classList.contains('embed')) background(start())

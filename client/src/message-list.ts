@@ -13,7 +13,7 @@ export interface AssistantView {
   append: (delta: string) => void
   setSource: (text: string) => void
   setStatus: (status: AssistantStatus) => void
-  setMessageId: (id: string) => void
+  setMessageId: (id: string | null) => void
 }
 
 export interface ErrorBanner {
@@ -163,7 +163,7 @@ export function createMessageList (root: HTMLElement, options: MessageListOption
         flush()
       },
       setMessageId (messageId) {
-        if (messageId !== '') el.dataset.messageId = messageId
+        if (messageId) el.dataset.messageId = messageId
       }
     }
     view.setStatus(status)

@@ -1,12 +1,9 @@
 // Queries on llm_requests, and the one statement that ends a turn. Money is summed in SQL numeric, never in floats.
 import { sql, type Kysely } from 'kysely'
-import type { DB, LlmRequestRow, Message, MessageMetadata, NewLlmRequest } from '../types.ts'
+import type { DB, LlmRequestRow, LlmRequestUpdate, Message, MessageMetadata, NewLlmRequest } from '../types.ts'
 import { uuidv7 } from '../uuid7.ts'
 
-export type LlmRequestValues = Omit<NewLlmRequest, 'id' | 'created_at' | 'request_body' | 'response_body'> & {
-  request_body: Record<string, unknown>
-  response_body: Record<string, unknown>
-}
+export type LlmRequestValues = Omit<NewLlmRequest, 'id' | 'created_at'>
 
 export interface UsageTotals {
   requests: number
@@ -18,13 +15,11 @@ export interface UsageTotals {
   last_request_at: Date | null
 }
 
-const json = (value: unknown) => JSON.stringify(value) as never
-
 export function createLlmRequestRepository (db: Kysely<DB>) {
   return {
     async insert (values: LlmRequestValues): Promise<LlmRequestRow> {
       return await db.insertInto('llm_requests')
-        .values({ ...values, id: uuidv7(), request_body: json(values.request_body), response_body: json(values.response_body) })
+        .values({ ...values, id: uuidv7() })
         .returningAll().executeTakeFirstOrThrow()
     },
 
@@ -39,7 +34,7 @@ export function createLlmRequestRepository (db: Kysely<DB>) {
       { requestId, messageId } = { requestId: uuidv7(), messageId: uuidv7() }
     ): Promise<{ requestId: string, message: Message | null }> {
       const withRequest = db.with('req', (q) => q.insertInto('llm_requests')
-        .values({ ...request, id: requestId, request_body: json(request.request_body), response_body: json(request.response_body) })
+        .values({ ...request, id: requestId })
         .returning('id'))
         .with('touch', (q) => q.updateTable('sessions').set({ last_activity_at: sql`clock_timestamp()` })
           .where('id', '=', request.session_id).returning('id'))
@@ -53,20 +48,15 @@ export function createLlmRequestRepository (db: Kysely<DB>) {
           session_id: request.session_id,
           role: 'assistant',
           content: reply.content,
-          metadata: json({ ...reply.metadata, llm_request_id: requestId })
+          metadata: { ...reply.metadata, llm_request_id: requestId }
         }).returningAll())
         .selectFrom(['msg', 'req', 'touch']).selectAll('msg')
         .executeTakeFirstOrThrow()
       return { requestId, message }
     },
 
-    async update (id: string, values: Partial<LlmRequestValues>): Promise<void> {
-      const { request_body: requestBody, response_body: responseBody, ...rest } = values
-      await db.updateTable('llm_requests').set({
-        ...rest,
-        ...(requestBody ? { request_body: json(requestBody) } : {}),
-        ...(responseBody ? { response_body: json(responseBody) } : {})
-      }).where('id', '=', id).execute()
+    async update (id: string, values: LlmRequestUpdate): Promise<void> {
+      await db.updateTable('llm_requests').set(values).where('id', '=', id).execute()
     },
 
     async findById (id: string): Promise<LlmRequestRow | null> {
@@ -89,12 +79,12 @@ export function createLlmRequestRepository (db: Kysely<DB>) {
           sql<number>`coalesce(sum(completion_tokens), 0)::int8`.as('completion_tokens'),
           sql<number>`coalesce(sum(total_tokens), 0)::int8`.as('total_tokens'),
           sql<string>`coalesce(sum(computed_cost), 0)::text`.as('cost'),
-          eb.fn.min('created_at').as('first_request_at'),
-          eb.fn.max('created_at').as('last_request_at')
+          eb.fn.min<Date | null>('created_at').as('first_request_at'),
+          eb.fn.max<Date | null>('created_at').as('last_request_at')
         ])
         .where('session_id', '=', sessionId)
         .executeTakeFirstOrThrow()
-      return row as UsageTotals
+      return row
     },
 
     async totalsByModel (sessionId: string) {

@@ -30,7 +30,7 @@ export function createMessageRepository (db: Kysely<DB>) {
       // The older messages come from the statement's snapshot, which never holds the row it inserts.
       const rows = await db
         .with('inserted', (db) => db.insertInto('messages')
-          .values({ id, session_id: sessionId, role: 'human', content, metadata: JSON.stringify(metadata) as unknown as MessageMetadata })
+          .values({ id, session_id: sessionId, role: 'human', content, metadata })
           // The index predicate is literal SQL: as a bound parameter it stops matching the partial index once
           // Postgres switches a prepared statement to a generic plan (42P10).
           .onConflict((oc) => oc.expression(sql`session_id, (metadata->>'client_message_id')`)

@@ -1,10 +1,10 @@
 // Queries on profiles, their provenance (profile_updates) and email collisions. An update is one short
 // transaction holding the profile's row lock, so concurrent updates of one profile never lose a field.
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely'
-import type { DB, Profile, ProfileUpdate, ProfileValues } from '../types.ts'
+import type { DB, Profile, ProfileField, ProfileUpdate, ProfileValues } from '../types.ts'
 import { uuidv7 } from '../uuid7.ts'
 
-export interface FieldChange { field: string, oldValue: unknown, newValue: unknown, confidence: number }
+export interface ProfileChange { field: ProfileField, oldValue: unknown, newValue: unknown, confidence: number }
 
 export interface UpdateContext { sessionId: string, messageId: string | null, extractor: string }
 
@@ -86,8 +86,6 @@ function emptyColumn (field: ProfileField): ProfileUpdate {
   }
 }
 
-type ProfileField = keyof ProfileValues
-
 /** The forgotten email stops naming the session, and the open collisions it caused go with it. */
 async function unlinkEmail (trx: Transaction<DB>, sessionId: string, email: string): Promise<void> {
   const lower = email.toLowerCase()
@@ -136,7 +134,7 @@ export function createProfileRepository (db: Kysely<DB>) {
      * Locks (creating if needed) the session's profile, lets `merge` compute the new values from the current ones,
      * and writes them with one provenance row per changed field — all in one transaction.
      */
-    async update (context: UpdateContext, merge: (current: ProfileValues, forgotten: Set<string>) => { next: ProfileValues, changes: FieldChange[] }) {
+    async update (context: UpdateContext, merge: (current: ProfileValues, forgotten: Set<string>) => { next: ProfileValues, changes: ProfileChange[] }) {
       return await db.transaction().execute(async (trx) => {
         const current = await lockEffectiveProfile(trx, context.sessionId)
         // Only the values go to merge, so only they come back in `next` and are written.
@@ -146,7 +144,6 @@ export function createProfileRepository (db: Kysely<DB>) {
         if (changes.length === 0) return { profile: current, changes, collisions: [] as Collision[] }
         const profile = await trx.updateTable('profiles').set({
           ...next,
-          preferences: JSON.stringify(next.preferences) as never,
           updated_at: sql`clock_timestamp()`
         }).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
         await trx.insertInto('profile_updates').values(changes.map((change) => ({

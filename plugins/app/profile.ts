@@ -4,32 +4,33 @@
 import fp from 'fastify-plugin'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Message, Profile, Session } from '../../db/types.ts'
-import { createProfileRepository, type FieldChange } from '../../db/repositories/profiles.ts'
+import { createProfileRepository, type ProfileChange } from '../../db/repositories/profiles.ts'
 import { Errors } from '../infrastructure/errors/error-classes.ts'
 import type { ProfilePatch } from './profile/patch.ts'
 import { extractProfileFacts } from './profile/extract.ts'
 import { mergeProfile, maskValue, emptyProfile, setValues } from './profile/merge.ts'
 import { isProfileField, type ProfileFact, type ProfileField } from './profile/types.ts'
+import type { Config } from '../infrastructure/config/schema.ts'
 import { askLlm, extractionFacts, parseExtraction } from './profile/llm-extractor.ts'
 
 declare module 'fastify' {
   interface FastifyInstance { profile: ReturnType<typeof createProfileService> }
 }
 
-function logChanges (log: FastifyBaseLogger, extractor: string, messageId: string | null, changes: FieldChange[]): void {
+function logChanges (log: FastifyBaseLogger, extractor: string, messageId: string | null, changes: ProfileChange[]): void {
   if (changes.length === 0) return
   log.info({
     event: 'profile.updated',
     extractor,
     message_id: messageId,
     fields: changes.map((c) => c.field),
-    values: Object.fromEntries(changes.flatMap((c) => isProfileField(c.field) ? [[c.field, maskValue(c.field, c.newValue)]] : []))
+    values: Object.fromEntries(changes.map((c) => [c.field, maskValue(c.field, c.newValue)]))
   }, 'profile updated')
 }
 
 interface Dependencies {
   repository: ReturnType<typeof createProfileRepository>
-  settings: { products: string[], services: string[], default_region: string, min_confidence: number, extractor: 'rules' | 'llm' | 'both' }
+  settings: Config['profile']
 }
 
 type FactRow = Awaited<ReturnType<Dependencies['repository']['facts']>>[number]

@@ -1,6 +1,7 @@
 // Owns the database: one pg pool through @fastify/postgres, Kysely over that same pool (app.db) with transient-error
 // retries (db/retrying-dialect.ts) and named prepared statements (db/prepared-statements.ts),
 // migrations on start, and the embedded Postgres when no URL is configured.
+import path from 'node:path'
 import fp from 'fastify-plugin'
 import fastifyPostgres from '@fastify/postgres'
 import { Kysely, sql } from 'kysely'
@@ -10,6 +11,8 @@ import { migrateToLatest } from '../../db/migrate.ts'
 import { startEmbeddedPostgres } from '../../db/embedded-postgres.ts'
 import { RetryingPostgresDialect } from '../../db/retrying-dialect.ts'
 import { usePreparedStatements } from '../../db/prepared-statements.ts'
+import type { Config } from './config/schema.ts'
+import { PROJECT_ROOT } from './project-root.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,11 +29,16 @@ const types = {
     oid === pg.types.builtins.INT8 ? (value: string) => Number.parseInt(value, 10) : pg.types.getTypeParser(oid, format)
 }
 
+/** The embedded cluster's data folder: database.embedded.data_dir, relative to the repository's root. */
+export function embeddedDataDir (config: Config): string {
+  return path.resolve(PROJECT_ROOT, config.database.embedded.data_dir)
+}
+
 export default fp(async (app) => {
   const { database } = app.config
   let url = database.url
   if (!url) {
-    const embedded = await startEmbeddedPostgres({ dataDir: database.embedded.data_dir, port: database.embedded.port, log: app.log })
+    const embedded = await startEmbeddedPostgres({ dataDir: embeddedDataDir(app.config), port: database.embedded.port, log: app.log })
     url = embedded.url
     // Registered before the pool, so it runs after the pool has ended (onClose hooks run last-in, first-out).
     app.addHook('onClose', embedded.stop)

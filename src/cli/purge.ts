@@ -10,6 +10,7 @@ import type { DB } from '../../db/types.ts'
 import { createSessionRepository } from '../../db/repositories/sessions.ts'
 import { EX_CONFIG, loadConfigOrReport } from '../../plugins/infrastructure/config/load-config.ts'
 import { startEmbeddedPostgres } from '../../db/embedded-postgres.ts'
+import { embeddedDataDir } from '../../plugins/infrastructure/db.ts'
 import { REDACTED_PATHS } from '../logger.ts'
 
 const USAGE = 'usage: npm run purge -- --idle-days N   (N: whole days, at least 1)'
@@ -49,7 +50,7 @@ async function main (): Promise<number> {
   const log = pino({ level: config.logging.level, redact: REDACTED_PATHS }).child({ cli: 'purge' })
   const embedded = config.database.url
     ? null
-    : await startEmbeddedPostgres({ dataDir: config.database.embedded.data_dir, port: config.database.embedded.port, log })
+    : await startEmbeddedPostgres({ dataDir: embeddedDataDir(config), port: config.database.embedded.port, log })
   const pool = new pg.Pool({ connectionString: config.database.url ?? embedded!.url, max: 1, statement_timeout: config.database.statement_timeout_ms * 10 })
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   try {

@@ -5,20 +5,11 @@ import fastifyStatic from '@fastify/static'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { errorResponses } from './schemas/common.ts'
+import { ClientConfigSchema } from './schemas/client.ts'
 import { sendError } from '../../plugins/infrastructure/errors.ts'
+import { PROJECT_ROOT } from '../../plugins/infrastructure/project-root.ts'
 
-export const CLIENT_DIST = path.resolve(import.meta.dirname, '../../client/dist')
-
-const ClientConfigSchema = Type.Object({
-  app_name: Type.String(),
-  ui: Type.Object({
-    sse_enabled: Type.Boolean(),
-    allow_basic_html: Type.Boolean(),
-    dev_diagnostics: Type.Boolean(),
-    submit_shortcut: Type.String(),
-    enter_inserts_newline: Type.Boolean()
-  })
-})
+export const CLIENT_DIST = path.join(PROJECT_ROOT, 'client/dist')
 
 const clientRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const indexFile = path.join(CLIENT_DIST, 'index.html')

@@ -6,7 +6,7 @@ import type { FastifyBaseLogger, FastifyReply } from 'fastify'
 import { StreamQuerySchema } from './schemas/chat.ts'
 import { errorResponses } from './schemas/common.ts'
 import { SSE_HEADERS, sseEvent } from './sse.ts'
-import { turnErrorBody, usageBody } from './turn-response.ts'
+import { streamEndBody, turnErrorBody } from './turn-response.ts'
 import { checkMessageBeforeSession } from './message-check.ts'
 import type { LiveTurn, TurnResult } from '../../plugins/app/chat/turn-service.ts'
 
@@ -22,7 +22,7 @@ class EventStream extends Readable {
 
 function endEvent (result: TurnResult): string {
   if (result.status === 'error') return sseEvent(JSON.stringify(turnErrorBody(result)), 'error')
-  return sseEvent(JSON.stringify({ status: result.status, message_id: result.reply?.id ?? null, usage: usageBody(result) }), 'end')
+  return sseEvent(JSON.stringify(streamEndBody(result)), 'end')
 }
 
 /** Streams a live turn to the visitor; a visitor who leaves either lets it finish or aborts it, as configured. */

@@ -3,9 +3,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { UsageParamsSchema, UsageQuerySchema, UsageReportSchema } from './schemas/chat.ts'
-import { errorResponses } from './schemas/common.ts'
+import { UUID_PATTERN, errorResponses } from './schemas/common.ts'
 import { Errors } from '../../plugins/infrastructure/errors/error-classes.ts'
-import { UUID_PATTERN } from '../../db/uuid7.ts'
 
 const uuid = new RegExp(UUID_PATTERN)
 

@@ -3,7 +3,7 @@
 // activity in one statement. No database connection is held while the LLM is streaming.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../../infrastructure/config/schema.ts'
-import type { Message, MessageMetadata, Session } from '../../../db/types.ts'
+import type { Message, MessageMetadata, MessageStatus, Session } from '../../../db/types.ts'
 import type { ContextMessage, MessageRepository } from '../../../db/repositories/messages.ts'
 import type { LlmClient, LlmErrorInfo, LlmOutcome, LlmStream } from '../llm/types.ts'
 import type { Ledger } from '../ledger/ledger-service.ts'
@@ -14,12 +14,10 @@ import { createStreamSlots } from './stream-slots.ts'
 import { uuidv7 } from '../../../db/uuid7.ts'
 import { withRetry } from '../../../db/retry.ts'
 
-export type ReplyStatus = 'complete' | 'partial' | 'error'
-
 export interface TurnUsage { prompt_tokens: number, completion_tokens: number, total_tokens: number, cost: string | null }
 
 export interface TurnResult {
-  status: ReplyStatus
+  status: MessageStatus
   human: Message
   reply: Message | null
   llmRequestId: string | null
@@ -57,7 +55,7 @@ interface Dependencies {
 
 const ROLE_FOR_LLM = { human: 'user', assistant: 'assistant', system: 'system' } as const
 
-function replyStatus (outcome: LlmOutcome): ReplyStatus {
+function replyStatus (outcome: LlmOutcome): MessageStatus {
   if (outcome.status === 'complete') return 'complete'
   return outcome.status === 'aborted' ? 'partial' : 'error'
 }

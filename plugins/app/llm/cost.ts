@@ -2,7 +2,7 @@
 // estimates (flagged) when the usage chunk never arrived.
 import type { Pricing } from '../../infrastructure/config/schema.ts'
 import { addDecimals, costNumberToDecimal, pricePerToken, tokensTimesPrice } from './money.ts'
-import type { ChatMessage, CostSource, LlmUsage } from './types.ts'
+import type { ChatMessage, LlmCost, LlmUsage } from './types.ts'
 
 export interface ReportedUsage {
   prompt_tokens: number
@@ -20,15 +20,6 @@ export interface CostInput {
   /** For estimates when `reported` is null. */
   messages: ChatMessage[]
   completionText: string
-}
-
-export interface CostResult {
-  usage: LlmUsage
-  usageEstimated: boolean
-  cost: string | null
-  costSource: CostSource
-  unitCostPrompt: string | null
-  unitCostCompletion: string | null
 }
 
 export interface UnitPrices { prompt: string, completion: string }
@@ -60,7 +51,7 @@ function reportedTokens (n: number | undefined): number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : 0
 }
 
-export function computeCost (input: CostInput): CostResult {
+export function computeCost (input: CostInput): LlmCost {
   const prices = unitPrices(input.pricing, input.requestedModel, input.responseModel)
   const units = { unitCostPrompt: prices?.prompt ?? null, unitCostCompletion: prices?.completion ?? null }
   const { reported } = input

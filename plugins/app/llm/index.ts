@@ -39,7 +39,6 @@ export function createLlmClient (
     appName: app.name,
     appUrl: app.public_url,
     dispatcher: opts.dispatcher,
-    log: opts.log,
-    reconcileDelaysMs: config.reconcile_delays_ms
+    log: opts.log
   })
 }

@@ -8,7 +8,7 @@ import { computeCost, type ReportedUsage } from './cost.ts'
 import { createDeltaStream, type DeltaProducer, type DeltaSink } from './delta-stream.ts'
 import { LlmError, cleanMessage, httpError, parseRetryAfter, streamError, toLlmError } from './errors.ts'
 import { costNumberToDecimal } from './money.ts'
-import { DEFAULT_RECONCILE_DELAYS_MS, reconcileGeneration } from './reconcile.ts'
+import { reconcileGeneration } from './reconcile.ts'
 import { createSseParser, type SseEvent } from './sse-parser.ts'
 import type { LlmClient, LlmLogger, LlmOutcome, LlmRequest, LlmStatus } from './types.ts'
 
@@ -29,7 +29,6 @@ export interface OpenRouterOptions {
   /** When given, used instead of an owned Agent (and not closed by `close()`). */
   dispatcher?: Dispatcher
   log?: LlmLogger
-  reconcileDelaysMs?: number[]
   /** First backoff step, doubled each retry. */
   retryBaseDelayMs?: number
   /** Longest wait before a retry: a `Retry-After` beyond it is not waited for (the error is returned). */
@@ -450,7 +449,7 @@ export function createOpenRouterClient (options: OpenRouterOptions): LlmClient {
         apiKey: options.apiKey,
         dispatcher,
         generationId,
-        delaysMs: delaysMs ?? options.reconcileDelaysMs ?? DEFAULT_RECONCILE_DELAYS_MS,
+        delaysMs,
         signal: closing.signal
       })
     },

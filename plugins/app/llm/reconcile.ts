@@ -5,15 +5,13 @@ import { request, type Dispatcher } from 'undici'
 import { costNumberToDecimal } from './money.ts'
 import type { ReconciledUsage } from './types.ts'
 
-export const DEFAULT_RECONCILE_DELAYS_MS = [2000, 5000, 15000]
-
 export interface ReconcileOptions {
   baseUrl: string
   apiKey: string
   dispatcher: Dispatcher
   generationId: string
-  /** Waits between attempts: the first attempt is immediate, then one retry after each delay. */
-  delaysMs?: number[]
+  /** Waits between attempts (llm.reconcile_delays_ms): the first attempt is immediate, then one retry after each. */
+  delaysMs: number[]
   requestTimeoutMs?: number
   signal?: AbortSignal
 }
@@ -70,7 +68,7 @@ async function attempt (opts: ReconcileOptions): Promise<Attempt> {
 
 /** The generation's final usage and cost, or null when it never showed up (or the key cannot read it). */
 export async function reconcileGeneration (opts: ReconcileOptions): Promise<ReconciledUsage | null> {
-  const delays = opts.delaysMs ?? DEFAULT_RECONCILE_DELAYS_MS
+  const delays = opts.delaysMs
   for (let i = 0; i <= delays.length; i++) {
     if (i > 0) await sleep(delays[i - 1] ?? 0, undefined, { signal: opts.signal }).catch(() => {})
     if (opts.signal?.aborted === true) return null

@@ -1,4 +1,7 @@
 // The LLM client's public contract: routes and services code against these types, never against a provider.
+import type { LlmConfig } from '../../infrastructure/config/schema.ts'
+
+export type LlmProvider = LlmConfig['provider']
 export type ChatRole = 'system' | 'user' | 'assistant'
 
 export interface ChatMessage { role: ChatRole, content: string }
@@ -26,8 +29,20 @@ export interface LlmErrorInfo {
   retryAfterMs?: number
 }
 
-export interface LlmOutcome {
-  provider: 'openrouter' | 'offline'
+/** What a call used and cost, and how the cost is known. */
+export interface LlmCost {
+  usage: LlmUsage
+  usageEstimated: boolean
+  /** USD, decimal string. */
+  cost: string | null
+  costSource: CostSource
+  /** USD per token, decimal string. */
+  unitCostPrompt: string | null
+  unitCostCompletion: string | null
+}
+
+export interface LlmOutcome extends LlmCost {
+  provider: LlmProvider
   /** Requested model id. */
   model: string
   /** Model reported by the stream (may be a routed variant of the requested one). */
@@ -37,14 +52,6 @@ export interface LlmOutcome {
   finishReason: string | null
   /** Every delta joined. */
   text: string
-  usage: LlmUsage
-  usageEstimated: boolean
-  /** USD, decimal string. */
-  cost: string | null
-  costSource: CostSource
-  /** USD per token, decimal string. */
-  unitCostPrompt: string | null
-  unitCostCompletion: string | null
   /** Request start → stream end. */
   latencyMs: number
   /** Request start → first delta. */
@@ -82,10 +89,11 @@ export interface ReconciledUsage {
 }
 
 export interface LlmClient {
-  readonly provider: 'openrouter' | 'offline'
+  readonly provider: LlmProvider
   readonly model: string
   stream (request: LlmRequest): LlmStream
-  reconcile (generationId: string, delaysMs?: number[]): Promise<ReconciledUsage | null>
+  /** `delaysMs`: llm.reconcile_delays_ms, the waits between looks at the generation record. */
+  reconcile (generationId: string, delaysMs: number[]): Promise<ReconciledUsage | null>
   close (): Promise<void>
 }
 

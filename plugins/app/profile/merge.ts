@@ -1,5 +1,6 @@
 // Pure, incremental profile merge: what changes when a message's facts meet the stored profile; and log masking.
-import { SCALAR_FIELDS, type OtherContact, type ProfileChange, type ProfileFact, type ProfileField, type ProfileValues, type ScalarField } from './types.ts'
+import { type OtherContact, type ProfileChange, type ProfileFact, type ProfileField, type ProfileValues, type ScalarField } from './types.ts'
+import { PROFILE_FIELDS } from '../../infrastructure/config/schema.ts'
 
 export function emptyProfile (): ProfileValues {
   return {
@@ -120,8 +121,6 @@ function isUsable (fact: ProfileFact, minConfidence: number): boolean {
   return Number.isFinite(fact.confidence) && fact.confidence >= minConfidence
 }
 
-const FIELD_ORDER: ProfileField[] = [...SCALAR_FIELDS, 'products_of_interest', 'services_of_interest', 'preferences']
-
 /**
  * Applies facts in order: a scalar takes the latest different value, arrays grow as a case-insensitive union,
  * preferences merge key by key. One change per field that really changed; facts below minConfidence are ignored.
@@ -136,7 +135,7 @@ export function mergeProfile (current: ProfileValues, facts: ProfileFact[], minC
     if (before !== next && !deepEqual(before[fact.field], next[fact.field])) confidence.set(fact.field, fact.confidence)
   }
   const changes: ProfileChange[] = []
-  for (const field of FIELD_ORDER) {
+  for (const field of PROFILE_FIELDS) {
     const used = confidence.get(field)
     if (used === undefined || deepEqual(current[field], next[field])) continue
     changes.push({ field, oldValue: current[field], newValue: next[field], confidence: used })
@@ -148,7 +147,7 @@ export function mergeProfile (current: ProfileValues, facts: ProfileFact[], minC
 export function setValues (current: ProfileValues, values: Partial<ProfileValues>): { next: ProfileValues, changes: ProfileChange[] } {
   const next = { ...current, ...values }
   const changes: ProfileChange[] = []
-  for (const field of FIELD_ORDER) {
+  for (const field of PROFILE_FIELDS) {
     if (!(field in values) || deepEqual(current[field], next[field])) continue
     changes.push({ field, oldValue: current[field], newValue: next[field], confidence: 1 })
   }

@@ -1,10 +1,16 @@
 // Shapes shared by the pure extraction and merge code and by the profile service that persists them.
-export const SCALAR_FIELDS = ['customer_name', 'email', 'phone', 'address_street', 'address_city', 'address_state', 'address_zip'] as const
-export type ScalarField = typeof SCALAR_FIELDS[number]
-export const ARRAY_FIELDS = ['products_of_interest', 'services_of_interest'] as const
+import type { ProfileField } from '../../../db/types.ts'
+import { PROFILE_FIELDS } from '../../infrastructure/config/schema.ts'
+
+export type { ProfileField, ProfileValues } from '../../../db/types.ts'
+export type { ProfileChange } from '../../../db/repositories/profiles.ts'
+
+export const ARRAY_FIELDS = ['products_of_interest', 'services_of_interest'] as const satisfies readonly ProfileField[]
 export type ArrayField = typeof ARRAY_FIELDS[number]
-export type ProfileField = ScalarField | ArrayField | 'preferences'
-export const PROFILE_FIELDS: readonly ProfileField[] = [...SCALAR_FIELDS, ...ARRAY_FIELDS, 'preferences']
+export type ScalarField = Exclude<ProfileField, ArrayField | 'preferences'>
+const isScalar = (field: ProfileField): field is ScalarField => field !== 'preferences' && !(ARRAY_FIELDS as readonly ProfileField[]).includes(field)
+export const SCALAR_FIELDS: readonly ScalarField[] = PROFILE_FIELDS.filter(isScalar)
+export { PROFILE_FIELDS }
 
 export function isProfileField (name: string): name is ProfileField {
   return (PROFILE_FIELDS as readonly string[]).includes(name)
@@ -23,15 +29,6 @@ export interface ExtractOptions {
   services: string[]
   /** ISO 3166-1 alpha-2 region used for numbers written without a country code */
   defaultRegion: string
-}
-
-export type { ProfileValues } from '../../../db/types.ts'
-
-export interface ProfileChange {
-  field: ProfileField
-  oldValue: unknown
-  newValue: unknown
-  confidence: number
 }
 
 export type ContactChannel = 'email' | 'phone' | 'text'

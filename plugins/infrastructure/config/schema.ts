@@ -1,5 +1,6 @@
 // The one configuration schema: app.yaml, APP_CONFIG and the environment are validated against it at start-up.
 import { Type, type Static } from '@sinclair/typebox'
+import type { ProfileField } from '../../../db/types.ts'
 
 const strict = { additionalProperties: false } as const
 
@@ -11,11 +12,14 @@ export const LLM_MAX_TOKENS_CAP = 8192
 
 const PositiveInt = (def: number) => Type.Integer({ minimum: 1, default: def })
 
-/** The profile fields a visitor, the memory message and the console may name. */
-export const ProfileFieldSchema = Type.Union([
+/** Every profile field (the profile table's value columns), in the order they are shown. */
+export const PROFILE_FIELDS = [
   'customer_name', 'email', 'phone', 'address_street', 'address_city', 'address_state', 'address_zip',
   'products_of_interest', 'services_of_interest', 'preferences'
-].map((field) => Type.Literal(field)))
+] as const satisfies readonly ProfileField[]
+
+/** The profile fields a visitor, the memory message and the console may name. */
+export const ProfileFieldSchema = Type.Union(PROFILE_FIELDS.map((field) => Type.Literal(field)))
 
 export const PricingSchema = Type.Record(Type.String(), Type.Object({
   prompt_per_million: Type.Number({ minimum: 0 }),

@@ -9,6 +9,7 @@ export const Errors = {
   InvalidCursor: createError('invalid_cursor', 'The cursor is not a message of this session', 400),
   NotFound: createError<[string]>('not_found', '%s was not found', 404),
   CrossSite: createError('cross_site_request', 'Cross-site requests are not allowed', 403),
+  EmbedNotAllowed: createError('embed_not_allowed', 'This site is not allowed to embed the chat', 403),
   TurnInProgress: createError('turn_in_progress', 'This message is still being answered; retry shortly', 409),
   TooManyStreams: createError<[number]>('too_many_streams', 'At most %d replies can stream at once in a session', 429),
   RateLimited: createError<[string, number]>('rate_limited', 'Too many requests %s; retry in %d seconds', 429),

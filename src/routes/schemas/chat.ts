@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { Money, Timestamp, Uuid } from './common.ts'
+import { Money, OneOf, Timestamp, Uuid } from './common.ts'
+import { MESSAGE_ROLES, MESSAGE_STATUSES, type MessageMetadata } from '../../../db/types.ts'
 
 // A client_message_id is the browser's idempotency key for one send: a UUID or a similar opaque token.
 const ClientMessageId = Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })
@@ -29,15 +30,31 @@ export const ChatResponseSchema = Type.Object({
   human_message_id: Uuid,
   session_id: Uuid,
   model: Type.String(),
-  status: Type.String(),
+  status: OneOf(MESSAGE_STATUSES),
   usage: UsageSchema
+})
+
+/** The stream's `end` event. */
+export const StreamEndSchema = Type.Object({
+  status: OneOf(MESSAGE_STATUSES),
+  message_id: Type.Union([Uuid, Type.Null()]),
+  usage: UsageSchema
+})
+
+/** The stream's `error` event. */
+export const TurnErrorSchema = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+  upstream_code: Type.Union([Type.String(), Type.Null()]),
+  message_id: Type.Union([Uuid, Type.Null()])
 })
 
 export const MessageSchema = Type.Object({
   id: Uuid,
-  role: Type.Union([Type.Literal('human'), Type.Literal('assistant'), Type.Literal('system')]),
+  role: OneOf(MESSAGE_ROLES),
   content: Type.String(),
-  metadata: Type.Record(Type.String(), Type.Unknown()),
+  // Postgres writes the history JSON itself (messages.pageJson): the stored metadata, as db/types.ts declares it.
+  metadata: Type.Unsafe<MessageMetadata>(Type.Record(Type.String(), Type.Unknown())),
   created_at: Timestamp
 })
 

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { Timestamp, Uuid } from './common.ts'
+import { OneOf, Timestamp, Uuid } from './common.ts'
+import { COLLISION_STATUSES } from '../../../db/types.ts'
 import { PROFILE_FIELDS } from '../../../plugins/app/profile/types.ts'
 
 const Text = Type.Union([Type.String(), Type.Null()])
@@ -54,7 +55,7 @@ export const ProfilePatchSchema = Type.Record(Type.String(), Type.Unknown(), { m
 export const EmailCollisionSchema = Type.Object({
   id: Uuid,
   email: Type.String(),
-  status: Type.String(),
+  status: OneOf(COLLISION_STATUSES),
   detected_at: Timestamp,
   session_id: Uuid,
   session_created_at: Timestamp,

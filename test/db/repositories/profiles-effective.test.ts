@@ -14,7 +14,7 @@ async function newSession (db: Kysely<DB>): Promise<string> {
 
 const setName = (value: string) => (current: ProfileValues) => ({
   next: { ...current, customer_name: value },
-  changes: [{ field: 'customer_name', oldValue: current.customer_name, newValue: value, confidence: 0.9 }]
+  changes: [{ field: 'customer_name' as const, oldValue: current.customer_name, newValue: value, confidence: 0.9 }]
 })
 
 t.test('an anonymous session sees its own profile; a linked one its customer\'s, and new facts go there', async (t) => {

@@ -2,7 +2,7 @@
 import t from 'tap'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import { createProfileRepository, type FieldChange } from '../../../db/repositories/profiles.ts'
+import { createProfileRepository, type ProfileChange } from '../../../db/repositories/profiles.ts'
 import type { DB, ProfileValues } from '../../../db/types.ts'
 import { uuidv7 } from '../../../db/uuid7.ts'
 import { openDb, testDatabase } from '../../helpers/db.ts'
@@ -20,7 +20,7 @@ const context = (sessionId: string) => ({ sessionId, messageId: null, extractor:
 function setScalar (field: 'customer_name' | 'phone' | 'address_zip', value: string, seen: ProfileValues[] = []) {
   return (current: ProfileValues) => {
     seen.push(current)
-    const change: FieldChange = { field, oldValue: current[field], newValue: value, confidence: 0.9 }
+    const change: ProfileChange = { field, oldValue: current[field], newValue: value, confidence: 0.9 }
     return { next: { ...current, [field]: value }, changes: [change] }
   }
 }
@@ -102,7 +102,7 @@ t.test('update runs under forced generic plans, as named prepared statements wil
   const [first, second] = [await newSession(db), await newSession(db)]
   const email = (current: ProfileValues) => ({
     next: { ...current, email: 'dana@example.com' },
-    changes: [{ field: 'email', oldValue: current.email, newValue: 'dana@example.com', confidence: 0.9 }]
+    changes: [{ field: 'email' as const, oldValue: current.email, newValue: 'dana@example.com', confidence: 0.9 }]
   })
   await profiles.update(context(first), email)
   const { collisions } = await profiles.update(context(second), email)

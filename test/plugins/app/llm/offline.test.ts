@@ -84,7 +84,7 @@ t.test('an abort stops the stream with status aborted', async (t) => {
 
 t.test('reconcile has nothing to look up; close is a no-op', async (t) => {
   const client = createOfflineClient({ appName: 'S' })
-  t.equal(await client.reconcile('gen-x'), null)
+  t.equal(await client.reconcile('gen-x', []), null)
   await client.close()
 })
 

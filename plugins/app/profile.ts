@@ -9,7 +9,7 @@ import { Errors } from '../infrastructure/errors/error-classes.ts'
 import type { ProfilePatch } from './profile/patch.ts'
 import { extractProfileFacts } from './profile/extract.ts'
 import { mergeProfile, maskValue, emptyProfile, setValues } from './profile/merge.ts'
-import { isProfileField, type ProfileFact, type ProfileField } from './profile/types.ts'
+import { isProfileField, type ProfileFact, type ProfileField, type ProfileValues } from './profile/types.ts'
 import type { Config } from '../infrastructure/config/schema.ts'
 import { askLlm, extractionFacts, parseExtraction } from './profile/llm-extractor.ts'
 
@@ -157,8 +157,11 @@ export default fp(async (app) => {
   }
 
   app.chat.onHumanMessage(async ({ session, message, log }) => {
+    let changed: ProfileValues | undefined
     if (settings.extractor !== 'llm') {
-      await profile.apply(session, message.id, profile.extractByRules(message.content), 'rules', log)
+      const result = await profile.apply(session, message.id, profile.extractByRules(message.content), 'rules', log)
+      // What this message taught is in this turn's memory message already.
+      if (result !== null && result.changes.length > 0) changed = result.profile
     }
     if (settings.extractor !== 'rules') {
       // In the background: the visitor's reply does not wait for a second LLM call.
@@ -167,6 +170,7 @@ export default fp(async (app) => {
         .finally(() => pending.delete(task))
       pending.add(task)
     }
+    return changed
   })
   app.addHook('onClose', async () => { await Promise.allSettled([...pending]) })
 }, { name: 'profile', dependencies: ['db', 'config', 'chat', 'llm', 'ledger'] })

@@ -1,6 +1,6 @@
 // The memory system message of SPEC §11: "Known about this customer:" and one `field: value` line per non-empty
 // field named in memory.fields. Values are the visitor's own words: each is kept to one short line.
-import type { ProfileField, ProfileValues } from './types.ts'
+import type { ProfileField, ProfileValues } from '../../../db/types.ts'
 import { MEMORY_HEADER } from '../llm/memory-format.ts'
 
 const MAX_VALUE_CHARS = 300

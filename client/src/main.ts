@@ -5,6 +5,7 @@ import { createChat } from './chat.ts'
 import { createComposer } from './composer.ts'
 import { createDiagnostics } from './diagnostics.ts'
 import { background, byId, h } from './dom.ts'
+import { createMemoryPanel } from './memory-panel.ts'
 import { createMessageList } from './message-list.ts'
 import { createMarkdownRenderer } from './render-markdown.ts'
 
@@ -36,13 +37,14 @@ export async function start (): Promise<void> {
     loadOlder: async (before) => await getMessages(before)
   })
   const diagnostics = config.ui.dev_diagnostics ? createDiagnostics(byId('diagnostics-root')) : null
+  const memory = createMemoryPanel({ button: byId('memory-button'), dialog: byId('memory-dialog'), reveal: list.reveal })
   // The callbacks only run on user input, after `chat` exists.
   const composer = createComposer({
     ui: config.ui,
     onSubmit: (text) => chat.send(text),
     onStop: () => { chat.stop() }
   })
-  const chat = createChat({ ui: config.ui, list, composer, diagnostics })
+  const chat = createChat({ ui: config.ui, list, composer, diagnostics, memory })
 
   const loadConversation = async (): Promise<void> => {
     try {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { OneOf, Timestamp, Uuid } from './common.ts'
 import { COLLISION_STATUSES } from '../../../db/types.ts'
-import { PROFILE_FIELDS } from '../../../plugins/app/profile/types.ts'
+import { PROFILE_FIELDS } from '../../../plugins/infrastructure/config/schema.ts'
 
 const Text = Type.Union([Type.String(), Type.Null()])
 

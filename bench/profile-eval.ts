@@ -4,10 +4,11 @@ import { parseArgs } from 'node:util'
 import { CORPUS_OPTIONS } from '../test/fixtures/profile-corpus.ts'
 import { BATCH_A } from '../test/fixtures/profile-batch-a.ts'
 import { BATCH_B } from '../test/fixtures/profile-batch-b.ts'
+import { BATCH_C } from '../test/fixtures/profile-batch-c.ts'
 import { scoreBatch, scoreTable, type ScoredConversation } from '../test/helpers/profile-score.ts'
 
 const { values } = parseArgs({ options: { batch: { type: 'string', multiple: true }, misses: { type: 'boolean', default: false } } })
-const batches: Record<string, ScoredConversation[]> = { a: BATCH_A, b: BATCH_B }
+const batches: Record<string, ScoredConversation[]> = { a: BATCH_A, b: BATCH_B, c: BATCH_C }
 for (const name of values.batch ?? Object.keys(batches)) {
   const batch = batches[name]
   if (batch === undefined) throw new Error(`no batch ${name}`)

@@ -14,6 +14,8 @@ const OTHER_CONTACTS_CONFIDENCE = 0.8
 // "my landlord is Mr. Ortiz at 55 Pine St", "her address is …", "he lives at …"
 const OTHERS_ADDRESS = /\b(?:is|'s)\s+(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:at|on)\s+\d|\b(?:his|her|their)\s+(?:home\s+|mailing\s+)?address\b|\b(?:lives|stays)\s+at\b/u
 const BARE_ZIP_CONFIDENCE = 0.7
+// "It's for my brother-in-law's house", "the panels are for my mom": the relative's address is the job site.
+const JOB_FOR_SOMEONE = /\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+/i
 
 type ScalarFact = Extract<ProfileFact, { field: ScalarField }>
 
@@ -66,7 +68,8 @@ function factsIn (normalized: string, options: ExtractOptions): ProfileFact[] {
   const phone = pickOwnPhone(blankSpans(own, findEmails(own)), options.defaultRegion)
   if (phone !== null) facts.push({ field: 'phone', value: phone.value, confidence: phone.confidence })
   // Addresses stay in other people's sentences ("my parents' place in Edison") unless the address is theirs.
-  const theirAddresses = others.spans.filter((span) => OTHERS_ADDRESS.test(normalized.slice(span.start, span.end)))
+  const jobSite = JOB_FOR_SOMEONE.test(normalized)
+  const theirAddresses = jobSite ? [] : others.spans.filter((span) => OTHERS_ADDRESS.test(normalized.slice(span.start, span.end)))
   facts.push(...extractAddress(blankSpans(normalized, [...findEmails(normalized), ...theirAddresses])))
   facts.push(...interestFacts(normalized, options))
   for (const hit of extractPreferences(own)) {

@@ -37,7 +37,14 @@ export async function start (): Promise<void> {
     loadOlder: async (before) => await getMessages(before)
   })
   const diagnostics = config.ui.dev_diagnostics ? createDiagnostics(byId('diagnostics-root')) : null
-  const memory = createMemoryPanel({ button: byId('memory-button'), dialog: byId('memory-dialog'), reveal: list.reveal })
+  // Bubbles sent in this page view do not know their stored ids: when the source is not found, the history is
+  // loaded afresh (it carries every id) and searched again.
+  const reveal = async (messageId: string): Promise<boolean> => {
+    if (await list.reveal(messageId)) return true
+    list.setHistory(await getMessages())
+    return await list.reveal(messageId)
+  }
+  const memory = createMemoryPanel({ button: byId('memory-button'), dialog: byId('memory-dialog'), reveal })
   // The callbacks only run on user input, after `chat` exists.
   const composer = createComposer({
     ui: config.ui,

@@ -76,10 +76,12 @@ export function createMemoryPanel ({ button, dialog, reveal }: MemoryPanelOption
     if (messageId === null) return h('span', { class: 'memory-source' }, `set by you at ${time}`)
     const link = h('button', { type: 'button', class: 'memory-source memory-source--link', 'data-testid': 'memory-source' }, `from your message at ${time}`)
     link.addEventListener('click', () => {
+      // Closed first: the dialog gives the focus back when it closes, and the message is to have it.
+      dialog.close()
       background((async () => {
-        const found = await reveal(messageId)
-        if (found) dialog.close()
-        else showStatus('That message is no longer in the conversation.')
+        if (await reveal(messageId)) return
+        dialog.showModal()
+        showStatus('That message is no longer in the conversation.')
       })())
     })
     return link

@@ -172,6 +172,30 @@ export interface ProfileUpdatesTable {
   forgotten_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
+/** A closed day's LLM spend per model and purpose (the console's books; SPEC §12). */
+export interface LlmUsageDailyTable {
+  day: ColumnType<string, string, string>
+  model: string
+  purpose: string
+  requests: number
+  errors: number
+  prompt_tokens: number
+  completion_tokens: number
+  total_tokens: number
+  cost: Decimal
+}
+
+/** A closed day's request count and latency percentiles; its row says the day has been summarised. */
+export interface LlmLatencyDailyTable {
+  day: ColumnType<string, string, string>
+  requests: number
+  latency_p50_ms: number | null
+  latency_p95_ms: number | null
+  ttft_p50_ms: number | null
+  ttft_p95_ms: number | null
+  summarised_at: Timestamp
+}
+
 export interface DB {
   sessions: SessionsTable
   messages: MessagesTable
@@ -183,6 +207,8 @@ export interface DB {
   identity_links: IdentityLinksTable
   email_verifications: EmailVerificationsTable
   outbox: OutboxTable
+  llm_usage_daily: LlmUsageDailyTable
+  llm_latency_daily: LlmLatencyDailyTable
 }
 
 export type Session = Selectable<SessionsTable>

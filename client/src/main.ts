@@ -16,6 +16,8 @@ function showUnavailable (listRoot: HTMLElement): void {
     h('p', { class: 'notice-text' }, 'The chat is unavailable right now. Please try again in a moment.'), reload))
 }
 
+const embedMode = document.documentElement.classList.contains('embed')
+
 export async function start (): Promise<void> {
   const listRoot = byId('message-list')
   let config
@@ -36,7 +38,8 @@ export async function start (): Promise<void> {
     renderMarkdown: createMarkdownRenderer(config.ui.allow_basic_html),
     loadOlder: async (before) => await getMessages(before)
   })
-  const diagnostics = config.ui.dev_diagnostics ? createDiagnostics(byId('diagnostics-root')) : null
+  // No diagnostics in the compact embed mode: the panel has no room for them.
+  const diagnostics = config.ui.dev_diagnostics && !embedMode ? createDiagnostics(byId('diagnostics-root')) : null
   // Bubbles sent in this page view do not know their stored ids: when the source is not found, the history is
   // loaded afresh (it carries every id) and searched again.
   const reveal = async (messageId: string): Promise<boolean> => {
@@ -70,4 +73,4 @@ export async function start (): Promise<void> {
 }
 
 // In its embed mode (client/src/embed) the client starts once the host page has said who the visitor is.
-if (!document.documentElement.classList.contains('embed')) background(start())
+if (!embedMode) background(start())

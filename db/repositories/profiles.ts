@@ -4,7 +4,14 @@ import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kyse
 import type { DB, Profile, ProfileField, ProfileUpdate, ProfileValues } from '../types.ts'
 import { uuidv7 } from '../uuid7.ts'
 
-export interface ProfileChange { field: ProfileField, oldValue: unknown, newValue: unknown, confidence: number }
+export interface ProfileChange {
+  field: ProfileField
+  oldValue: unknown
+  newValue: unknown
+  confidence: number
+  /** The message the value came from, when it is not the context's (a merge copies another profile's source). */
+  messageId?: string | null
+}
 
 export interface UpdateContext { sessionId: string, messageId: string | null, extractor: string }
 
@@ -16,7 +23,7 @@ const json = (value: unknown) => (value === undefined || value === null ? null :
  * Creates the session's profile if it has none and row-locks it, in one statement: the no-op update on conflict
  * takes the lock and returns the latest committed values, so concurrent updates of one profile queue here.
  */
-async function lockSessionProfile (trx: Transaction<DB>, sessionId: string): Promise<Profile> {
+export async function lockSessionProfile (trx: Kysely<DB>, sessionId: string): Promise<Profile> {
   return await trx.insertInto('profiles').values({ id: uuidv7(), session_id: sessionId })
     // The target is the whole unique index idx_profiles_session_id (no predicate, so nothing bound in one).
     .onConflict((oc) => oc.column('session_id').doUpdateSet((eb) => ({ session_id: eb.ref('excluded.session_id') })))
@@ -25,7 +32,7 @@ async function lockSessionProfile (trx: Transaction<DB>, sessionId: string): Pro
 }
 
 /** The customer's profile, created if needed and row-locked, as lockSessionProfile does for a session's. */
-export async function lockCustomerProfile (trx: Transaction<DB>, customerId: string): Promise<Profile> {
+export async function lockCustomerProfile (trx: Kysely<DB>, customerId: string): Promise<Profile> {
   return await trx.insertInto('profiles').values({ id: uuidv7(), customer_id: customerId })
     .onConflict((oc) => oc.column('customer_id').doUpdateSet((eb) => ({ customer_id: eb.ref('excluded.customer_id') })))
     .returningAll()
@@ -104,6 +111,76 @@ function seenSessions (eb: ExpressionBuilder<DB, 'messages'>, sessionId: string)
     ]))
 }
 
+export interface ProfileWrite extends UpdateContext {
+  profileId: string
+  next: ProfileValues
+  changes: ProfileChange[]
+}
+
+/** Writes a profile's new values and one provenance row per change; returns the row and the provenance ids. */
+export async function writeProfile (db: Kysely<DB>, write: ProfileWrite): Promise<{ profile: Profile, updateIds: string[] }> {
+  const profile = await db.updateTable('profiles').set({
+    ...write.next,
+    updated_at: sql`clock_timestamp()`
+  }).where('id', '=', write.profileId).returningAll().executeTakeFirstOrThrow()
+  if (write.changes.length === 0) return { profile, updateIds: [] }
+  const rows = write.changes.map((change) => ({
+    id: uuidv7(),
+    profile_id: write.profileId,
+    session_id: write.sessionId,
+    message_id: change.messageId === undefined ? write.messageId : change.messageId,
+    field: change.field,
+    old_value: json(change.oldValue),
+    new_value: json(change.newValue),
+    extractor: write.extractor,
+    confidence: change.confidence.toFixed(3)
+  }))
+  await db.insertInto('profile_updates').values(rows).execute()
+  return { profile, updateIds: rows.map((r) => r.id) }
+}
+
+/** The session's own profile row-locked, or undefined when it has none. */
+export async function lockOwnProfile (db: Kysely<DB>, sessionId: string): Promise<Profile | undefined> {
+  return await db.selectFrom('profiles').selectAll().where('session_id', '=', sessionId).forUpdate().executeTakeFirst()
+}
+
+/** Per field, the newest provenance row of a profile: when, from which message and how surely its value was learned. */
+export async function latestSources (db: Kysely<DB>, profileId: string) {
+  return await db.selectFrom('profile_updates')
+    .select(['field', 'created_at', 'message_id', 'confidence'])
+    .distinctOn('field')
+    .where('profile_id', '=', profileId)
+    .orderBy('field').orderBy('created_at', 'desc').orderBy('id', 'desc')
+    .execute()
+}
+
+/**
+ * What the customer's other linked sessions taught: their provenance rows on the customer's profile or on their own
+ * profiles (undo rows aside: they move values, they do not learn them). An undo keeps only values found here.
+ */
+export async function evidenceBesides (db: Kysely<DB>, customerId: string, customerProfileId: string, sessionId: string) {
+  const others = db.selectFrom('sessions').select('id').where('customer_id', '=', customerId).where('id', '!=', sessionId)
+  return await db.selectFrom('profile_updates').selectAll()
+    .where('session_id', 'in', others)
+    .where('extractor', '!=', 'undo')
+    .where((eb) => eb.or([
+      eb('profile_id', '=', customerProfileId),
+      eb('profile_id', 'in', eb.selectFrom('profiles').select('id').where('session_id', 'in', others))
+    ]))
+    .orderBy('created_at').orderBy('id')
+    .execute()
+}
+
+/** Facts a session taught its customer's profile since `since` (not copies made by a merge), oldest first. */
+export async function learnedInSessionSince (db: Kysely<DB>, customerProfileId: string, sessionId: string, since: Date) {
+  return await db.selectFrom('profile_updates').selectAll()
+    .where('profile_id', '=', customerProfileId).where('session_id', '=', sessionId)
+    .where('extractor', 'not in', ['merge', 'undo'])
+    .where('created_at', '>=', since)
+    .orderBy('created_at').orderBy('id')
+    .execute()
+}
+
 /** The profile a session sees: exported so a test can show its plan (two index lookups, no scan). */
 export function effectiveProfileQuery (db: Kysely<DB>, sessionId: string) {
   return db.selectFrom('sessions as s')
@@ -142,21 +219,7 @@ export function createProfileRepository (db: Kysely<DB>) {
         const forgotten = context.messageId === null ? new Set<string>() : await forgottenSince(trx, id, context.messageId)
         const { next, changes } = merge(values, forgotten)
         if (changes.length === 0) return { profile: current, changes, collisions: [] as Collision[] }
-        const profile = await trx.updateTable('profiles').set({
-          ...next,
-          updated_at: sql`clock_timestamp()`
-        }).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
-        await trx.insertInto('profile_updates').values(changes.map((change) => ({
-          id: uuidv7(),
-          profile_id: id,
-          session_id: context.sessionId,
-          message_id: context.messageId,
-          field: change.field,
-          old_value: json(change.oldValue),
-          new_value: json(change.newValue),
-          extractor: context.extractor,
-          confidence: change.confidence.toFixed(3)
-        }))).execute()
+        const { profile } = await writeProfile(trx, { profileId: id, next, changes, ...context })
         const emailChanged = changes.some((c) => c.field === 'email') && next.email
         const collisions = emailChanged ? await linkEmail(trx, context.sessionId, next.email!) : []
         return { profile, changes, collisions }

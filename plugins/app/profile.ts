@@ -31,6 +31,7 @@ function logChanges (log: FastifyBaseLogger, extractor: string, messageId: strin
 interface Dependencies {
   repository: ReturnType<typeof createProfileRepository>
   settings: Config['profile']
+  onFactsApplied: (fields: string[]) => void
 }
 
 type FactRow = Awaited<ReturnType<Dependencies['repository']['facts']>>[number]
@@ -53,7 +54,7 @@ function factsOf (profile: Profile, rows: FactRow[]) {
   return facts
 }
 
-function createProfileService ({ repository, settings }: Dependencies) {
+function createProfileService ({ repository, settings, onFactsApplied }: Dependencies) {
   /**
    * THE decision of which profile a session sees (SPEC §10): its customer's when the session is linked, else its
    * own. Every reader of "the visitor's profile" (routes, the memory prompt) goes through here; facts learned in a
@@ -115,6 +116,7 @@ function createProfileService ({ repository, settings }: Dependencies) {
       if (usable.length === 0) return null
       const result = await repository.update({ sessionId: session.id, messageId, extractor },
         (current, forgotten) => mergeProfile(current, usable.filter((f) => !forgotten.has(f.field)), settings.min_confidence))
+      onFactsApplied(result.changes.map((c) => c.field))
       logChanges(log, extractor, messageId, result.changes)
       for (const collision of result.collisions) {
         log.warn({ event: 'profile.email_collision', collision_id: collision.id, other_session_id: collision.otherSessionId, email: maskValue('email', result.profile.email) },
@@ -141,7 +143,7 @@ function createProfileService ({ repository, settings }: Dependencies) {
 
 export default fp(async (app) => {
   const settings = app.config.profile
-  const profile = createProfileService({ repository: createProfileRepository(app.db), settings })
+  const profile = createProfileService({ repository: createProfileRepository(app.db), settings, onFactsApplied: app.metrics.profileFactsApplied })
   const pending = new Set<Promise<unknown>>()
   app.decorate('profile', profile)
 
@@ -173,4 +175,4 @@ export default fp(async (app) => {
     return changed
   })
   app.addHook('onClose', async () => { await Promise.allSettled([...pending]) })
-}, { name: 'profile', dependencies: ['db', 'config', 'chat', 'llm', 'ledger'] })
+}, { name: 'profile', dependencies: ['db', 'config', 'chat', 'llm', 'ledger', 'metrics'] })

@@ -31,7 +31,7 @@ export const CONTENT_SECURITY_POLICY = {
 }
 
 /** /embed's policy: the client's, framed only by the allowed sites. */
-export function embedContentSecurityPolicy (allowedOrigins: readonly string[]) {
+function embedContentSecurityPolicy (allowedOrigins: readonly string[]) {
   return { ...CONTENT_SECURITY_POLICY, 'frame-ancestors': allowedOrigins.length > 0 ? [...allowedOrigins] : ["'none'"] }
 }
 

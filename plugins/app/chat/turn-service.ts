@@ -134,18 +134,19 @@ export function createTurnService ({ config, llm, messages, ledger }: Dependenci
 
   /**
    * Saves the message and reads the context in one statement. After a failure whose outcome is unknown, the message
-   * is looked for by its id before it is written again.
+   * is looked for by its id before it is written again. A linked session's context is its customer's timeline.
    */
-  async function saveHuman (sessionId: string, content: string, clientMessageId?: string) {
+  async function saveHuman (session: Session, content: string, clientMessageId?: string) {
     const id = uuidv7()
     const contextLimit = config.llm.context_messages
+    const customerId = session.customer_id
     const withProfile = config.memory.enabled
-    return await withRetry(() => messages.insertHuman(sessionId, content, { clientMessageId, id, contextLimit, withProfile }), {
+    return await withRetry(() => messages.insertHuman(session.id, content, { clientMessageId, id, contextLimit, customerId, withProfile }), {
       verify: async () => {
-        const message = await messages.findInSession(sessionId, id)
+        const message = await messages.findInSession(session.id, id)
         if (!message) return undefined
-        const profile = withProfile ? await messages.profileOf(sessionId) : null
-        return { message, created: true, context: await messages.recent(sessionId, contextLimit), profile }
+        const profile = withProfile ? await messages.profileOf(session.id) : null
+        return { message, created: true, context: await messages.recent(session.id, contextLimit, customerId), profile }
       }
     })
   }
@@ -210,14 +211,14 @@ export function createTurnService ({ config, llm, messages, ledger }: Dependenci
       const release = slots.tryAcquire(session.id)
       if (!release) throw new Errors.TooManyStreams(config.chat.max_concurrent_streams_per_session)
       try {
-        let { message: human, created, context, profile } = await saveHuman(session.id, content, clientMessageId)
+        let { message: human, created, context, profile } = await saveHuman(session, content, clientMessageId)
         if (!created) {
           const replayed = await replayOrRefuse(session, human)
           if (replayed) {
             release()
             return replayed
           }
-          context = await messages.recent(session.id, config.llm.context_messages) // a failed turn, asked anew
+          context = await messages.recent(session.id, config.llm.context_messages, session.customer_id) // a failed turn, asked anew
           profile = config.memory.enabled ? await messages.profileOf(session.id) : null
         } else {
           profile = await notifyListeners(session, human, turnLog, profile)

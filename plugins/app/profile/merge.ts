@@ -30,7 +30,7 @@ function isShorterForm (field: ScalarField, current: string | null, next: string
   return got.length < have.length && got.every((word, i) => have[i] === word)
 }
 
-function unionStrings (current: string[], added: string[]): string[] {
+export function unionStrings (current: string[], added: string[]): string[] {
   const result = [...current]
   const seen = new Set(current.map((v) => v.toLowerCase()))
   for (const value of added) {

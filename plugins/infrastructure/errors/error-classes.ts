@@ -16,6 +16,11 @@ export const Errors = {
   /** The argument is the upstream detail, with its leading ': ' (or empty). */
   LlmFailed: createError<[string]>('llm_error', 'The assistant could not answer%s', 502),
   DatabaseUnavailable: createError('database_unavailable', 'The database is unavailable; try again shortly', 503),
+  // SPEC §11: the visitor's edits of their profile.
+  InvalidField: createError<[string, string]>('invalid_field', '%s %s', 400),
+  UnknownField: createError<[string]>('unknown_field', '%s is not a profile field', 400),
+  InvalidSourceMessage: createError('invalid_source_message', 'source_message_id is not a message of this conversation', 400),
+  EmailIsIdentity: createError('email_is_identity', 'The email of a verified customer is their identity; erase the customer with DELETE /api/customer', 409),
   // SPEC §10: customers and proof of identity.
   InvalidEmail: createError('invalid_email', 'The email address is not valid', 400),
   NoEmail: createError('no_email', 'No email address was given and this session has none', 400),

@@ -3,6 +3,7 @@
 import { ApiError, postChat } from './api.ts'
 import type { Composer } from './composer.ts'
 import type { Diagnostics } from './diagnostics.ts'
+import type { MemoryPanel } from './memory-panel.ts'
 import { background, newClientMessageId } from './dom.ts'
 import { formatWait } from './format.ts'
 import type { AssistantView, ErrorBanner, MessageList } from './message-list.ts'
@@ -24,6 +25,8 @@ export interface ChatOptions {
   diagnostics: Diagnostics | null
   /** After each turn ends (a fact the visitor gave may change what the session offers). */
   onTurnEnd?: () => void
+  /** Refreshed after each turn, so an open "What we know about you" shows what the message taught. */
+  memory: MemoryPanel
 }
 
 interface Turn {
@@ -67,7 +70,7 @@ export function describeFailure (failure: Failure): string {
   return 'Something went wrong on our side. Please try again.'
 }
 
-export function createChat ({ ui, list, composer, diagnostics, onTurnEnd }: ChatOptions): Chat {
+export function createChat ({ ui, list, composer, diagnostics, memory, onTurnEnd }: ChatOptions): Chat {
   let active: { stop: () => void } | null = null
 
   function finish (): void {
@@ -76,6 +79,7 @@ export function createChat ({ ui, list, composer, diagnostics, onTurnEnd }: Chat
     list.setBusy(false)
     if (diagnostics !== null) background(diagnostics.refresh())
     onTurnEnd?.()
+    background(memory.refresh())
   }
 
   function fail (turn: Turn, view: AssistantView, failure: Failure): void {

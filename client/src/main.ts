@@ -6,6 +6,7 @@ import { createComposer } from './composer.ts'
 import { createContinueOffer } from './continue-offer.ts'
 import { createDiagnostics } from './diagnostics.ts'
 import { background, byId, h } from './dom.ts'
+import { createMemoryPanel } from './memory-panel.ts'
 import { createMessageList } from './message-list.ts'
 import { createMarkdownRenderer } from './render-markdown.ts'
 
@@ -15,6 +16,8 @@ function showUnavailable (listRoot: HTMLElement): void {
   listRoot.replaceChildren(h('div', { class: 'notice notice--error', role: 'alert', 'data-testid': 'load-error' },
     h('p', { class: 'notice-text' }, 'The chat is unavailable right now. Please try again in a moment.'), reload))
 }
+
+const embedMode = document.documentElement.classList.contains('embed')
 
 export async function start (): Promise<void> {
   const listRoot = byId('message-list')
@@ -36,7 +39,16 @@ export async function start (): Promise<void> {
     renderMarkdown: createMarkdownRenderer(config.ui.allow_basic_html),
     loadOlder: async (before) => await getMessages(before)
   })
-  const diagnostics = config.ui.dev_diagnostics ? createDiagnostics(byId('diagnostics-root')) : null
+  // No diagnostics in the compact embed mode: the panel has no room for them.
+  const diagnostics = config.ui.dev_diagnostics && !embedMode ? createDiagnostics(byId('diagnostics-root')) : null
+  // Bubbles sent in this page view do not know their stored ids: when the source is not found, the history is
+  // loaded afresh (it carries every id) and searched again.
+  const reveal = async (messageId: string): Promise<boolean> => {
+    if (await list.reveal(messageId)) return true
+    list.setHistory(await getMessages())
+    return await list.reveal(messageId)
+  }
+  const memory = createMemoryPanel({ button: byId('memory-button'), dialog: byId('memory-dialog'), reveal })
   // The callbacks only run on user input, after `chat` exists.
   const composer = createComposer({
     ui: config.ui,
@@ -49,9 +61,10 @@ export async function start (): Promise<void> {
     onVerified: async () => {
       list.setHistory(await getMessages())
       if (diagnostics !== null) await diagnostics.refresh()
+      await memory.refresh()
     }
   })
-  const chat = createChat({ ui: config.ui, list, composer, diagnostics, onTurnEnd: () => { background(offer.check()) } })
+  const chat = createChat({ ui: config.ui, list, composer, diagnostics, memory, onTurnEnd: () => { background(offer.check()) } })
 
   const loadConversation = async (): Promise<void> => {
     try {
@@ -71,4 +84,4 @@ export async function start (): Promise<void> {
 }
 
 // In its embed mode (client/src/embed) the client starts once the host page has said who the visitor is.
-if (!document.documentElement.classList.contains('embed')) background(start())
+if (!embedMode) background(start())

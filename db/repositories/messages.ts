@@ -1,6 +1,6 @@
 // Queries on messages. History order is (created_at, id) everywhere.
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
-import type { DB, Message, MessageMetadata } from '../types.ts'
+import type { DB, Message, MessageMetadata, ProfileValues } from '../types.ts'
 import { uuidv7 } from '../uuid7.ts'
 
 /** What the LLM's context needs of a message: no metadata or timestamp to decode (50 JSONB values and Dates a turn). */
@@ -15,6 +15,16 @@ const ISO_TIMESTAMP = sql`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"H
 /** History order, newest first, as the (session_id, created_at, id) index reads it backwards. */
 function newestFirst<Q extends SelectQueryBuilder<DB, 'messages', object>> (query: Q, limit: number): Q {
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit) as Q
+}
+
+/**
+ * The profile a session sees as one JSON value: its customer's when linked, else its own (as profiles.effective
+ * reads it), or null.
+ */
+function profileJson (sessionId: string) {
+  return sql<ProfileValues | null>`(select to_jsonb(p) from sessions s join profiles p
+    on (s.customer_id is not null and p.customer_id = s.customer_id) or (s.customer_id is null and p.session_id = s.id)
+    where s.id = ${sessionId})`
 }
 
 /**
@@ -65,8 +75,8 @@ export function createMessageRepository (db: Kysely<DB>) {
      * of the session, this one included, oldest first. With a client_message_id, a retry finds the first save
      * instead of storing it twice (`created: false`, and no context: the caller decides what that turn needs).
      */
-    async insertHuman (sessionId: string, content: string, options: { clientMessageId?: string, id?: string, contextLimit?: number, customerId?: string | null } = {}): Promise<{ message: Message, created: boolean, context: ContextMessage[] }> {
-      const { clientMessageId, id = uuidv7(), contextLimit = 0, customerId = null } = options
+    async insertHuman (sessionId: string, content: string, options: { clientMessageId?: string, id?: string, contextLimit?: number, customerId?: string | null, withProfile?: boolean } = {}): Promise<{ message: Message, created: boolean, context: ContextMessage[], profile: ProfileValues | null }> {
+      const { clientMessageId, id = uuidv7(), contextLimit = 0, customerId = null, withProfile = false } = options
       const olderLimit = Math.max(contextLimit - 1, 0)
       const metadata: MessageMetadata = clientMessageId ? { client_message_id: clientMessageId } : {}
       // The older messages come from the statement's snapshot, which never holds the row it inserts.
@@ -84,17 +94,29 @@ export function createMessageRepository (db: Kysely<DB>) {
           : newestOfCustomer(db, customerId, olderLimit))
         // The new message whole, then the older ones with only the context's columns (a UNION matches by position;
         // cast() rather than ::, which pgbench would read as a variable when bench/turns.ts replays this statement).
+        // The profile the session sees (SPEC §11's memory) rides on the new message's row: no extra round trip.
         .selectFrom('inserted').select(['id', 'role', 'content', 'session_id', 'metadata', 'created_at'])
+        .select(withProfile ? profileJson(sessionId).as('profile') : sql<ProfileValues | null>`cast(null as jsonb)`.as('profile'))
         .unionAll((db) => db.selectFrom('older').select([...CONTEXT_COLUMNS,
-          sql<string>`cast(null as uuid)`.as('session_id'), sql<MessageMetadata>`cast(null as jsonb)`.as('metadata'), sql<Date>`cast(null as timestamptz)`.as('created_at')]))
+          sql<string>`cast(null as uuid)`.as('session_id'), sql<MessageMetadata>`cast(null as jsonb)`.as('metadata'), sql<Date>`cast(null as timestamptz)`.as('created_at'),
+          sql<ProfileValues | null>`cast(null as jsonb)`.as('profile')]))
         .execute()
-      const message = rows.find((row) => row.id === id)
-      if (message) return { message, created: true, context: contextLimit === 0 ? [] : rows.reverse().map(contextOf) }
+      const row = rows.find((r) => r.id === id)
+      if (row) {
+        const { profile, ...message } = row
+        return { message, created: true, context: contextLimit === 0 ? [] : rows.reverse().map(contextOf), profile }
+      }
       const existing = await db.selectFrom('messages').selectAll()
         .where('session_id', '=', sessionId).where('role', '=', 'human')
         .where(sql`metadata->>'client_message_id'`, '=', clientMessageId!)
         .executeTakeFirstOrThrow()
-      return { message: existing, created: false, context: [] }
+      return { message: existing, created: false, context: [], profile: null }
+    },
+
+    /** The profile the session sees, for a turn that could not read it with its message (a retried save). */
+    async profileOf (sessionId: string): Promise<ProfileValues | null> {
+      const row = await db.selectNoFrom(profileJson(sessionId).as('profile')).executeTakeFirst()
+      return row?.profile ?? null
     },
 
     async findReplyTo (sessionId: string, humanMessageId: string): Promise<Message | null> {
@@ -115,8 +137,7 @@ export function createMessageRepository (db: Kysely<DB>) {
     /**
      * A history page as the JSON the API answers with (`{"messages": [...], "has_more"}`): the newest `limit` messages
      * before the cursor message (exclusive), oldest first. Postgres builds the JSON, so the rows are never parsed
-     * into objects only to be serialised again (json_build_object costs Postgres ~0.07 ms more per 50-message page
-     * than sending the rows; parsing and serialising them cost the server ~0.5 ms). `cursorFound` is false when the
+     * into objects only to be serialised again (cheaper in all: bench/FINDINGS.md, "Notes from the code"). `cursorFound` is false when the
      * cursor is not a message of this session (the page is then empty). A history load is activity (SPEC §4): the
      * same statement records it.
      */

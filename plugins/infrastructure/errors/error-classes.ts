@@ -13,8 +13,14 @@ export const Errors = {
   TurnInProgress: createError('turn_in_progress', 'This message is still being answered; retry shortly', 409),
   TooManyStreams: createError<[number]>('too_many_streams', 'At most %d replies can stream at once in a session', 429),
   RateLimited: createError<[string, number]>('rate_limited', 'Too many requests %s; retry in %d seconds', 429),
-  LlmFailed: createError<[string]>('llm_error', 'The assistant could not answer: %s', 502),
+  /** The argument is the upstream detail, with its leading ': ' (or empty). */
+  LlmFailed: createError<[string]>('llm_error', 'The assistant could not answer%s', 502),
   DatabaseUnavailable: createError('database_unavailable', 'The database is unavailable; try again shortly', 503),
+  // SPEC §11: the visitor's edits of their profile.
+  InvalidField: createError<[string, string]>('invalid_field', '%s %s', 400),
+  UnknownField: createError<[string]>('unknown_field', '%s is not a profile field', 400),
+  InvalidSourceMessage: createError('invalid_source_message', 'source_message_id is not a message of this conversation', 400),
+  EmailIsIdentity: createError('email_is_identity', 'The email of a verified customer is their identity; erase the customer with DELETE /api/customer', 409),
   // SPEC §10: customers and proof of identity.
   InvalidEmail: createError('invalid_email', 'The email address is not valid', 400),
   NoEmail: createError('no_email', 'No email address was given and this session has none', 400),
@@ -32,7 +38,9 @@ export const Errors = {
   InvalidAdminToken: createError('invalid_admin_token', 'The admin token is not valid', 401),
   InvalidListCursor: createError('invalid_cursor', 'The cursor is not valid for this list and order', 400),
   InvalidRange: createError<[string]>('invalid_range', '%s', 400),
-  UnsupportedMediaType: createError('unsupported_media_type', 'Send JSON (Content-Type: application/json)', 415)
+  UnsupportedMediaType: createError('unsupported_media_type', 'Send JSON (Content-Type: application/json)', 415),
+  UriTooLong: createError<[string]>('uri_too_long', '%s', 414),
+  ClientNotBuilt: createError<[string]>('client_not_built', 'The %s has not been built (npm run build:client)', 503)
 }
 
 /**

@@ -21,7 +21,7 @@ declare module 'fastify' {
   interface FastifyInstance { identity: ReturnType<typeof createIdentityService> }
 }
 
-/** Counts verification outcomes when a metrics plugin offers a counter (SPEC §14); otherwise nothing. */
+/** Counts verification outcomes (SPEC §14's salient_verifications_total). */
 export type VerificationCounter = (outcome: string) => void
 
 interface Dependencies {
@@ -34,6 +34,9 @@ interface Dependencies {
 type ConfirmOutcome =
   | { ok: true, customerId: string, linked: boolean }
   | { ok: false, error: 'no_pending' | 'used' | 'void' | 'expired' | 'wrong' }
+
+/** The metric's outcome label of each confirm result. */
+const CONFIRM_OUTCOMES = { no_pending: 'no_pending', used: 'used', void: 'too_many', expired: 'expired', wrong: 'wrong_code' } as const
 
 const CONFIRM_ERRORS = {
   no_pending: () => new Errors.NoPendingCode(),
@@ -138,7 +141,7 @@ function createIdentityService ({ db, config, mail, count }: Dependencies) {
         logLink(log, customer.id, result)
         return { ok: true, customerId: customer.id, linked: result.status === 'linked' }
       })
-      count(outcome.ok ? 'confirmed' : outcome.error)
+      count(outcome.ok ? 'verified' : CONFIRM_OUTCOMES[outcome.error])
       if (!outcome.ok) {
         log.info({ event: 'identity.code_rejected', reason: outcome.error }, 'verification code refused')
         throw CONFIRM_ERRORS[outcome.error]()
@@ -240,7 +243,6 @@ function createIdentityService ({ db, config, mail, count }: Dependencies) {
 export type IdentityService = ReturnType<typeof createIdentityService>
 
 export default fp(async (app) => {
-  // The metrics plugin (SPEC §14) may offer a verification counter; without it, counting is a no-op.
-  const count: VerificationCounter = () => {}
+  const count: VerificationCounter = (outcome) => { app.metrics.verification(outcome) }
   app.decorate('identity', createIdentityService({ db: app.db, config: app.config, mail: app.mail, count }))
-}, { name: 'identity', dependencies: ['config', 'db', 'mail'] })
+}, { name: 'identity', dependencies: ['config', 'db', 'mail', 'metrics'] })

@@ -114,7 +114,6 @@ export interface DB {
 
 export type Session = Selectable<SessionsTable>
 export type Message = Selectable<MessagesTable>
-export type NewMessage = Insertable<MessagesTable>
 export type LlmRequestRow = Selectable<LlmRequestsTable>
 export type NewLlmRequest = Insertable<LlmRequestsTable>
 export type LlmRequestUpdate = Updateable<LlmRequestsTable>
@@ -123,6 +122,3 @@ export type Profile = Selectable<ProfilesTable>
 export type ProfileValues = Omit<Profile, 'id' | 'session_id' | 'updated_at'>
 /** The fields a profile holds (its value columns). */
 export type ProfileField = keyof ProfileValues
-export type ProfileUpdate = Updateable<ProfilesTable>
-export type EmailCollision = Selectable<EmailCollisionsTable>
-export type ProfileUpdateRow = Selectable<ProfileUpdatesTable>

@@ -103,5 +103,3 @@ export function createProfileRepository (db: Kysely<DB>) {
     }
   }
 }
-
-export type ProfileRepository = ReturnType<typeof createProfileRepository>

@@ -55,10 +55,6 @@ function createProfileService ({ repository, settings }: Dependencies) {
       return await repository.collisions(limit)
     },
 
-    async provenance (sessionId: string) {
-      return await repository.provenance(sessionId)
-    },
-
     empty: emptyProfile
   }
 }

@@ -60,14 +60,6 @@ export function properCaseWord (word: string): string {
   return word.toLowerCase().replace(/(^|['-])(\p{Ll})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase())
 }
 
-export function properCase (phrase: string): string {
-  return phrase.split(/\s+/).filter(Boolean).map(properCaseWord).join(' ')
-}
-
-export function escapeRegExp (text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
 export function isCapitalized (word: string): boolean {
   return /^\p{Lu}/u.test(word)
 }

@@ -23,8 +23,6 @@ const ENV_KEYS: Array<[name: string, path: string[], parse: Parse]> = [
   ['REDIS_URL', ['redis', 'url'], asString]
 ]
 
-export const ENVIRONMENT_VARIABLES = ENV_KEYS.map(([name, path]) => ({ name, key: path.join('.') }))
-
 export function environmentOverrides (env: NodeJS.ProcessEnv): PlainObject {
   const out: PlainObject = {}
   for (const [name, path, parse] of ENV_KEYS) {

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 import { Timestamp, Uuid } from './common.ts'
 
 export const SessionSummarySchema = Type.Object({
@@ -9,7 +9,6 @@ export const SessionSummarySchema = Type.Object({
   email: Type.Union([Type.String(), Type.Null()]),
   message_count: Type.Integer()
 })
-export type SessionSummary = Static<typeof SessionSummarySchema>
 
 export const HealthSchema = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),

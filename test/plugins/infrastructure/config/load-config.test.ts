@@ -94,3 +94,11 @@ t.test('the server and the purge command stop with EX_CONFIG (78), naming the ke
     t.match(run.stderr, /server\.port/, `${entry[0]} names the key`)
   }
 })
+
+t.test('a __proto__ key in an overlay file is refused as an unknown key, at the top or nested', async (t) => {
+  const top = yamlFile('proto-top.yaml', '__proto__:\n  polluted: true\n')
+  t.throws(() => loadConfig({ env: { APP_CONFIG: top } }), new ConfigError('Invalid configuration: unknown key "__proto__"'))
+  const nested = yamlFile('proto-nested.yaml', 'server:\n  __proto__:\n    port: 1\n')
+  t.throws(() => loadConfig({ env: { APP_CONFIG: nested } }), new ConfigError('Invalid configuration: unknown key "server.__proto__"'))
+  t.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype was touched')
+})

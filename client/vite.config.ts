@@ -18,7 +18,9 @@ export default defineConfig({
     assetsInlineLimit: 0,
     // Every supported browser has modulepreload; the polyfill is dead weight.
     modulePreload: { polyfill: false },
-    sourcemap: false
+    sourcemap: false,
+    // The chat client, and the same client in its compact embed mode (/embed, framed by the launcher /widget.js).
+    rollupOptions: { input: { index: `${root}index.html`, embed: `${root}embed.html` } }
   },
   server: {
     proxy: {

@@ -14,6 +14,9 @@ export const MESSAGE_STATUSES = ['complete', 'partial', 'error'] as const
 export type MessageStatus = typeof MESSAGE_STATUSES[number]
 export const COLLISION_STATUSES = ['open', 'merged', 'dismissed'] as const
 export type CollisionStatus = typeof COLLISION_STATUSES[number]
+export type LinkMethod = 'email_code' | 'host_token' | 'operator'
+export type VerificationStatus = 'pending' | 'consumed' | 'void' | 'superseded'
+export type OutboxStatus = 'stored' | 'sending' | 'sent' | 'failed'
 
 export interface SessionsTable {
   id: string
@@ -23,6 +26,65 @@ export interface SessionsTable {
   created_at: Timestamp
   last_activity_at: Timestamp
   metadata: Json
+  /** The customer this session is linked to (SPEC §10); null while anonymous. */
+  customer_id: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+export interface CustomersTable {
+  id: string
+  /** Lower-cased; unique. */
+  email: string | null
+  /** The host site's user id (a JWT's `sub`); unique. */
+  external_id: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+  metadata: Json
+}
+
+/** What a link changed, so an undo can give it back. */
+export interface LinkChanges {
+  customer_created: boolean
+  session_before: { email: string | null, is_anonymous: boolean }
+  /** profile_updates rows the link's merge wrote on the customer's profile. */
+  profile_update_ids: string[]
+}
+
+export interface IdentityLinksTable {
+  id: string
+  customer_id: string
+  session_id: string
+  method: LinkMethod
+  created_at: Timestamp
+  undone_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  changes: Json<LinkChanges>
+  metadata: Json
+}
+
+export interface EmailVerificationsTable {
+  id: string
+  session_id: string
+  email: string
+  code_hash: string
+  status: ColumnType<VerificationStatus, VerificationStatus | undefined, VerificationStatus>
+  attempts: Generated<number>
+  expires_at: Timestamp
+  created_at: Timestamp
+  consumed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
+export interface OutboxTable {
+  id: string
+  session_id: string | null
+  recipient: string
+  subject: string
+  /** As sent, except that a verification code is masked. */
+  body: string
+  kind: string
+  transport: string
+  status: OutboxStatus
+  error: string | null
+  created_at: Timestamp
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
 export interface MessageMetadata {
@@ -66,7 +128,9 @@ export interface LlmRequestsTable {
 
 export interface ProfilesTable {
   id: string
-  session_id: string
+  /** Exactly one of session_id and customer_id is set: a session's own profile, or a customer's. */
+  session_id: string | null
+  customer_id: ColumnType<string | null, string | null | undefined, string | null>
   customer_name: string | null
   phone: string | null
   email: string | null
@@ -88,6 +152,9 @@ export interface EmailCollisionsTable {
   status: ColumnType<CollisionStatus, CollisionStatus | undefined, CollisionStatus>
   detected_at: Timestamp
   metadata: Json
+  resolved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  /** The customer a merge joined both sessions to. */
+  customer_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ProfileUpdatesTable {
@@ -101,6 +168,32 @@ export interface ProfileUpdatesTable {
   extractor: string
   confidence: Decimal
   created_at: Timestamp
+  /** Set when the visitor forgot the field: old_value and new_value are then null (SPEC §11). */
+  forgotten_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
+/** A closed day's LLM spend per model and purpose (the console's books; SPEC §12). */
+export interface LlmUsageDailyTable {
+  day: ColumnType<string, string, string>
+  model: string
+  purpose: string
+  requests: number
+  errors: number
+  prompt_tokens: number
+  completion_tokens: number
+  total_tokens: number
+  cost: Decimal
+}
+
+/** A closed day's request count and latency percentiles; its row says the day has been summarised. */
+export interface LlmLatencyDailyTable {
+  day: ColumnType<string, string, string>
+  requests: number
+  latency_p50_ms: number | null
+  latency_p95_ms: number | null
+  ttft_p50_ms: number | null
+  ttft_p95_ms: number | null
+  summarised_at: Timestamp
 }
 
 export interface DB {
@@ -110,6 +203,12 @@ export interface DB {
   profiles: ProfilesTable
   email_collisions: EmailCollisionsTable
   profile_updates: ProfileUpdatesTable
+  customers: CustomersTable
+  identity_links: IdentityLinksTable
+  email_verifications: EmailVerificationsTable
+  outbox: OutboxTable
+  llm_usage_daily: LlmUsageDailyTable
+  llm_latency_daily: LlmLatencyDailyTable
 }
 
 export type Session = Selectable<SessionsTable>
@@ -119,6 +218,13 @@ export type NewLlmRequest = Insertable<LlmRequestsTable>
 export type LlmRequestUpdate = Updateable<LlmRequestsTable>
 export type Profile = Selectable<ProfilesTable>
 /** A profile's own values: the row without its bookkeeping columns. */
-export type ProfileValues = Omit<Profile, 'id' | 'session_id' | 'updated_at'>
+export type ProfileValues = Omit<Profile, 'id' | 'session_id' | 'customer_id' | 'updated_at'>
 /** The fields a profile holds (its value columns). */
 export type ProfileField = keyof ProfileValues
+export type ProfileUpdate = Updateable<ProfilesTable>
+export type EmailCollision = Selectable<EmailCollisionsTable>
+export type ProfileUpdateRow = Selectable<ProfileUpdatesTable>
+export type Customer = Selectable<CustomersTable>
+export type IdentityLink = Selectable<IdentityLinksTable>
+export type EmailVerification = Selectable<EmailVerificationsTable>
+export type OutboxRow = Selectable<OutboxTable>

@@ -1,6 +1,7 @@
 // Owns the database: one pg pool through @fastify/postgres, Kysely over that same pool (app.db) with transient-error
 // retries (db/retrying-dialect.ts) and named prepared statements (db/prepared-statements.ts),
 // migrations on start, and the embedded Postgres when no URL is configured.
+import path from 'node:path'
 import fp from 'fastify-plugin'
 import fastifyPostgres from '@fastify/postgres'
 import { Kysely, sql } from 'kysely'
@@ -10,6 +11,8 @@ import { migrateToLatest } from '../../db/migrate.ts'
 import { startEmbeddedPostgres } from '../../db/embedded-postgres.ts'
 import { RetryingPostgresDialect } from '../../db/retrying-dialect.ts'
 import { usePreparedStatements } from '../../db/prepared-statements.ts'
+import type { Config } from './config/schema.ts'
+import { PROJECT_ROOT } from './project-root.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,11 +29,16 @@ const types = {
     oid === pg.types.builtins.INT8 ? (value: string) => Number.parseInt(value, 10) : pg.types.getTypeParser(oid, format)
 }
 
+/** The embedded cluster's data folder: database.embedded.data_dir, relative to the repository's root. */
+export function embeddedDataDir (config: Config): string {
+  return path.resolve(PROJECT_ROOT, config.database.embedded.data_dir)
+}
+
 export default fp(async (app) => {
   const { database } = app.config
   let url = database.url
   if (!url) {
-    const embedded = await startEmbeddedPostgres({ dataDir: database.embedded.data_dir, port: database.embedded.port, log: app.log })
+    const embedded = await startEmbeddedPostgres({ dataDir: embeddedDataDir(app.config), port: database.embedded.port, log: app.log })
     url = embedded.url
     // Registered before the pool, so it runs after the pool has ended (onClose hooks run last-in, first-out).
     app.addHook('onClose', embedded.stop)
@@ -49,14 +57,19 @@ export default fp(async (app) => {
   app.pg.pool.on('error', (err) => log.warn({ event: 'db.idle_client_error', err: describe(err) }, 'idle database connection failed'))
   // A checked-out client (inside a transaction, or between a query and its release) has no pool listener: without
   // one, a connection killed at that moment (pg_terminate_backend, a restart) would be an uncaught 'error' event.
+  app.metrics.watchPool(app.pg.pool)
   const statementNames = new Map<string, string>()
   app.pg.pool.on('connect', (client) => {
     client.on('error', (err) => log.warn({ event: 'db.client_error', err: describe(err) }, 'database connection failed'))
-    usePreparedStatements(client, statementNames)
+    // Off behind a transaction-pooling PgBouncer: a named statement would outlive the server connection it lives on.
+    if (database.prepared_statements) usePreparedStatements(client, statementNames)
   })
 
   const dialect = new RetryingPostgresDialect({ pool: app.pg.pool }, {
-    onRetry: (info) => log.warn({ event: 'db.retry', ...info }, 'transient database error: retrying')
+    onRetry: (info) => {
+      app.metrics.databaseRetried()
+      log.warn({ event: 'db.retry', ...info }, 'transient database error: retrying')
+    }
   })
   const db = new Kysely<DB>({ dialect })
   app.decorate('db', db)
@@ -67,7 +80,7 @@ export default fp(async (app) => {
     const applied = await migrateToLatest(db)
     app.log.info({ event: 'db.migrated', applied }, `database migrated (${applied.length} new)`)
   }
-}, { name: 'db', dependencies: ['config'] })
+}, { name: 'db', dependencies: ['config', 'metrics'] })
 
 function describe (err: Error & { code?: string }) {
   return { code: err.code, message: err.message }

@@ -1,10 +1,15 @@
+import { readdirSync } from 'node:fs'
 import t from 'tap'
 import { sql } from 'kysely'
-import { migrateDownAll, migrateToLatest } from '../../db/migrate.ts'
+import { MIGRATIONS_DIR, migrateDownAll, migrateToLatest } from '../../db/migrate.ts'
 import { createDatabase, openDb } from '../helpers/db.ts'
 import { withClient } from '../helpers/postgres-server.ts'
 
-const TABLES = ['sessions', 'messages', 'llm_requests', 'profiles', 'email_collisions', 'profile_updates']
+const TABLES = ['sessions', 'messages', 'llm_requests', 'profiles', 'email_collisions', 'profile_updates',
+  'customers', 'identity_links', 'email_verifications', 'outbox', 'llm_usage_daily', 'llm_latency_daily']
+/** The console's daily books: keyed by day (and model, purpose), not by a UUID. */
+const BOOKS = ['llm_usage_daily', 'llm_latency_daily']
+const MIGRATION_COUNT = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.ts')).length
 
 t.test('migrations go up, down to nothing, and up again on an empty database', async (t) => {
   const database = await createDatabase('salient_empty')
@@ -17,8 +22,11 @@ t.test('migrations go up, down to nothing, and up again on an empty database', a
 
   t.same(await tables(), [])
   const applied = await migrateToLatest(db)
-  t.equal(applied.length, 3)
+  t.equal(applied.length, MIGRATION_COUNT)
   t.same(await tables(), [...TABLES].sort())
+  // A customer's profile has no session: down must still restore profiles.session_id NOT NULL.
+  const customer = await db.insertInto('customers').values({ id: crypto.randomUUID(), email: 'dana@example.com' }).returning('id').executeTakeFirstOrThrow()
+  await db.insertInto('profiles').values({ id: crypto.randomUUID(), customer_id: customer.id }).execute()
   await migrateDownAll(db)
   t.same(await tables(), [])
   await migrateToLatest(db)
@@ -45,7 +53,10 @@ t.test('every column has the type, nullability and default the SPEC gives', asyn
   const tz = 'timestamp with time zone'
   const clock = /clock_timestamp\(\)/
   const emptyJson = /'\{\}'::jsonb/
-  for (const table of TABLES) expect(`${table}.id`, uuid, false)
+  for (const table of TABLES.filter((name) => !BOOKS.includes(name))) expect(`${table}.id`, uuid, false)
+  expect('llm_usage_daily.day', 'date', false)
+  expect('llm_usage_daily.cost', 'numeric', false)
+  expect('llm_latency_daily.day', 'date', false)
   expect('sessions.session_key', 'character varying', false)
   expect('sessions.email', 'character varying', true)
   expect('sessions.is_anonymous', 'boolean', false, /true/)
@@ -66,7 +77,18 @@ t.test('every column has the type, nullability and default the SPEC gives', asyn
   for (const c of ['unit_cost_prompt', 'unit_cost_completion', 'computed_cost']) expect(`llm_requests.${c}`, 'numeric', true)
   expect('llm_requests.latency_ms', 'integer', true)
   expect('llm_requests.created_at', tz, false, clock)
-  expect('profiles.session_id', uuid, false)
+  expect('profiles.session_id', uuid, true) // a customer's profile has customer_id instead (SPEC §10)
+  expect('profiles.customer_id', uuid, true)
+  expect('sessions.customer_id', uuid, true)
+  expect('customers.email', 'character varying', true)
+  expect('customers.external_id', 'character varying', true)
+  expect('identity_links.undone_at', tz, true)
+  expect('identity_links.changes', 'jsonb', false, emptyJson)
+  expect('email_verifications.code_hash', 'character varying', false)
+  expect('email_verifications.expires_at', tz, false)
+  expect('email_verifications.attempts', 'integer', false, /0/)
+  expect('outbox.body', 'text', false)
+  expect('outbox.status', 'character varying', false)
   for (const c of ['customer_name', 'phone', 'email', 'address_street', 'address_city', 'address_state', 'address_zip']) {
     expect(`profiles.${c}`, 'character varying', true)
   }
@@ -106,7 +128,11 @@ t.test('the indices, constraints and cascades exist', async (t) => {
   t.match(index.idx_email_collisions_unique, /UNIQUE INDEX .*\(email, session_id, other_session_id\)/)
 
   const { rows: fks } = await sql<{ conname: string, confdeltype: string }>`select conname, confdeltype from pg_constraint where contype = 'f'`.execute(db)
-  const cascades = fks.filter((f) => f.conname !== 'profile_updates_message_id_fkey')
+  // Kept when their target goes: a message's provenance rows, and a session or collision whose customer is erased
+  // (erasing a customer deletes its sessions explicitly).
+  const setNull = ['profile_updates_message_id_fkey', 'sessions_customer_id_fkey', 'email_collisions_customer_id_fkey']
+  for (const name of setNull) t.equal(fks.find((f) => f.conname === name)?.confdeltype, 'n', `${name} sets null`)
+  const cascades = fks.filter((f) => !setNull.includes(f.conname))
   t.ok(cascades.length >= 7)
   for (const fk of cascades) t.equal(fk.confdeltype, 'c', `${fk.conname} cascades`)
 
@@ -120,4 +146,14 @@ t.test('the indices, constraints and cascades exist', async (t) => {
     /idx_email_collisions_pair/, 'one collision row per unordered pair')
   await t.rejects(db.insertInto('email_collisions').values({ id: crypto.randomUUID(), email: 'a@b.c', session_id: session.id, other_session_id: session.id, status: 'open' }).execute(),
     /distinct_sessions/)
+
+  const customer = await db.insertInto('customers').values({ id: crypto.randomUUID(), email: 'dana@example.com' }).returning('id').executeTakeFirstOrThrow()
+  await t.rejects(db.insertInto('customers').values({ id: crypto.randomUUID(), email: 'Dana@example.com' }).execute(), /customers_email_check/, 'customer emails are lower-cased')
+  await t.rejects(db.insertInto('profiles').values({ id: crypto.randomUUID(), session_id: session.id, customer_id: customer.id }).execute(),
+    /profiles_one_owner/, 'a profile belongs to a session or a customer, not both')
+  await t.rejects(db.insertInto('profiles').values({ id: crypto.randomUUID() }).execute(), /profiles_one_owner/, 'nor to nobody')
+  const link = { customer_id: customer.id, session_id: session.id, method: 'email_code' as const }
+  await db.insertInto('identity_links').values({ id: crypto.randomUUID(), ...link }).execute()
+  await t.rejects(db.insertInto('identity_links').values({ id: crypto.randomUUID(), ...link }).execute(),
+    /idx_identity_links_live_session/, 'one live link per session')
 })

@@ -5,6 +5,7 @@ import { estimatePromptTokens, estimateTokens } from './cost.ts'
 import { createDeltaStream, type DeltaSink } from './delta-stream.ts'
 import { LlmError, toLlmError } from './errors.ts'
 import type { LlmClient, LlmErrorInfo, LlmOutcome, LlmRequest, LlmStream } from './types.ts'
+import { MEMORY_HEADER, readMemory } from './memory-format.ts'
 
 export interface OfflineOptions {
   model?: string
@@ -16,17 +17,37 @@ export function splitWords (text: string): string[] {
   return text === '' ? [] : text.split(/(?<=\s)(?=\S)/)
 }
 
-export function offlineReply (appName: string): string {
+const LABELS: Record<string, string> = {
+  customer_name: 'your name',
+  email: 'your email',
+  phone: 'your phone',
+  address_street: 'your street',
+  address_city: 'your city',
+  address_state: 'your state',
+  address_zip: 'your ZIP code',
+  products_of_interest: 'the products you are interested in',
+  services_of_interest: 'the services you are interested in',
+  preferences: 'your preferences'
+}
+
+/** "I have noted your name: Dana Reyes; your city: Salem." from the memory message, so memory shows with no key. */
+function notedSentence (messages: LlmRequest['messages']): string {
+  const memory = messages.find((m) => m.role === 'system' && m.content.startsWith(MEMORY_HEADER))
+  const known = memory === undefined ? [] : readMemory(memory.content)
+  if (known.length === 0) return ''
+  return ' I have noted ' + known.map(({ field, value }) => `${LABELS[field] ?? field.replace(/_/g, ' ')}: ${value}`).join('; ') + '.'
+}
+
+export function offlineReply (appName: string, messages: LlmRequest['messages'] = []): string {
   return `Thanks, your message was received and saved. ${appName}'s assistant is running in offline mode: ` +
-    'no API key is configured, so I cannot give you a real answer yet. ' +
-    'Your conversation is kept, and replies will work once the assistant is connected.'
+    'no API key is configured, so I cannot give you a real answer yet.' + notedSentence(messages) +
+    ' Your conversation is kept, and replies will work once the assistant is connected.'
 }
 
 export function createOfflineClient (options: OfflineOptions): LlmClient {
   const model = options.model ?? 'offline'
-  const words = splitWords(offlineReply(options.appName))
-
   function stream (req: LlmRequest): LlmStream {
+    const words = splitWords(offlineReply(options.appName, req.messages))
     const started = performance.now()
     let cancelled = req.signal?.aborted === true
     const onAbort = (): void => { cancelled = true }

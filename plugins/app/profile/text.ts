@@ -23,7 +23,8 @@ export function blankSpans (text: string, spans: Span[]): string {
   return chars.join('')
 }
 
-const BOUNDARY = /[.!?]+(?=\s|$)|\n|;/g
+// "Mr. Ortiz" does not end a sentence.
+const BOUNDARY = /(?<!\b(?:Mr|Mrs|Ms|Dr))[.!?]+(?=\s|$)|\n|;/g
 
 /** Offset of the end of the sentence that contains `from`, looking at most `limit` characters ahead. */
 export function sentenceEnd (text: string, from: number, limit = 2000): number {
@@ -58,6 +59,10 @@ export function properCaseWord (word: string): string {
   const isUniform = word === word.toLowerCase() || word === word.toUpperCase()
   if (!isUniform) return word
   return word.toLowerCase().replace(/(^|['-])(\p{Ll})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase())
+}
+
+export function properCase (phrase: string): string {
+  return phrase.split(/\s+/).filter(Boolean).map(properCaseWord).join(' ')
 }
 
 export function isCapitalized (word: string): boolean {

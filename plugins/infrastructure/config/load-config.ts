@@ -7,6 +7,8 @@ import { ConfigSchema, type Config } from './schema.ts'
 import { deepMerge, type PlainObject } from './deep-merge.ts'
 import { environmentOverrides } from './environment.ts'
 import { ConfigError } from './config-error.ts'
+import { PROJECT_ROOT } from '../project-root.ts'
+import { checkAllowedOrigins } from './allowed-origins.ts'
 
 export { ConfigError }
 
@@ -19,7 +21,7 @@ export interface LoadConfigOptions {
   overrides?: PlainObject
 }
 
-export const DEFAULT_CONFIG_FILE = resolve(import.meta.dirname, '../../../app.yaml')
+export const DEFAULT_CONFIG_FILE = resolve(PROJECT_ROOT, 'app.yaml')
 
 export function loadConfig (options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env
@@ -57,7 +59,9 @@ export function validateConfig (raw: unknown): Config {
       ? `Invalid configuration: unknown key "${key}"`
       : `Invalid configuration at "${key}": ${describeExpected(first.schema as { anyOf?: Array<{ const?: unknown }> }) ?? first.message} (got ${JSON.stringify(first.value)})`)
   }
-  return withDefaults as Config
+  const config = withDefaults as Config
+  checkAllowedOrigins(config.embed.allowed_origins)
+  return config
 }
 
 function describeExpected (schema: { anyOf?: Array<{ const?: unknown }> }): string | null {

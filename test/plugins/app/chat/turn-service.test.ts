@@ -17,7 +17,7 @@ async function setup (t: Parameters<typeof openDb>[0]) {
   const db = openDb(t, (await testDatabase(t)).url)
   const config = Value.Default(ConfigSchema, { llm: { system_prompt: 'You sell bikes.', context_messages: 3 }, chat: { max_message_chars: 50 } }) as Config
   const llm = fakeLlmClient()
-  const ledger = createLedger({ db, llm: llm.client, log, reconcileDelaysMs: [] })
+  const ledger = createLedger({ db, llm: llm.client, log, reconcileDelaysMs: [], onCall: () => {} })
   t.teardown(() => ledger.close())
   const chat = createTurnService({ config, llm: llm.client, messages: createMessageRepository(db), ledger })
   const id = uuidv7()
@@ -33,7 +33,10 @@ function live (turn: LiveTurn | ReplayedTurn): LiveTurn {
 t.test('a turn saves the human message, tells the listeners before the LLM is asked, then saves the reply and its row', async (t) => {
   const { db, llm, chat, session } = await setup(t)
   const order: string[] = []
-  chat.onHumanMessage(({ message }) => { order.push(`listener:${message.content}:${llm.asked.length}`) })
+  chat.onHumanMessage(({ message }) => {
+    order.push(`listener:${message.content}:${llm.asked.length}`)
+    return undefined
+  })
   const turn = live(await chat.start({ session, text: 'Hi', log }))
   const result = await turn.done
   t.same(order, ['listener:Hi:0'], 'the listener ran before the LLM was called')

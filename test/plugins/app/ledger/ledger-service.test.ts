@@ -14,7 +14,7 @@ const log = pino({ level: 'silent' })
 async function setup (t: Parameters<typeof openDb>[0], reconciled: Parameters<typeof fakeLlmClient>[0] = {}) {
   const db = openDb(t, (await testDatabase(t)).url)
   const llm = fakeLlmClient(reconciled)
-  const ledger = createLedger({ db, llm: llm.client, log, reconcileDelaysMs: [] })
+  const ledger = createLedger({ db, llm: llm.client, log, reconcileDelaysMs: [], onCall: () => {} })
   t.teardown(() => ledger.close())
   return { db, llm, ledger }
 }

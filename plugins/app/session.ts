@@ -22,7 +22,10 @@ declare module 'fastify' {
     session?: SessionMode
     /** The handler's own statements record the session's activity (a turn, a history load): resume only reads. */
     touchesSession?: boolean
-    /** A session this route starts is the framed chat's: it gets the embed cookie. */
+    /**
+     * A session this route starts is the framed chat's: it gets the embed cookie. With `?fresh=1` it starts a new one
+     * even when a cookie resumes one: the host site says another person is now logged in (client/src/embed/main.ts).
+     */
     startsEmbedSession?: boolean
   }
   interface FastifyRequest { session: Session | null }
@@ -95,7 +98,7 @@ export default fp(async (app) => {
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const { session: mode, touchesSession, startsEmbedSession } = request.routeOptions.config
     if (!mode) return
-    const resumed = await resume(request, touchesSession !== true)
+    const resumed = startsEmbedSession === true && wantsFreshSession(request) ? null : await resume(request, touchesSession !== true)
     if (resumed) {
       attach(request, reply, resumed.session)
       // Sliding expiry: the browser keeps the cookie as long as the session stays active.
@@ -121,8 +124,13 @@ export default fp(async (app) => {
 
 interface SessionCookie { name: string, options: CookieSerializeOptions }
 
+function wantsFreshSession (request: FastifyRequest): boolean {
+  const query = request.query as Record<string, unknown> | undefined
+  return query?.fresh === '1'
+}
+
 /** The framed chat's cookie name: beside the first-party one, never the same cookie. */
-export function embedCookieName (cookieName: string): string {
+function embedCookieName (cookieName: string): string {
   return `${cookieName}_embed`
 }
 

@@ -32,6 +32,7 @@ const clientRoutes: FastifyPluginAsyncTypebox = async (app) => {
     prefix: '/',
     index: false,
     wildcard: true,
+    schemaHide: false, // in /openapi.json too: every route is
     dotfiles: 'deny',
     cacheControl: false,
     setHeaders (res, filePath) {

@@ -15,13 +15,14 @@ import { Errors } from '../../plugins/infrastructure/errors/error-classes.ts'
 /** The string literal (any quotes) the build leaves for the launcher's settings (client/src/widget/settings.ts). */
 const SETTINGS_PLACEHOLDER = /(["'`])%SALIENT_WIDGET_SETTINGS%\1/
 /** Short: a changed allowed-origins list or a new launcher reaches the host pages within five minutes. */
-export const WIDGET_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=60'
+const WIDGET_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=60'
 
 /** 304 has no body by definition; a Type.Null() would be serialised as `null`. */
 const NotModified = Type.Unsafe<undefined>({ description: 'Not Modified: no body' })
 
 const EmbedQuerySchema = Type.Object({
-  host: Type.String({ minLength: 1, maxLength: 300, description: 'The origin of the page framing the chat' })
+  host: Type.String({ minLength: 1, maxLength: 300, description: 'The origin of the page framing the chat' }),
+  fresh: Type.Optional(Type.Literal('1', { description: 'Start a new session: another person is logged in on the host site' }))
 })
 
 function readBuilt (file: string): string | null {

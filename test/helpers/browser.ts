@@ -19,11 +19,31 @@ export const MOBILE = { width: 360, height: 740 }
 /** Playwright's own default (30 s) is longer than a whole test file should take. */
 const TIMEOUT_MS = 10_000
 
-export async function launchBrowser (t: Teardown): Promise<Browser> {
+/**
+ * playwright-core 1.65's own --disable-features list without ThirdPartyStoragePartitioning: Playwright turns storage
+ * partitioning off, shipped browsers run with it on. Chromium reads only the last --disable-features switch, so this
+ * one, appended after Playwright's, stands. test/browser/widget.test.ts checks that partitioning is on.
+ */
+const PLAYWRIGHT_DISABLED_FEATURES_BUT_PARTITIONING = [
+  'AvoidUnnecessaryBeforeUnloadCheckSync', 'DestroyProfileOnBrowserClose', 'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable', 'LensOverlay', 'MediaRouter', 'PaintHolding',
+  'AvoidCorsURLLoaderRestartOnRedirect', 'TcpPortRandomizationWin', 'OptimizationHints', 'NetworkTimeServiceQuerying',
+  'AimEnabled', 'PreconnectToSearch'
+]
+
+export interface LaunchOptions {
+  /** Third-party storage partitioning on, as in shipped Chromium (Playwright switches it off). */
+  storagePartitioning?: boolean
+}
+
+export async function launchBrowser (t: Teardown, options: LaunchOptions = {}): Promise<Browser> {
+  const partitioning = options.storagePartitioning === true
+    ? [`--disable-features=${PLAYWRIGHT_DISABLED_FEATURES_BUT_PARTITIONING.join(',')}`]
+    : []
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage']
+      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', ...partitioning]
   })
   t.teardown(() => browser.close())
   return browser

@@ -18,7 +18,16 @@ function toHost (message: FrameMessage): void {
   if (framed && host !== null) window.parent.postMessage(envelope(message), host)
 }
 
-async function identify (token: string): Promise<void> {
+/** The session is another customer's: the host site's visitor changed (a shared computer). */
+async function linkedToAnother (res: Response): Promise<boolean> {
+  if (res.status !== 409) return false
+  const body: unknown = await res.json().catch(() => null)
+  return typeof body === 'object' && body !== null && 'error' in body &&
+    typeof body.error === 'object' && body.error !== null && 'code' in body.error && body.error.code === 'already_linked'
+}
+
+/** Identifies the session; false when the page is being replaced by one with a fresh session. */
+async function identify (token: string): Promise<boolean> {
   let ok = false
   try {
     const res = await fetch('/api/session/identify', {
@@ -28,18 +37,26 @@ async function identify (token: string): Promise<void> {
       body: JSON.stringify({ token })
     })
     ok = res.ok
+    const url = new URL(window.location.href)
+    if (await linkedToAnother(res) && url.searchParams.get('fresh') !== '1') {
+      // Never show one person's conversation to another: start again with a new session, then identify that one.
+      url.searchParams.set('fresh', '1')
+      window.location.replace(url.toString())
+      return false
+    }
     if (!ok) console.warn(`Salient chat: the identity token was not accepted (HTTP ${res.status}); the chat stays anonymous`)
   } catch {
     console.warn('Salient chat: could not send the identity token; the chat stays anonymous')
   }
   toHost({ type: 'identified', ok })
+  return true
 }
 
 let started = false
 async function start (token: string | null): Promise<void> {
   if (started) return
   started = true
-  if (token !== null) await identify(token)
+  if (token !== null && !await identify(token)) return
   await startChat()
 }
 

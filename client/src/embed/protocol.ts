@@ -12,7 +12,7 @@ export type HostMessage = { type: 'init', token: string | null } | { type: 'focu
 
 /** A compact JWS (header.payload.signature, base64url), of a sane length: what the server's identify takes. */
 const TOKEN_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/
-export const MAX_TOKEN_LENGTH = 4096
+const MAX_TOKEN_LENGTH = 4096
 
 export function isTokenShaped (value: unknown): value is string {
   return typeof value === 'string' && value.length <= MAX_TOKEN_LENGTH && TOKEN_SHAPE.test(value)

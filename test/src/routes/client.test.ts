@@ -10,7 +10,7 @@ t.test('GET / serves the chat client and starts the session', async (t) => {
   t.equal(res.statusCode, 200)
   t.match(res.headers['content-type'], /^text\/html/)
   t.equal(res.headers['cache-control'], 'no-cache')
-  t.match(res.body, /<script type="module"[^>]*src="\/assets\/index-[\w-]+\.js"/)
+  t.match(res.body, /<script type="module"[^>]*src="\/assets\/[\w-]+\.js"/)
   t.match(String(res.headers['set-cookie']), /^salient_session=/)
   const head = await app.inject({ method: 'HEAD', url: '/' })
   t.notOk(head.headers['set-cookie'], 'HEAD creates no session')

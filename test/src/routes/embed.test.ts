@@ -135,6 +135,14 @@ t.test('the embed cookie: SameSite=None; Secure; Partitioned, beside an unchange
   const firstWins = await app.inject({ url: '/api/session', headers: { cookie: both } })
   t.not(firstWins.json().session_id, embedSessionId, 'with both cookies, the first-party one wins')
 
+  const fresh = await app.inject({ url: `/embed?host=${encodeURIComponent(SHOP)}&fresh=1`, headers: { cookie } })
+  t.equal(fresh.statusCode, 200)
+  const freshCookie = cookieFrom(fresh.headers['set-cookie'])
+  t.not(freshCookie, cookie, '?fresh=1 starts a new embed session even with a cookie that resumes one')
+  t.not((await app.inject({ url: '/api/session', headers: { cookie: freshCookie } })).json().session_id, embedSessionId)
+  t.equal((await app.inject({ url: '/api/session', headers: { cookie } })).json().session_id, embedSessionId, 'the old one is left as it was')
+  t.equal((await app.inject({ url: `/embed?host=${encodeURIComponent(SHOP)}&fresh=yes`, headers: { cookie } })).statusCode, 400, 'fresh is 1 or absent')
+
   const erased = await app.inject({ method: 'DELETE', url: '/api/session', headers: { cookie } })
   t.same(erased.json(), { deleted: true })
   const cleared = setCookies(erased.headers['set-cookie'])

@@ -149,6 +149,7 @@ async function frameSession (frame: Frame): Promise<{ session_id: string, custom
 
 function noProblems (t: Test, visitor: Visitor): void {
   t.same(visitor.problems, [], 'no console errors, page errors or CSP violations (host page or chat frame)')
+  t.same(visitor.warnings.filter((w) => /postMessage/.test(w)), [], 'no message posted to a window of the wrong origin')
 }
 
 t.test('the test browser runs as shipped Chromium: partitioned storage on, third-party cookies blocked', async (t) => {

@@ -1,5 +1,4 @@
 // Builds the chat client from client/ into client/dist (served by the Fastify app at `/`).
-import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 
@@ -20,11 +19,8 @@ export default defineConfig({
     // Every supported browser has modulepreload; the polyfill is dead weight.
     modulePreload: { polyfill: false },
     sourcemap: false,
-    // Three pages, one build: the chat (index.html), the same client in its compact embed mode (embed.html, served at
-    // /embed and framed by the launcher /widget.js), and the operator console (admin.html, served at /admin/*).
-    rollupOptions: {
-      input: { index: path.join(root, 'index.html'), embed: path.join(root, 'embed.html'), admin: path.join(root, 'admin.html') }
-    }
+    // The chat client, and the same client in its compact embed mode (/embed, framed by the launcher /widget.js).
+    rollupOptions: { input: { index: `${root}index.html`, embed: `${root}embed.html` } }
   },
   server: {
     proxy: {

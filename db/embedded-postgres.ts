@@ -155,8 +155,10 @@ function spawnChecked (file: string, args: string[], runAs: RunAs | null, what: 
   })
 }
 
+/** The line that says why: the last FATAL or ERROR one (without Postgres's timestamp prefix), else the last line. */
 function lastLine (output: string): string {
-  return output.trim().split('\n').filter(Boolean).slice(-1)[0] ?? 'no output'
+  const lines = output.trim().split('\n').filter(Boolean).map((line) => line.replace(/^\S+ \S+ \S+ \[\d+\] /, ''))
+  return lines.findLast((line) => /^(FATAL|ERROR|PANIC):/.test(line)) ?? lines.at(-1) ?? 'no output'
 }
 
 async function initialise (where: Layout, password: string): Promise<void> {
@@ -226,7 +228,7 @@ function startServer (where: Layout, port: number, log: EmbeddedOptions['log']):
     child.stderr.on('data', onOutput)
     child.on('error', (err) => reject(new EmbeddedPostgresError(`embedded Postgres: cannot run postgres (${err.message})`)))
     child.on('exit', (code, signal) => {
-      if (!ready) reject(new EmbeddedPostgresError(`embedded Postgres exited while starting (${signal ?? `exit ${code}`}): ${lastLine(recent)}`))
+      if (!ready) reject(new EmbeddedPostgresError(`embedded Postgres: exited while starting (${signal ?? `exit ${code}`}): ${lastLine(recent)}`))
     })
   })
 }

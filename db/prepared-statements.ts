@@ -1,6 +1,6 @@
 // Named prepared statements for every parameterised query a pool client runs. Kysely sends each statement unnamed,
 // so Postgres parses and plans it on every execution; named, pg parses it once per connection and Postgres reuses
-// the plan (bench/FINDINGS.md R1: Postgres CPU per turn down 35–40 %). Kysely builds the same text for the same
+// the plan (bench/FINDINGS.md, "Notes from the code"). Kysely builds the same text for the same
 // query shape, so the set of texts is finite; a cap keeps a runaway (texts built from data) from growing without end.
 import type pg from 'pg'
 

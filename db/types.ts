@@ -168,6 +168,8 @@ export interface ProfileUpdatesTable {
   extractor: string
   confidence: Decimal
   created_at: Timestamp
+  /** Set when the visitor forgot the field: old_value and new_value are then null (SPEC §11). */
+  forgotten_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
 /** A closed day's LLM spend per model and purpose (the console's books; SPEC §12). */

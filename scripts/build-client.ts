@@ -12,5 +12,7 @@ if (process.argv.includes('--force') || ![index, widget, consolePage].every(exis
   await build({ configFile: path.join(root, 'client/vite.config.ts'), logLevel: 'warn' })
   // The launcher for other sites: a second, library build (one IIFE file) into the same directory.
   await build({ configFile: path.join(root, 'client/vite.widget.config.ts'), logLevel: 'warn' })
+  // The operator console (/admin): a build of its own, so it shares no chunk with the chat.
+  await build({ configFile: path.join(root, 'client/vite.console.config.ts'), logLevel: 'warn' })
   process.stdout.write('client built into client/dist\n')
 }

@@ -9,8 +9,8 @@ import { pathToFileURL } from 'node:url'
 const root = path.resolve(import.meta.dirname, '..')
 const BUILD_STAMP = path.join(root, 'dist/.built')
 // What the build reads: the server's sources, the client's, and the settings of both compilers.
-const SOURCES = ['src', 'plugins', 'db', 'migrations', 'client/src', 'client/index.html', 'client/favicon.svg',
-  'client/vite.config.ts', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json']
+const SOURCES = ['src', 'plugins', 'db', 'migrations', 'client', 'tsconfig.json', 'tsconfig.build.json']
+const OUTPUTS = new Set(['dist', 'node_modules'])
 
 function newestChange (entry) {
   let stat
@@ -20,7 +20,8 @@ function newestChange (entry) {
     return 0
   }
   if (!stat.isDirectory()) return stat.mtimeMs
-  return readdirSync(entry).reduce((newest, name) => Math.max(newest, newestChange(path.join(entry, name))), stat.mtimeMs)
+  return readdirSync(entry).filter((name) => !OUTPUTS.has(name))
+    .reduce((newest, name) => Math.max(newest, newestChange(path.join(entry, name))), stat.mtimeMs)
 }
 
 function isStale () {

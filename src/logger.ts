@@ -1,5 +1,9 @@
-// pino through Fastify: JSON lines; secrets redacted; pretty output is left to the reader's tools (pino-pretty).
+// pino through Fastify: JSON lines, or pretty lines when stdout is a terminal and pino-pretty is installed (a dev
+// dependency); secrets redacted.
+import { existsSync } from 'node:fs'
+import path from 'node:path'
 import type { FastifyServerOptions } from 'fastify'
+import { PROJECT_ROOT } from '../plugins/infrastructure/project-root.ts'
 
 export const REDACTED_PATHS = [
   'req.headers.cookie',
@@ -9,9 +13,14 @@ export const REDACTED_PATHS = [
   'headers.authorization'
 ]
 
-export function loggerOptions (level: string): NonNullable<FastifyServerOptions['logger']> {
+const prettyOnTerminal = process.stdout.isTTY && existsSync(path.join(PROJECT_ROOT, 'node_modules/pino-pretty'))
+  ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
+  : {}
+
+export function loggerOptions (level: string, { pretty = true } = {}): NonNullable<FastifyServerOptions['logger']> {
   return {
     level,
+    ...(pretty ? prettyOnTerminal : {}),
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     serializers: {
       // The query string can carry a chat message (GET /events/stream?message=…): log the path only.

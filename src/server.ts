@@ -2,7 +2,6 @@
 // Shutdown (SIGTERM, SIGINT): stop accepting connections at once; open streams get server.shutdown_grace_ms to finish,
 // then are cut and their partial replies saved (the chat plugin's preClose hook); then the pool closes; exit 0.
 import closeWithGrace from 'close-with-grace'
-import { buildApp } from './app.ts'
 import { EX_CONFIG, loadConfigOrReport } from '../plugins/infrastructure/config/load-config.ts'
 import { EmbeddedPostgresError } from '../db/embedded-postgres.ts'
 
@@ -14,6 +13,8 @@ const EX_UNAVAILABLE = 69
 async function main (): Promise<void> {
   const config = loadConfigOrReport()
   if (!config) process.exit(EX_CONFIG)
+  // Imported once the configuration is known to be good: a wrong one is reported without loading the whole app.
+  const { buildApp } = await import('./app.ts')
   const app = await buildApp({ config }).catch((err: unknown) => {
     // A database that cannot start is said in one line (what is wrong, and what to do), not a stack trace.
     if (!(err instanceof EmbeddedPostgresError)) throw err

@@ -14,10 +14,17 @@ export function formatMs (value: number | null | undefined): string {
   return value == null ? '—' : `${Math.round(value).toLocaleString('en-US')} ms`
 }
 
+/** Nothing worth showing: null, an empty string, an empty list or an empty object. */
+export function isEmptyValue (value: unknown): boolean {
+  if (value == null || value === '') return true
+  if (Array.isArray(value)) return value.length === 0
+  return typeof value === 'object' && Object.keys(value).length === 0
+}
+
 export function formatValue (value: unknown): string {
-  if (value == null) return '—'
+  if (isEmptyValue(value)) return '—'
   if (Array.isArray(value)) return value.join(', ')
-  if (typeof value === 'object') return Object.entries(value).map(([k, v]) => `${k}: ${String(v)}`).join(', ')
+  if (typeof value === 'object' && value !== null) return Object.entries(value).map(([k, v]) => `${k}: ${String(v)}`).join(', ')
   return String(value)
 }
 

@@ -115,3 +115,40 @@ export function usageExportUrl (sessionId: string): string {
 export async function getProfile (): Promise<Profile> {
   return await request<Profile>('/api/session/profile')
 }
+
+/** Sets profile fields the visitor edits by hand; answers the profile as it now is. */
+export async function patchProfile (values: Record<string, string | string[]>): Promise<Profile> {
+  return await request<Profile>('/api/session/profile', {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(values)
+  })
+}
+
+async function requestNoContent (path: string, init: RequestInit): Promise<void> {
+  let res: Response
+  try {
+    res = await fetch(path, { credentials: 'same-origin', ...init, headers: { Accept: 'application/json' } })
+  } catch {
+    throw new ApiError(0, 'network_error', 'Could not reach the server.')
+  }
+  if (!res.ok) throw await toApiError(res)
+}
+
+/** Forgets one field (SPEC §11): it becomes empty and its earlier values are scrubbed. */
+export async function forgetField (field: string): Promise<void> {
+  await requestNoContent(`/api/session/profile/${encodeURIComponent(field)}`, { method: 'DELETE' })
+}
+
+/**
+ * Erases everything: the customer and all their sessions when this visitor is verified (DELETE /api/customer),
+ * else the session (DELETE /api/customer answers 404 for an anonymous session).
+ */
+export async function eraseEverything (): Promise<void> {
+  try {
+    await requestNoContent('/api/customer', { method: 'DELETE' })
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 404) throw err
+    await requestNoContent('/api/session', { method: 'DELETE' })
+  }
+}

@@ -3,6 +3,7 @@
 import { ApiError, postChat } from './api.ts'
 import type { Composer } from './composer.ts'
 import type { Diagnostics } from './diagnostics.ts'
+import type { MemoryPanel } from './memory-panel.ts'
 import { background, newClientMessageId } from './dom.ts'
 import { formatWait } from './format.ts'
 import type { AssistantView, ErrorBanner, MessageList } from './message-list.ts'
@@ -22,6 +23,8 @@ export interface ChatOptions {
   list: MessageList
   composer: Composer
   diagnostics: Diagnostics | null
+  /** Refreshed after each turn, so an open "What we know about you" shows what the message taught. */
+  memory: MemoryPanel
 }
 
 interface Turn {
@@ -65,7 +68,7 @@ export function describeFailure (failure: Failure): string {
   return 'Something went wrong on our side. Please try again.'
 }
 
-export function createChat ({ ui, list, composer, diagnostics }: ChatOptions): Chat {
+export function createChat ({ ui, list, composer, diagnostics, memory }: ChatOptions): Chat {
   let active: { stop: () => void } | null = null
 
   function finish (): void {
@@ -73,6 +76,7 @@ export function createChat ({ ui, list, composer, diagnostics }: ChatOptions): C
     composer.setBusy(false)
     list.setBusy(false)
     if (diagnostics !== null) background(diagnostics.refresh())
+    background(memory.refresh())
   }
 
   function fail (turn: Turn, view: AssistantView, failure: Failure): void {

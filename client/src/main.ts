@@ -5,6 +5,7 @@ import { createChat } from './chat.ts'
 import { createComposer } from './composer.ts'
 import { createDiagnostics } from './diagnostics.ts'
 import { background, byId, h } from './dom.ts'
+import { createMemoryPanel } from './memory-panel.ts'
 import { createMessageList } from './message-list.ts'
 import { createMarkdownRenderer } from './render-markdown.ts'
 
@@ -39,13 +40,21 @@ export async function start (): Promise<void> {
   })
   // No diagnostics in the compact embed mode: the panel has no room for them.
   const diagnostics = config.ui.dev_diagnostics && !embedMode ? createDiagnostics(byId('diagnostics-root')) : null
+  // Bubbles sent in this page view do not know their stored ids: when the source is not found, the history is
+  // loaded afresh (it carries every id) and searched again.
+  const reveal = async (messageId: string): Promise<boolean> => {
+    if (await list.reveal(messageId)) return true
+    list.setHistory(await getMessages())
+    return await list.reveal(messageId)
+  }
+  const memory = createMemoryPanel({ button: byId('memory-button'), dialog: byId('memory-dialog'), reveal })
   // The callbacks only run on user input, after `chat` exists.
   const composer = createComposer({
     ui: config.ui,
     onSubmit: (text) => chat.send(text),
     onStop: () => { chat.stop() }
   })
-  const chat = createChat({ ui: config.ui, list, composer, diagnostics })
+  const chat = createChat({ ui: config.ui, list, composer, diagnostics, memory })
 
   const loadConversation = async (): Promise<void> => {
     try {

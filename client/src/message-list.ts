@@ -29,6 +29,8 @@ export interface MessageList {
   appendAssistant: (after?: HTMLElement) => AssistantView
   showError: (after: HTMLElement, message: string, onRetry: () => void) => ErrorBanner
   setBusy: (busy: boolean) => void
+  /** Scrolls to a message (loading earlier pages if needed), highlights and focuses it; false if it is not found. */
+  reveal: (messageId: string) => Promise<boolean>
 }
 
 export interface MessageListOptions {
@@ -39,6 +41,8 @@ export interface MessageListOptions {
 
 const STATUS_LABELS: Partial<Record<AssistantStatus, string>> = { partial: 'stopped', error: 'interrupted' }
 const PIN_THRESHOLD_PX = 80
+const REVEAL_MAX_PAGES = 20
+const HIGHLIGHT_MS = 2500
 const LOAD_OLDER_THRESHOLD_PX = 48
 
 export function createMessageList (root: HTMLElement, options: MessageListOptions): MessageList {
@@ -236,7 +240,39 @@ export function createMessageList (root: HTMLElement, options: MessageListOption
         h('div', { class: 'msg-bubble' }, h('p', { class: 'msg-body' }, text))))
   }
 
+  function findMessage (messageId: string): HTMLElement | null {
+    for (const node of items.querySelectorAll<HTMLElement>('[data-message-id]')) {
+      if (node.dataset.messageId === messageId) return node
+    }
+    return null
+  }
+
+  let highlighted: { node: HTMLElement, timer: number } | null = null
+
+  function highlight (node: HTMLElement): void {
+    if (highlighted !== null) {
+      window.clearTimeout(highlighted.timer)
+      highlighted.node.classList.remove('msg--highlight')
+    }
+    node.classList.add('msg--highlight')
+    node.tabIndex = -1
+    node.scrollIntoView({ block: 'center', behavior: window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' })
+    node.focus({ preventScroll: true })
+    highlighted = { node, timer: window.setTimeout(() => { node.classList.remove('msg--highlight') }, HIGHLIGHT_MS) }
+  }
+
   return {
+    async reveal (messageId) {
+      let node = findMessage(messageId)
+      for (let page = 0; node === null && hasMore && !olderFailed && page < REVEAL_MAX_PAGES; page++) {
+        await loadOlder()
+        node = findMessage(messageId)
+      }
+      if (node === null) return false
+      highlight(node)
+      return true
+    },
+
     setHistory (page) {
       hasMore = page.has_more && page.messages.length > 0
       oldestId = page.messages[0]?.id

@@ -15,7 +15,7 @@ const BOOKS_LOCK = sql`hashtext('salient.llm_daily_books')`
 const dayStart = (day: unknown) => sql`(cast(${day} as date)::timestamp at time zone 'UTC')`
 const PURPOSE = sql`coalesce(r.request_body->'metadata'->>'purpose', 'unknown')`
 const TTFT = sql`(r.response_body->>'ttft_ms')::numeric`
-const UTC_DAY = sql`(r.created_at at time zone 'UTC')::date`
+const UTC_DAY = sql`date_trunc('day', r.created_at at time zone 'UTC')::date`
 
 export interface UsageRow {
   day: string | null
@@ -39,45 +39,47 @@ export interface LatencyRow {
 }
 
 export function createConsoleCostRepository (db: Kysely<DB>) {
-  /** Puts every closed day of the range that is not in the books yet into them; answers the first open day. */
+  /**
+   * Puts every closed day of the range that is not in the books yet into them, one day per short transaction (a day
+   * is ~1 % of 90 days of requests: no statement comes near the statement timeout, and a day done stays done);
+   * answers the first open day.
+   */
   async function closeBooks (range: DayRange): Promise<string> {
-    return await db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(${BOOKS_LOCK})`.execute(trx)
-      const { rows: [state] } = await sql<{ open_day: string, missing: string[] }>`
-        with bounds as (select ((clock_timestamp() at time zone 'UTC') - interval '1 hour')::date as open_day)
-        select to_char(b.open_day, 'YYYY-MM-DD') as open_day,
-          coalesce(array_agg(to_char(d.day, 'YYYY-MM-DD')) filter (where d.day is not null), '{}') as missing
-        from bounds b left join lateral (
-          select g::date as day from generate_series(cast(${range.from} as date), least(cast(${range.to} as date), b.open_day - 1), interval '1 day') g
-          where not exists (select 1 from llm_latency_daily l where l.day = g::date)
-        ) d on true
-        group by b.open_day`.execute(trx)
-      if (!state) throw new Error('closeBooks: no answer')
-      if (state.missing.length > 0) await summarise(trx, state.missing)
-      return state.open_day
-    })
+    const { rows: [state] } = await sql<{ open_day: string, missing: string[] }>`
+      with bounds as (select ((clock_timestamp() at time zone 'UTC') - interval '1 hour')::date as open_day)
+      select to_char(b.open_day, 'YYYY-MM-DD') as open_day,
+        coalesce(array_agg(to_char(d.day, 'YYYY-MM-DD') order by d.day) filter (where d.day is not null), '{}') as missing
+      from bounds b left join lateral (
+        select g::date as day from generate_series(cast(${range.from} as date), least(cast(${range.to} as date), b.open_day - 1), interval '1 day') g
+        where not exists (select 1 from llm_latency_daily l where l.day = g::date)
+      ) d on true
+      group by b.open_day`.execute(db)
+    if (!state) throw new Error('closeBooks: no answer')
+    for (const day of state.missing) {
+      await db.transaction().execute(async (trx) => {
+        // One writer at a time; a day another request has just summarised is skipped.
+        await sql`select pg_advisory_xact_lock(${BOOKS_LOCK})`.execute(trx)
+        const done = await trx.selectFrom('llm_latency_daily').select('requests').where(sql`day`, '=', sql`cast(${day} as date)`).executeTakeFirst()
+        if (!done) await summarise(trx, day)
+      })
+    }
+    return state.open_day
   }
 
-  async function summarise (trx: Kysely<DB>, days: string[]): Promise<void> {
-    const first = days[0]!
-    const last = days[days.length - 1]!
+  async function summarise (trx: Kysely<DB>, day: string): Promise<void> {
+    const inDay = sql`r.created_at >= ${dayStart(day)} and r.created_at < ${dayStart(day)} + interval '1 day'`
     await sql`
       insert into llm_usage_daily (day, model, purpose, requests, errors, prompt_tokens, completion_tokens, total_tokens, cost)
-      select ${UTC_DAY}, r.model, ${PURPOSE}, count(*), count(*) filter (where r.response_body->>'status' = 'error'),
+      select cast(${day} as date), r.model, ${PURPOSE}, count(*), count(*) filter (where r.response_body->>'status' = 'error'),
         sum(r.prompt_tokens), sum(r.completion_tokens), sum(r.total_tokens), coalesce(sum(r.computed_cost), 0)
-      from llm_requests r
-      where r.created_at >= ${dayStart(first)} and r.created_at < ${dayStart(last)} + interval '1 day'
-        and ${UTC_DAY} = any(cast(${days} as date[]))
-      group by 1, 2, 3`.execute(trx)
+      from llm_requests r where ${inDay}
+      group by 2, 3`.execute(trx)
     await sql`
       insert into llm_latency_daily (day, requests, latency_p50_ms, latency_p95_ms, ttft_p50_ms, ttft_p95_ms)
-      select d.day, count(r.id),
+      select cast(${day} as date), count(*),
         percentile_cont(0.5) within group (order by r.latency_ms), percentile_cont(0.95) within group (order by r.latency_ms),
         percentile_cont(0.5) within group (order by ${TTFT}), percentile_cont(0.95) within group (order by ${TTFT})
-      from unnest(cast(${days} as date[])) as d(day)
-        left join llm_requests r on r.created_at >= d.day::timestamp at time zone 'UTC'
-          and r.created_at < (d.day + 1)::timestamp at time zone 'UTC'
-      group by d.day`.execute(trx)
+      from llm_requests r where ${inDay}`.execute(trx)
   }
 
   /** Usage rows of the books and the live days, rolled up by (day, model), (day, purpose) and (model). */

@@ -27,7 +27,7 @@ export function createSessionRepository (db: Kysely<DB>) {
 
     async summary (sessionId: string) {
       return await db.selectFrom('sessions')
-        .select(['id', 'created_at', 'last_activity_at', 'is_anonymous', 'email'])
+        .select(['id', 'created_at', 'last_activity_at', 'is_anonymous', 'email', 'customer_id'])
         .select((eb) => eb.selectFrom('messages').whereRef('messages.session_id', '=', 'sessions.id')
           .select(eb.fn.countAll<number>().as('n')).as('message_count'))
         .where('id', '=', sessionId)

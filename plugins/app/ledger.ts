@@ -12,8 +12,9 @@ export default fp(async (app) => {
     db: app.db,
     llm: app.llm,
     log: app.log.child({ plugin: 'ledger' }),
-    reconcileDelaysMs: app.config.llm.reconcile_delays_ms
+    reconcileDelaysMs: app.config.llm.reconcile_delays_ms,
+    onCall: app.metrics.llmCall
   })
   app.decorate('ledger', ledger)
   app.addHook('onClose', () => ledger.close())
-}, { name: 'ledger', dependencies: ['db', 'config', 'llm'] })
+}, { name: 'ledger', dependencies: ['db', 'config', 'llm', 'metrics'] })

@@ -57,14 +57,19 @@ export default fp(async (app) => {
   app.pg.pool.on('error', (err) => log.warn({ event: 'db.idle_client_error', err: describe(err) }, 'idle database connection failed'))
   // A checked-out client (inside a transaction, or between a query and its release) has no pool listener: without
   // one, a connection killed at that moment (pg_terminate_backend, a restart) would be an uncaught 'error' event.
+  app.metrics.watchPool(app.pg.pool)
   const statementNames = new Map<string, string>()
   app.pg.pool.on('connect', (client) => {
     client.on('error', (err) => log.warn({ event: 'db.client_error', err: describe(err) }, 'database connection failed'))
-    usePreparedStatements(client, statementNames)
+    // Off behind a transaction-pooling PgBouncer: a named statement would outlive the server connection it lives on.
+    if (database.prepared_statements) usePreparedStatements(client, statementNames)
   })
 
   const dialect = new RetryingPostgresDialect({ pool: app.pg.pool }, {
-    onRetry: (info) => log.warn({ event: 'db.retry', ...info }, 'transient database error: retrying')
+    onRetry: (info) => {
+      app.metrics.databaseRetried()
+      log.warn({ event: 'db.retry', ...info }, 'transient database error: retrying')
+    }
   })
   const db = new Kysely<DB>({ dialect })
   app.decorate('db', db)
@@ -75,7 +80,7 @@ export default fp(async (app) => {
     const applied = await migrateToLatest(db)
     app.log.info({ event: 'db.migrated', applied }, `database migrated (${applied.length} new)`)
   }
-}, { name: 'db', dependencies: ['config'] })
+}, { name: 'db', dependencies: ['config', 'metrics'] })
 
 function describe (err: Error & { code?: string }) {
   return { code: err.code, message: err.message }

@@ -1,7 +1,10 @@
-// Owns the error contract: every 4xx/5xx is {"error":{"code","message"}}; validation errors name the field;
-// 5xx details stay in the log, never in the response.
+// Owns the error contract: every 4xx/5xx is {"error":{"code","message"}}, written here only (routes and hooks throw
+// the classes in errors/error-classes.ts); validation errors name the field; 5xx details stay in the log, never in the
+// response. The errors Node and Fastify answer on their own (bad URL, oversized headers, garbled requests) keep the
+// same shape through the two framework hooks below.
 import fp from 'fastify-plugin'
-import type { FastifyError, FastifyReply } from 'fastify'
+import type { Socket } from 'node:net'
+import type { FastifyError, FastifyReply, FastifyServerOptions } from 'fastify'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { Value } from '@sinclair/typebox/value'
 import type { TSchema } from '@sinclair/typebox'
@@ -20,8 +23,31 @@ const FASTIFY_CODES: Record<string, string> = {
 
 const OUR_CODES = new Set(Object.values(Errors).map((E) => new E('').code))
 
-export function sendError (reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+function sendError (reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send({ error: { code, message } })
+}
+
+/** Fastify's own answers to a URL it cannot route (bad percent-encoding in the path, a too long parameter). */
+export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (error: FastifyError, _request, reply) => {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+  return sendError(reply, tooLong ? 414 : 400, tooLong ? 'uri_too_long' : 'invalid_request',
+    tooLong ? 'A path parameter is too long' : 'The URL is not valid (bad percent-encoding)')
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'headers_too_large', 'The request headers (URL or cookies) are too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'request_timeout', 'The request took too long to arrive']
+}
+
+/** Node's answer to a request it cannot parse (Fastify never sees it): the same JSON error shape, then close. */
+export function clientErrorHandler (err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const [status, reason, code, message] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', 'invalid_request', 'The request is malformed']
+  const body = JSON.stringify({ error: { code, message } })
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  }
+  socket.destroy()
 }
 
 function fieldName (part: string, path: string): string {
@@ -81,7 +107,7 @@ export default fp(async (app) => {
 }, { name: 'errors' })
 
 /** Our errors (plugins/infrastructure/errors/error-classes.ts) carry their code upper-cased by @fastify/error; the wire form is snake_case. */
-function publicCode (code: string | undefined): string {
+export function publicCode (code: string | undefined): string {
   if (!code) return 'invalid_request'
   const known = FASTIFY_CODES[code]
   if (known) return known

@@ -1,10 +1,11 @@
-// Owns request rates (@fastify/rate-limit, in-memory): per client IP on every /api, /chat and /events route, and per
-// session on the chat routes (chat.rate_limit). Over the limit: 429 rate_limited with Retry-After. The counters live in
-// this process: several instances behind a balancer each count their own share unless given a shared store (Redis).
+// Owns request rates (@fastify/rate-limit): per client IP on every /api, /chat and /events route, and per session on the
+// chat routes (chat.rate_limit). Over the limit: 429 rate_limited with Retry-After. With redis.url the counts are kept in
+// Redis, shared by every instance (falling back to this process's while Redis is away); without it, per process.
 import fp from 'fastify-plugin'
 import fastifyRateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { Errors } from './errors/error-classes.ts'
+import { sharedRateLimitStore } from './rate-limit-store.ts'
 
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>
 
@@ -38,14 +39,14 @@ function enforce (limiter: Limiter, what: string) {
 
 export default fp(async (app) => {
   const limits = app.config.chat.rate_limit
-  await app.register(fastifyRateLimit, { global: false })
-  // Each limiter has its own counters; the keys are prefixed anyway, so they could share a store.
+  await app.register(fastifyRateLimit, { global: false, ...(app.redis ? { store: sharedRateLimitStore(app.redis) } : {}) })
+  // The limiters share one store: each one's keys have their own prefix.
   const perIp = app.createRateLimit({ max: limits.per_ip_per_minute, timeWindow: WINDOW_MS, keyGenerator: (request) => `ip:${request.ip}` })
   const perSession = app.createRateLimit({
     max: limits.per_session_per_minute,
     timeWindow: WINDOW_MS,
     // Runs after the session preHandler; a request with no session yet is counted by its IP.
-    keyGenerator: (request) => request.session ? `session:${request.session.id}` : `ip:${request.ip}`
+    keyGenerator: (request) => request.session ? `session:${request.session.id}` : `session-ip:${request.ip}`
   })
   const ipHook = enforce(perIp, 'from this address')
   const sessionHook = enforce(perSession, 'in this session')
@@ -56,4 +57,4 @@ export default fp(async (app) => {
     // Route-level hooks run after the application's, so request.session is set by then.
     if (CHAT_ROUTES.has(route.url ?? route.path)) appendHook(route, 'preHandler', sessionHook)
   })
-}, { name: 'rate-limit', dependencies: ['config', 'errors'] })
+}, { name: 'rate-limit', dependencies: ['config', 'errors', 'redis'] })

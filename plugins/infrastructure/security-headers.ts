@@ -2,7 +2,7 @@
 // the client is built with no inline script or style, so 'self' is enough, and the page may not be framed.
 // HSTS only when the cookie is Secure (served over HTTPS): on plain HTTP it would lock a browser out of the site.
 // helmet itself rather than @fastify/helmet: the plugin rebuilds every middleware and re-parses the policy on each
-// request (3 % of the server's CPU on history loads, bench/FINDINGS.md R3) for per-reply nonces this app never uses.
+// request (bench/FINDINGS.md, "Notes from the code") for per-reply nonces this app never uses.
 // Two more helmets for the chat on other sites (SPEC §13), each built once: the /embed page (`embedFrame`) may be framed
 // by embed.allowed_origins only (frame-ancestors; 'none' when the list is empty, and no X-Frame-Options, which could
 // only say SAMEORIGIN), and /widget.js (`embedScript`) may be loaded by any page (Cross-Origin-Resource-Policy).

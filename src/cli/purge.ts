@@ -1,32 +1,19 @@
 // `npm run purge -- --idle-days N`: erases every session idle for longer than N days, with its messages, LLM requests,
-// profile and provenance (ON DELETE CASCADE), in short batches. Logs counts only: no id, email or text.
+// profile and provenance (ON DELETE CASCADE), in short batches (db/retention.ts). Logs counts only: no id, email or text.
 // Uses the configured database (DATABASE_URL, app.yaml), or the embedded one when none is set.
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
-import pino, { type Logger } from 'pino'
+import pino from 'pino'
 import type { DB } from '../../db/types.ts'
-import { createSessionRepository } from '../../db/repositories/sessions.ts'
+import { purgeIdleSessions } from '../../db/retention.ts'
 import { EX_CONFIG, loadConfigOrReport } from '../../plugins/infrastructure/config/load-config.ts'
 import { startEmbeddedPostgres } from '../../db/embedded-postgres.ts'
 import { embeddedDataDir } from '../../plugins/infrastructure/db.ts'
 import { REDACTED_PATHS } from '../logger.ts'
 
 const USAGE = 'usage: npm run purge -- --idle-days N   (N: whole days, at least 1)'
-const BATCH = 500
-
-export async function purgeIdleSessions (db: Kysely<DB>, idleDays: number, log: Pick<Logger, 'info'>): Promise<number> {
-  const sessions = createSessionRepository(db)
-  let total = 0
-  for (;;) {
-    const erased = await sessions.eraseIdle(idleDays, BATCH)
-    total += erased
-    if (erased < BATCH) break
-  }
-  log.info({ event: 'sessions.purged', idle_days: idleDays, sessions: total }, `erased ${total} sessions idle for more than ${idleDays} days`)
-  return total
-}
 
 export function parseIdleDays (argv: string[]): number | null {
   try {

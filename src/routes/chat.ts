@@ -3,8 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { ChatBodySchema, ChatResponseSchema } from './schemas/chat.ts'
 import { errorResponses } from './schemas/common.ts'
-import { sendError } from '../../plugins/infrastructure/errors.ts'
-import { turnErrorBody, usageBody } from './turn-response.ts'
+import { turnError, usageBody } from './turn-response.ts'
 import { checkMessageBeforeSession } from './message-check.ts'
 import type { TurnResult } from '../../plugins/app/chat/turn-service.ts'
 
@@ -29,10 +28,7 @@ const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
       result = await turn.done
       reply.raw.off('close', onClose)
     }
-    if (result.status === 'error') {
-      const body = turnErrorBody(result)
-      return sendError(reply, 502, body.code, body.message)
-    }
+    if (result.status === 'error') throw turnError(result)
     const text = result.reply?.content ?? ''
     if (!request.headers.accept?.includes('application/json')) return reply.type('text/plain; charset=utf-8').send(text)
     return reply.send({

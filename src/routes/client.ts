@@ -6,8 +6,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { errorResponses } from './schemas/common.ts'
 import { ClientConfigSchema } from './schemas/client.ts'
-import { sendError } from '../../plugins/infrastructure/errors.ts'
 import { PROJECT_ROOT } from '../../plugins/infrastructure/project-root.ts'
+import { Errors } from '../../plugins/infrastructure/errors/error-classes.ts'
 
 export const CLIENT_DIST = path.join(PROJECT_ROOT, 'client/dist')
 
@@ -17,7 +17,7 @@ const clientRoutes: FastifyPluginAsyncTypebox = async (app) => {
   if (!indexHtml) app.log.warn({ event: 'client.missing', dir: CLIENT_DIST }, 'client build missing: run `npm run build:client`')
 
   app.get('/', { config: { session: 'create' }, schema: { response: { 200: Type.String(), ...errorResponses(503) } } }, async (_request, reply) => {
-    if (!indexHtml) return sendError(reply, 503, 'client_not_built', 'The chat client has not been built (npm run build:client)')
+    if (!indexHtml) throw new Errors.ClientNotBuilt('chat client')
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml)
   })
 
@@ -32,6 +32,7 @@ const clientRoutes: FastifyPluginAsyncTypebox = async (app) => {
     prefix: '/',
     index: false,
     wildcard: true,
+    schemaHide: false, // in /openapi.json too: every route is
     dotfiles: 'deny',
     cacheControl: false,
     setHeaders (res, filePath) {

@@ -10,7 +10,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { errorResponses } from './schemas/common.ts'
 import { CLIENT_DIST } from './client.ts'
-import { sendError } from '../../plugins/infrastructure/errors.ts'
+import { Errors } from '../../plugins/infrastructure/errors/error-classes.ts'
 
 /** The string literal (any quotes) the build leaves for the launcher's settings (client/src/widget/settings.ts). */
 const SETTINGS_PLACEHOLDER = /(["'`])%SALIENT_WIDGET_SETTINGS%\1/
@@ -54,7 +54,7 @@ const embedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { embedScript: true },
     schema: { response: { 200: Type.String(), 304: NotModified, ...errorResponses(503) } }
   }, async (request, reply) => {
-    if (!widget) return sendError(reply, 503, 'client_not_built', 'The chat widget has not been built (npm run build:client)')
+    if (!widget) throw new Errors.ClientNotBuilt('chat widget')
     reply.header('cache-control', WIDGET_CACHE_CONTROL).header('etag', widget.etag)
     if (matchesEtag(request.headers['if-none-match'], widget.etag)) return reply.code(304).send(undefined)
     return reply.type('text/javascript; charset=utf-8').send(widget.body)
@@ -64,7 +64,7 @@ const embedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { session: 'create', startsEmbedSession: true, embedFrame: true },
     schema: { querystring: EmbedQuerySchema, response: { 200: Type.String(), ...errorResponses(400, 403, 503) } }
   }, async (_request, reply) => {
-    if (!embedHtml) return sendError(reply, 503, 'client_not_built', 'The chat client has not been built (npm run build:client)')
+    if (!embedHtml) throw new Errors.ClientNotBuilt('chat client')
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(embedHtml)
   })
 }

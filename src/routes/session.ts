@@ -15,7 +15,8 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const summary = await app.sessions.summary(request.session.id)
     if (!summary) throw new Errors.NotFound('Session')
     const { id, ...rest } = summary
-    return { session_id: id, ...rest, message_count: Number(rest.message_count ?? 0) }
+    const identity = await app.identity.describe({ id, customer_id: rest.customer_id, email: rest.email })
+    return { session_id: id, ...rest, message_count: Number(rest.message_count ?? 0), ...identity }
   })
 
   app.get('/api/session/messages', {
@@ -24,7 +25,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     // No session yet: an empty history, and no session is made for it.
     if (!request.session) return { messages: [], has_more: false }
-    const json = await app.messages.historyJson(request.session.id, request.query.limit, request.query.before)
+    const json = await app.messages.historyJson(request.session, request.query.limit, request.query.before)
     // Already JSON in HistorySchema's shape (built by Postgres): sent as is, not serialised again.
     return reply.type('application/json; charset=utf-8').send(json as never)
   })

@@ -36,8 +36,7 @@ async function pump (turn: LiveTurn, out: EventStream, reply: FastifyReply, onDi
   })
   const heartbeat = setInterval(() => out.push(': keep-alive\n\n'), HEARTBEAT_MS)
   try {
-    // A callback per delta rather than a loop: nothing waits between deltas (2,000 open streams × 2 deltas/s of
-    // promises that lived half a second each were what filled the old generation).
+    // A callback per delta rather than a loop: no promise waits between deltas (bench/FINDINGS.md, "Notes from the code").
     await turn.deltas.forEach((delta) => {
       if (!clientGone) out.push(sseEvent(delta))
     })

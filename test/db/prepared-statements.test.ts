@@ -26,3 +26,13 @@ t.test('a prepared statement behaves like the unnamed one: results, errors, and 
     t.same((await select(2)).rows, [{ n: 3 }], 'the connection still works')
   })
 })
+
+t.test('database.prepared_statements: false (behind PgBouncer in transaction mode): no statement is named', async (t) => {
+  const { app } = await buildTestApp(t, { config: { database: { prepared_statements: false } } })
+  const statements = await app.db.connection().execute(async (db) => {
+    for (let i = 0; i < 3; i++) await db.selectFrom('sessions').select('id').where('session_key', '=', `no-such-key-${i}`).execute()
+    return await sql<{ name: string }>`select name from pg_prepared_statements`.execute(db)
+  })
+  t.same(statements.rows, [], 'nothing prepared on the connection')
+  t.equal((await app.inject({ url: '/api/session' })).statusCode, 200, 'and the app works')
+})

@@ -1,6 +1,6 @@
 // Builds the real app on a fresh database for a test, with config overrides and captured log lines.
 import { Writable } from 'node:stream'
-import { buildApp } from '../../src/app.ts'
+import { buildApp, type BuildAppOptions } from '../../src/app.ts'
 import type { PlainObject } from '../../plugins/infrastructure/config/deep-merge.ts'
 import { deepMerge } from '../../plugins/infrastructure/config/deep-merge.ts'
 import { loggerOptions } from '../../src/logger.ts'
@@ -13,6 +13,7 @@ export interface TestAppOptions {
   /** An existing database URL (to share one between two app instances); default a fresh one. */
   databaseUrl?: string
   logLevel?: string
+  onRoute?: BuildAppOptions['onRoute']
 }
 
 export async function buildTestApp (t: Teardown, options: TestAppOptions = {}) {
@@ -31,7 +32,8 @@ export async function buildTestApp (t: Teardown, options: TestAppOptions = {}) {
   }, options.config ?? {})
   const app = await buildApp({
     configOptions: { env: {}, overrides },
-    logger: { ...(loggerOptions(options.logLevel ?? 'info') as object), stream }
+    logger: { ...(loggerOptions(options.logLevel ?? 'info', { pretty: false }) as object), stream },
+    onRoute: options.onRoute
   })
   t.teardown(() => app.close())
   const db = openDb(t, databaseUrl)

@@ -9,8 +9,17 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { costNumberToDecimal } from '../../plugins/app/llm/money.ts'
 
-export interface FailBefore { status: number, message?: string, retryAfter?: number | string }
-export interface FailMidStream { afterDeltas: number, code: number | string, message?: string }
+/** What the upstream provider said, as OpenRouter forwards it in `error.metadata`. */
+export interface UpstreamMetadata { raw?: unknown, provider_name?: string }
+export interface FailBefore { status: number, message?: string, retryAfter?: number | string, metadata?: UpstreamMetadata }
+export interface FailMidStream {
+  afterDeltas: number
+  code: number | string
+  message?: string
+  metadata?: UpstreamMetadata
+  /** The error object inside `choices[0]` (as OpenRouter sends "Error processing stream"), not at the top level. */
+  inChoice?: boolean
+}
 
 export interface Scenario {
   /** Exact reply text (split into word deltas), or the exact list of deltas. Default: `Echo: <last user message>`. */
@@ -206,8 +215,8 @@ function sendJson (res: ServerResponse, status: number, body: unknown, headers: 
   res.end(text)
 }
 
-function errorBody (status: number, message: string): unknown {
-  return { error: { code: status, message, metadata: {} } }
+function errorBody (status: number, message: string, metadata: UpstreamMetadata = {}): unknown {
+  return { error: { code: status, message, metadata } }
 }
 
 export async function startFakeOpenRouter (opts: FakeOpenRouterOptions = {}): Promise<FakeOpenRouter> {
@@ -313,10 +322,10 @@ export async function startFakeOpenRouter (opts: FakeOpenRouterOptions = {}): Pr
     for (let i = 0; i <= deltas.length; i++) {
       if (closed) return record(null, true)
       if (s.failMidStream !== undefined && i === Math.min(s.failMidStream.afterDeltas, deltas.length)) {
-        const { code, message } = s.failMidStream
-        await event(chunk([{ index: 0, delta: { content: '' }, finish_reason: 'error', native_finish_reason: 'error' }], {
-          error: { code, message: message ?? 'Provider disconnected unexpectedly' }
-        }))
+        const { code, message, metadata, inChoice } = s.failMidStream
+        const error = { code, message: message ?? 'Provider disconnected unexpectedly', ...(metadata ? { metadata } : {}) }
+        const choice = { index: 0, delta: { content: '' }, finish_reason: 'error', native_finish_reason: 'error' }
+        await event(inChoice === true ? chunk([{ ...choice, error }]) : chunk([choice], { error }))
         res.end()
         return record('error', false)
       }
@@ -373,9 +382,9 @@ export async function startFakeOpenRouter (opts: FakeOpenRouterOptions = {}): Pr
     }
     const s = scenarioFor(body as ChatBody)
     if (s.failBefore !== undefined) {
-      const { status, message, retryAfter } = s.failBefore
+      const { status, message, retryAfter, metadata } = s.failBefore
       const headers: Record<string, string> = retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }
-      return sendJson(res, status, errorBody(status, message ?? `fake error ${status}`), headers)
+      return sendJson(res, status, errorBody(status, message ?? `fake error ${status}`, metadata), headers)
     }
     await streamCompletion(req, res, body as ChatBody, s)
   }

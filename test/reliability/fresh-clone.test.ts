@@ -126,6 +126,6 @@ t.test('an embedded Postgres that cannot start: one line on stderr, a non-zero e
   t.equal(code, 69, 'exits with EX_UNAVAILABLE')
   const lines = server.stderr.join('').trim().split('\n')
   t.equal(lines.length, 1, 'one line')
-  t.match(lines[0], /^embedded Postgres: .+/, 'that says what is wrong')
+  t.match(lines[0], /^embedded Postgres: exited while starting \(exit 1\): FATAL: .*could not/, 'that says what is wrong')
   t.notMatch(server.stderr.join(''), /\n\s+at /, 'no stack trace')
 })

@@ -9,7 +9,8 @@ import { Writable } from 'node:stream'
 import type { DB } from '../../db/types.ts'
 import { buildChatApp, visitor } from '../helpers/chat-app.ts'
 import { buildTestApp } from '../helpers/app.ts'
-import { parseIdleDays, purgeIdleSessions } from '../../src/cli/purge.ts'
+import { parseIdleDays } from '../../src/cli/purge.ts'
+import { purgeIdleSessions } from '../../db/retention.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const API_KEY = 'sk-or-v1-canary-key-5f2c9e0b7a1d4c3e'

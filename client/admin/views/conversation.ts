@@ -2,7 +2,7 @@
 import type { Transcript } from '../../../src/routes/schemas/admin.ts'
 import { background } from '../../src/dom.ts'
 import { api } from '../api.ts'
-import { formatCost, formatCount, formatMs, formatValue, formatWhen, text } from '../format.ts'
+import { formatCost, formatCount, formatMs, formatValue, formatWhen, isEmptyValue, text } from '../format.ts'
 import type { ViewContext } from '../main.ts'
 import type { Route } from '../router.ts'
 import { definitions, errorText, h, heading, link, notice } from '../ui.ts'
@@ -28,7 +28,7 @@ function factList (m: Message): HTMLElement | null {
     h('p', { class: 'facts-title' }, 'Facts taken from this message'),
     h('ul', {}, ...m.facts.map((f) => h('li', { 'data-field': f.field },
       h('span', { class: 'fact-field' }, f.field), ': ', formatValue(f.new_value),
-      f.old_value == null ? '' : h('span', { class: 'muted' }, ` (was ${formatValue(f.old_value)})`),
+      isEmptyValue(f.old_value) ? '' : h('span', { class: 'muted' }, ` (was ${formatValue(f.old_value)})`),
       h('span', { class: 'muted' }, ` · ${f.extractor}, confidence ${f.confidence}`)))))
 }
 
@@ -66,7 +66,7 @@ export async function renderConversation (root: HTMLElement, route: Route, conte
           ? [['Their other sessions', h('span', {}, ...s.other_sessions.flatMap((id, i) => [i > 0 ? ', ' : '', link(`/admin/conversations/${id}`, id.slice(0, 8))]))] as [string, Node]]
           : []),
         ['Name', text(s.customer_name)], ['Email', text(s.email ?? s.session_email)], ['Phone', text(s.phone)],
-        ['Address', text(address)], ['Interests', text(interests)], ['Preferences', formatValue(s.preferences && Object.keys(s.preferences).length ? s.preferences : null)],
+        ['Address', text(address)], ['Interests', text(interests)], ['Preferences', formatValue(s.preferences)],
         ['Started', formatWhen(s.created_at)], ['Last activity', formatWhen(s.last_activity_at)],
         ['Messages', formatCount(s.messages)], ['LLM calls', formatCount(s.requests)],
         ['Cost', h('span', { 'data-testid': 'transcript-cost', 'data-value': s.cost }, formatCost(s.cost))]

@@ -9,6 +9,7 @@ import type { Route } from '../router.ts'
 import { errorText, h, heading, link, notice, table, type Column } from '../ui.ts'
 
 const FILTERS = ['q', 'interest', 'from', 'to', 'sort', 'order'] as const
+const DEFAULTS: Partial<Record<typeof FILTERS[number], string>> = { sort: 'last_activity', order: 'desc' }
 
 const COLUMNS: Array<Column<Lead>> = [
   { label: 'Name', cell: (l) => link(`/admin/conversations/${l.session_id}`, text(l.customer_name) === '—' ? 'Unnamed' : text(l.customer_name), { 'data-testid': 'lead-link' }) },
@@ -50,7 +51,8 @@ export async function renderLeads (root: HTMLElement, route: Route, context: Vie
     const search = new URLSearchParams()
     for (const key of FILTERS) {
       const value = String(data.get(key) ?? '').trim()
-      if (value !== '') search.set(key, value)
+      // The defaults stay out of the address, so the plain list has the plain URL.
+      if (value !== '' && value !== DEFAULTS[key]) search.set(key, value)
     }
     context.go(`/admin/leads${search.size > 0 ? `?${search.toString()}` : ''}`)
   })

@@ -3,14 +3,15 @@
 // activity in one statement. No database connection is held while the LLM is streaming.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../../infrastructure/config/schema.ts'
-import type { Message, MessageMetadata, MessageStatus, Session } from '../../../db/types.ts'
+import type { Message, MessageMetadata, MessageStatus, ProfileValues, Session } from '../../../db/types.ts'
+import { memoryMessage } from './memory-message.ts'
 import type { ContextMessage, MessageRepository } from '../../../db/repositories/messages.ts'
 import type { LlmClient, LlmErrorInfo, LlmOutcome, LlmStream } from '../llm/types.ts'
 import type { Ledger } from '../ledger/ledger-service.ts'
 import type { SentMessage } from '../ledger/llm-request-row.ts'
 import { Errors } from '../../infrastructure/errors/error-classes.ts'
 import { cleanText, findUnstorableText } from './text.ts'
-import { createStreamSlots } from './stream-slots.ts'
+import { createStreamSlots, type StreamSlots } from './stream-slots.ts'
 import { uuidv7 } from '../../../db/uuid7.ts'
 import { withRetry } from '../../../db/retry.ts'
 
@@ -37,7 +38,12 @@ export interface LiveTurn {
 
 export interface ReplayedTurn { kind: 'replay', result: TurnResult }
 
-export type HumanMessageListener = (event: { session: Session, message: Message, log: FastifyBaseLogger }) => Promise<void> | void
+/**
+ * Runs after a human message is saved, before the LLM is called. `profile` is the profile the session sees as the
+ * turn read it; a listener that changes it returns the new values, which the turn's memory message then uses.
+ */
+export type HumanMessageListener = (event: { session: Session, message: Message, log: FastifyBaseLogger, profile: ProfileValues | null }) =>
+  Promise<ProfileValues | undefined> | ProfileValues | undefined
 
 export interface TurnInput {
   session: Session
@@ -51,6 +57,8 @@ interface Dependencies {
   llm: LlmClient
   messages: MessageRepository
   ledger: Ledger
+  /** Shared through Redis when configured; default: counted in this process. */
+  slots?: StreamSlots
 }
 
 const ROLE_FOR_LLM = { human: 'user', assistant: 'assistant', system: 'system' } as const
@@ -60,9 +68,9 @@ function replyStatus (outcome: LlmOutcome): MessageStatus {
   return outcome.status === 'aborted' ? 'partial' : 'error'
 }
 
-export function createTurnService ({ config, llm, messages, ledger }: Dependencies) {
+export function createTurnService ({ config, llm, messages, ledger, slots: sharedSlots }: Dependencies) {
   const listeners: HumanMessageListener[] = []
-  const slots = createStreamSlots(config.chat.max_concurrent_streams_per_session)
+  const slots = sharedSlots ?? createStreamSlots(config.chat.max_concurrent_streams_per_session)
   const staleAfterMs = config.llm.timeout_ms + 30_000
   // Turns whose LLM call is running or whose reply is being saved: abort function → the turn's end.
   const live = new Map<() => void, Promise<TurnResult>>()
@@ -75,21 +83,30 @@ export function createTurnService ({ config, llm, messages, ledger }: Dependenci
     return text
   }
 
-  async function notifyListeners (session: Session, message: Message, turnLog: FastifyBaseLogger): Promise<void> {
+  /** Runs the listeners in turn; returns the profile as the last one that changed it left it. */
+  async function notifyListeners (session: Session, message: Message, turnLog: FastifyBaseLogger, read: ProfileValues | null): Promise<ProfileValues | null> {
+    let profile = read
     for (const listener of listeners) {
       try {
-        await listener({ session, message, log: turnLog })
+        profile = await listener({ session, message, log: turnLog, profile }) ?? profile
       } catch (err) {
         turnLog.error({ event: 'chat.listener_failed', err }, 'a human-message listener failed; the turn goes on')
       }
     }
+    return profile
   }
 
-  function buildContext (recent: ContextMessage[]): SentMessage[] {
+  /** System prompt, then the memory message (SPEC §11) when memory is on and something is known, then the history. */
+  function buildContext (recent: ContextMessage[], profile: ProfileValues | null): SentMessage[] {
     const history = recent
       .filter((m) => m.content !== '')
       .map((m) => ({ role: ROLE_FOR_LLM[m.role], content: m.content, messageId: m.id }))
-    return [{ role: 'system', content: config.llm.system_prompt }, ...history]
+    const memory = config.memory.enabled ? memoryMessage(profile, config.memory.fields) : null
+    return [
+      { role: 'system', content: config.llm.system_prompt },
+      ...(memory === null ? [] : [{ role: 'system' as const, content: memory.content, memoryFields: memory.fields }]),
+      ...history
+    ]
   }
 
   async function replayOrRefuse (session: Session, human: Message): Promise<ReplayedTurn | null> {
@@ -119,15 +136,19 @@ export function createTurnService ({ config, llm, messages, ledger }: Dependenci
 
   /**
    * Saves the message and reads the context in one statement. After a failure whose outcome is unknown, the message
-   * is looked for by its id before it is written again.
+   * is looked for by its id before it is written again. A linked session's context is its customer's timeline.
    */
-  async function saveHuman (sessionId: string, content: string, clientMessageId?: string) {
+  async function saveHuman (session: Session, content: string, clientMessageId?: string) {
     const id = uuidv7()
     const contextLimit = config.llm.context_messages
-    return await withRetry(() => messages.insertHuman(sessionId, content, { clientMessageId, id, contextLimit }), {
+    const customerId = session.customer_id
+    const withProfile = config.memory.enabled
+    return await withRetry(() => messages.insertHuman(session.id, content, { clientMessageId, id, contextLimit, customerId, withProfile }), {
       verify: async () => {
-        const message = await messages.findInSession(sessionId, id)
-        return message ? { message, created: true, context: await messages.recent(sessionId, contextLimit) } : undefined
+        const message = await messages.findInSession(session.id, id)
+        if (!message) return undefined
+        const profile = withProfile ? await messages.profileOf(session.id) : null
+        return { message, created: true, context: await messages.recent(session.id, contextLimit, customerId), profile }
       }
     })
   }
@@ -189,21 +210,22 @@ export function createTurnService ({ config, llm, messages, ledger }: Dependenci
 
     async start ({ session, text, clientMessageId, log: turnLog }: TurnInput): Promise<LiveTurn | ReplayedTurn> {
       const content = validate(text)
-      const release = slots.tryAcquire(session.id)
+      const release = await slots.tryAcquire(session.id)
       if (!release) throw new Errors.TooManyStreams(config.chat.max_concurrent_streams_per_session)
       try {
-        let { message: human, created, context } = await saveHuman(session.id, content, clientMessageId)
+        let { message: human, created, context, profile } = await saveHuman(session, content, clientMessageId)
         if (!created) {
           const replayed = await replayOrRefuse(session, human)
           if (replayed) {
             release()
             return replayed
           }
-          context = await messages.recent(session.id, config.llm.context_messages) // a failed turn, asked anew
+          context = await messages.recent(session.id, config.llm.context_messages, session.customer_id) // a failed turn, asked anew
+          profile = config.memory.enabled ? await messages.profileOf(session.id) : null
         } else {
-          await notifyListeners(session, human, turnLog)
+          profile = await notifyListeners(session, human, turnLog, profile)
         }
-        const sent = buildContext(context)
+        const sent = buildContext(context, profile)
         const controller = new AbortController()
         const stream = llm.stream({ messages: sent.map(({ role, content }) => ({ role, content })), signal: controller.signal })
         const done = stream.outcome

@@ -16,12 +16,14 @@ interface Dependencies {
   llm: LlmClient
   log: FastifyBaseLogger
   reconcileDelaysMs: number[]
+  /** Told of every call once its row is written (metrics). */
+  onCall: (outcome: LlmOutcome, purpose: RowContext['purpose']) => void
 }
 
 /** The assistant message a turn ends with; its llm_request_id is added by the ledger. */
 export interface TurnReply { content: string, metadata: MessageMetadata }
 
-export function createLedger ({ db, llm, log, reconcileDelaysMs }: Dependencies) {
+export function createLedger ({ db, llm, log, reconcileDelaysMs, onCall }: Dependencies) {
   const llmRequests = createLlmRequestRepository(db)
   const messages = createMessageRepository(db)
   const reconciler = createReconciler({ llm, llmRequests, log, delaysMs: reconcileDelaysMs })
@@ -31,6 +33,7 @@ export function createLedger ({ db, llm, log, reconcileDelaysMs }: Dependencies)
     async record (outcome: LlmOutcome, context: RowContext): Promise<string> {
       const row = llmRequestRow(outcome, context)
       const { id } = await llmRequests.insert(row)
+      onCall(outcome, context.purpose)
       reconciler.scheduleIfEstimated(id, outcome, row)
       return id
     },
@@ -51,6 +54,7 @@ export function createLedger ({ db, llm, log, reconcileDelaysMs }: Dependencies)
         },
         onRetry: (info) => turnLog.warn({ event: 'chat.turn_save_retry', ...info }, 'saving the reply failed: retrying')
       })
+      onCall(outcome, context.purpose)
       reconciler.scheduleIfEstimated(recorded.requestId, outcome, row)
       return recorded
     },

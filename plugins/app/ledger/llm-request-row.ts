@@ -2,10 +2,15 @@
 // by id and length) and no secret: the conversation lives in messages, once.
 import { createHash } from 'node:crypto'
 import type { ChatMessage, LlmOutcome } from '../llm/types.ts'
+import type { ProfileField } from '../../../db/types.ts'
 import type { LlmRequestValues } from '../../../db/repositories/llm-requests.ts'
 
 /** A message as sent to the LLM; `messageId` when it is a stored message. */
-export interface SentMessage extends ChatMessage { messageId?: string }
+export interface SentMessage extends ChatMessage {
+  messageId?: string
+  /** The memory system message (SPEC §11): recorded by its field names, length and hash, never its values. */
+  memoryFields?: ProfileField[]
+}
 
 export type LlmPurpose = 'chat' | 'profile_extraction'
 
@@ -16,10 +21,14 @@ export interface RowContext {
   humanMessageId?: string
 }
 
+const hashOf = (content: string): string => createHash('sha256').update(content).digest('hex').slice(0, 16)
+
 function describeSent (sent: SentMessage[]) {
-  return sent.map((m) => m.messageId
-    ? { role: m.role, message_id: m.messageId, chars: m.content.length }
-    : { role: m.role, chars: m.content.length, sha256: createHash('sha256').update(m.content).digest('hex').slice(0, 16) })
+  return sent.map((m) => {
+    if (m.messageId !== undefined) return { role: m.role, message_id: m.messageId, chars: m.content.length }
+    if (m.memoryFields !== undefined) return { role: m.role, kind: 'memory', fields: m.memoryFields, chars: m.content.length, sha256: hashOf(m.content) }
+    return { role: m.role, chars: m.content.length, sha256: hashOf(m.content) }
+  })
 }
 
 export function llmRequestRow (outcome: LlmOutcome, context: RowContext): LlmRequestValues {

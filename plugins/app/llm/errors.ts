@@ -23,24 +23,31 @@ const NETWORK_CODES = new Set([
 ])
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 
+/** What the upstream said about its own failure (already sanitized and trimmed). */
+export interface UpstreamDetails { upstreamRaw?: string, upstreamProvider?: string }
+
 export class LlmError extends Error {
   readonly code: LlmErrorCode
   readonly status: number | null
   readonly retryable: boolean
   readonly retryAfterMs: number | undefined
+  readonly upstream: UpstreamDetails
 
-  constructor (code: LlmErrorCode, message: string, opts: { status?: number | null, retryable?: boolean, retryAfterMs?: number } = {}) {
+  constructor (code: LlmErrorCode, message: string, opts: { status?: number | null, retryable?: boolean, retryAfterMs?: number } & UpstreamDetails = {}) {
     super(message)
     this.name = 'LlmError'
     this.code = code
     this.status = opts.status ?? null
     this.retryable = opts.retryable ?? false
     this.retryAfterMs = opts.retryAfterMs
+    this.upstream = { upstreamRaw: opts.upstreamRaw, upstreamProvider: opts.upstreamProvider }
   }
 
   toInfo (): LlmErrorInfo {
     const info: LlmErrorInfo = { code: this.code, message: this.message, status: this.status, retryable: this.retryable }
     if (this.retryAfterMs !== undefined) info.retryAfterMs = this.retryAfterMs
+    if (this.upstream.upstreamRaw !== undefined) info.upstreamRaw = this.upstream.upstreamRaw
+    if (this.upstream.upstreamProvider !== undefined) info.upstreamProvider = this.upstream.upstreamProvider
     return info
   }
 }
@@ -77,19 +84,20 @@ function codeForStatus (status: number): LlmErrorCode {
 }
 
 /** An HTTP error answered before the stream started. */
-export function httpError (status: number, message: string, retryAfterMs?: number): LlmError {
+export function httpError (status: number, message: string, retryAfterMs?: number, upstream: UpstreamDetails = {}): LlmError {
   const code = codeForStatus(status)
-  const opts = { status, retryable: RETRYABLE_STATUS.has(status), retryAfterMs: code === 'llm_rate_limited' || status === 503 ? retryAfterMs : undefined }
+  const opts = { status, retryable: RETRYABLE_STATUS.has(status), retryAfterMs: code === 'llm_rate_limited' || status === 503 ? retryAfterMs : undefined, ...upstream }
   return new LlmError(code, message || `upstream answered HTTP ${status}`, opts)
 }
 
 /** An `error` object arriving inside a 200 stream; its `code` may be a number or a string. */
-export function streamError (code: unknown, message: string): LlmError {
+export function streamError (code: unknown, message: string, upstream: UpstreamDetails = {}): LlmError {
   const status = typeof code === 'number' ? code : /^\d{3}$/.test(String(code)) ? Number(code) : null
   const label = typeof code === 'string' && status === null ? `${code}: ` : ''
   return new LlmError('llm_stream_error', `${label}${message || 'upstream stream error'}`, {
     status,
-    retryable: status !== null && RETRYABLE_STATUS.has(status)
+    retryable: status !== null && RETRYABLE_STATUS.has(status),
+    ...upstream
   })
 }
 

@@ -3,7 +3,9 @@ import { performance } from 'node:perf_hooks'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { estimatePromptTokens, estimateTokens } from './cost.ts'
 import { createDeltaStream, type DeltaSink } from './delta-stream.ts'
+import { LlmError, toLlmError } from './errors.ts'
 import type { LlmClient, LlmErrorInfo, LlmOutcome, LlmRequest, LlmStream } from './types.ts'
+import { MEMORY_HEADER, readMemory } from './memory-format.ts'
 
 export interface OfflineOptions {
   model?: string
@@ -15,17 +17,37 @@ export function splitWords (text: string): string[] {
   return text === '' ? [] : text.split(/(?<=\s)(?=\S)/)
 }
 
-export function offlineReply (appName: string): string {
+const LABELS: Record<string, string> = {
+  customer_name: 'your name',
+  email: 'your email',
+  phone: 'your phone',
+  address_street: 'your street',
+  address_city: 'your city',
+  address_state: 'your state',
+  address_zip: 'your ZIP code',
+  products_of_interest: 'the products you are interested in',
+  services_of_interest: 'the services you are interested in',
+  preferences: 'your preferences'
+}
+
+/** "I have noted your name: Dana Reyes; your city: Salem." from the memory message, so memory shows with no key. */
+function notedSentence (messages: LlmRequest['messages']): string {
+  const memory = messages.find((m) => m.role === 'system' && m.content.startsWith(MEMORY_HEADER))
+  const known = memory === undefined ? [] : readMemory(memory.content)
+  if (known.length === 0) return ''
+  return ' I have noted ' + known.map(({ field, value }) => `${LABELS[field] ?? field.replace(/_/g, ' ')}: ${value}`).join('; ') + '.'
+}
+
+export function offlineReply (appName: string, messages: LlmRequest['messages'] = []): string {
   return `Thanks, your message was received and saved. ${appName}'s assistant is running in offline mode: ` +
-    'no API key is configured, so I cannot give you a real answer yet. ' +
-    'Your conversation is kept, and replies will work once the assistant is connected.'
+    'no API key is configured, so I cannot give you a real answer yet.' + notedSentence(messages) +
+    ' Your conversation is kept, and replies will work once the assistant is connected.'
 }
 
 export function createOfflineClient (options: OfflineOptions): LlmClient {
   const model = options.model ?? 'offline'
-  const words = splitWords(offlineReply(options.appName))
-
   function stream (req: LlmRequest): LlmStream {
+    const words = splitWords(offlineReply(options.appName, req.messages))
     const started = performance.now()
     let cancelled = req.signal?.aborted === true
     const onAbort = (): void => { cancelled = true }
@@ -37,7 +59,7 @@ export function createOfflineClient (options: OfflineOptions): LlmClient {
       const prompt = estimatePromptTokens(req.messages)
       const completion = estimateTokens(text, 1)
       const usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }
-      const status = error === null ? 'complete' : 'aborted'
+      const status = error === null ? 'complete' : error.code === 'llm_aborted' ? 'aborted' : 'error'
       const finishReason = error === null ? 'stop' : null
       return {
         provider: 'offline',
@@ -66,7 +88,7 @@ export function createOfflineClient (options: OfflineOptions): LlmClient {
       try {
         for (const word of words) {
           await yieldToLoop()
-          if (cancelled) return outcome({ code: 'llm_aborted', message: 'the request was aborted', status: null, retryable: false })
+          if (cancelled) return outcome(new LlmError('llm_aborted', 'the request was aborted').toInfo())
           ttftMs ??= Math.round(performance.now() - started)
           text += word
           sink.push(word)
@@ -77,7 +99,8 @@ export function createOfflineClient (options: OfflineOptions): LlmClient {
       }
     }
 
-    return createDeltaStream({ run, cancel: onAbort, crashed: () => outcome(null) })
+    // A crash is an error, never a complete reply.
+    return createDeltaStream({ run, cancel: onAbort, crashed: (err) => outcome(toLlmError(err).toInfo()) })
   }
 
   return {

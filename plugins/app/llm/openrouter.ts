@@ -1,16 +1,17 @@
-// The OpenRouter client: one streamed chat completion per call over an undici Agent it owns, retried only while
-// no token has been produced, and always ending in exactly one outcome.
+// The OpenRouter client's I/O: one streamed chat completion per call over an undici Agent it owns, retried only while
+// no token has been produced, and always ending in exactly one outcome. What a chunk means is chunk.ts; the outcome
+// built from the call is outcome.ts (both pure).
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, request, type Dispatcher } from 'undici'
 import type { Pricing } from '../../infrastructure/config/schema.ts'
-import { computeCost, type ReportedUsage } from './cost.ts'
+import { applyChunk, httpErrorBody, newState } from './chunk.ts'
 import { createDeltaStream, type DeltaProducer, type DeltaSink } from './delta-stream.ts'
-import { LlmError, cleanMessage, httpError, parseRetryAfter, streamError, toLlmError } from './errors.ts'
-import { costNumberToDecimal } from './money.ts'
+import { LlmError, httpError, parseRetryAfter, toLlmError } from './errors.ts'
+import { buildOutcome, type CallInfo } from './outcome.ts'
 import { reconcileGeneration } from './reconcile.ts'
 import { createSseParser, type SseEvent } from './sse-parser.ts'
-import type { LlmClient, LlmLogger, LlmOutcome, LlmRequest, LlmStatus } from './types.ts'
+import type { LlmClient, LlmLogger, LlmOutcome, LlmRequest } from './types.ts'
 
 export interface OpenRouterOptions {
   baseUrl: string
@@ -35,31 +36,7 @@ export interface OpenRouterOptions {
   retryMaxDelayMs?: number
 }
 
-interface CallState {
-  generationId: string | null
-  responseModel: string | null
-  providerName: string | null
-  finishReason: string | null
-  nativeFinishReason: string | null
-  usage: Record<string, unknown> | null
-  ttftMs: number | null
-  streamError: LlmError | null
-}
-
-interface CallInfo {
-  model: string
-  request: LlmRequest
-  payload: Record<string, unknown>
-  pricing: Pricing | undefined
-  started: number
-  attempts: number
-}
-
 const MAX_ERROR_BODY = 16 * 1024
-
-function isRecord (value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 function header (value: string | string[] | undefined): string | null {
   const first = Array.isArray(value) ? value[0] : value
@@ -68,19 +45,6 @@ function header (value: string | string[] | undefined): string | null {
 
 function headerSafe (value: string): string {
   return value.replace(/[^\x20-\x7e]/g, '?')
-}
-
-function newState (): CallState {
-  return {
-    generationId: null,
-    responseModel: null,
-    providerName: null,
-    finishReason: null,
-    nativeFinishReason: null,
-    usage: null,
-    ttftMs: null,
-    streamError: null
-  }
 }
 
 async function readCapped (body: Dispatcher.ResponseData['body']): Promise<string> {
@@ -92,120 +56,6 @@ async function readCapped (body: Dispatcher.ResponseData['body']): Promise<strin
     if (size >= MAX_ERROR_BODY) break
   }
   return Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY).toString('utf8')
-}
-
-function upstreamMessage (text: string): string {
-  try {
-    const json: unknown = JSON.parse(text)
-    if (isRecord(json) && isRecord(json.error) && typeof json.error.message === 'string') return json.error.message
-  } catch {}
-  return text
-}
-
-function money (n: number): string | null {
-  return Number.isFinite(n) ? costNumberToDecimal(n) : null
-}
-
-function normalizedUsage (usage: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...usage }
-  // Money is kept as decimal strings everywhere it is stored.
-  if (typeof usage.cost === 'number') out.cost = money(usage.cost)
-  if (isRecord(usage.cost_details)) {
-    out.cost_details = Object.fromEntries(Object.entries(usage.cost_details).map(([k, v]) =>
-      [k, typeof v === 'number' ? money(v) : v]))
-  }
-  return out
-}
-
-function reportedUsage (usage: Record<string, unknown> | null): ReportedUsage | null {
-  if (usage === null || typeof usage.prompt_tokens !== 'number' || typeof usage.completion_tokens !== 'number') return null
-  return {
-    prompt_tokens: usage.prompt_tokens,
-    completion_tokens: usage.completion_tokens,
-    total_tokens: typeof usage.total_tokens === 'number' ? usage.total_tokens : undefined,
-    cost: typeof usage.cost === 'number' ? usage.cost : null
-  }
-}
-
-/** Applies one SSE event to the call; true when the stream is over ([DONE] or an error event). */
-function applyEvent (state: CallState, event: SseEvent, out: { emit (delta: string): void }, secrets: string[]): boolean {
-  if (event.type === 'done') return true
-  let chunk: unknown
-  try { chunk = JSON.parse(event.data) } catch { return false }
-  if (!isRecord(chunk)) return false
-  if (typeof chunk.id === 'string' && state.generationId === null) state.generationId = chunk.id
-  // Every chunk repeats these: a fresh copy kept until the next chunk would outlive a scavenge for nothing.
-  if (typeof chunk.model === 'string' && chunk.model !== state.responseModel) state.responseModel = chunk.model
-  if (typeof chunk.provider === 'string' && chunk.provider !== state.providerName) state.providerName = chunk.provider
-  if (isRecord(chunk.usage)) state.usage = chunk.usage
-  const choice = Array.isArray(chunk.choices) && isRecord(chunk.choices[0]) ? chunk.choices[0] : null
-  const content = isRecord(choice?.delta) ? choice.delta.content : null
-  // The text is kept once, by the delta stream, and joined at the end.
-  if (typeof content === 'string' && content !== '') out.emit(content)
-  if (typeof choice?.finish_reason === 'string') state.finishReason = choice.finish_reason
-  if (typeof choice?.native_finish_reason === 'string') state.nativeFinishReason = choice.native_finish_reason
-  if (!isRecord(chunk.error)) return false
-  state.streamError = streamError(chunk.error.code, cleanMessage(String(chunk.error.message ?? ''), secrets))
-  return true
-}
-
-function finalError (state: CallState, raw: LlmError | null): LlmError | null {
-  const { finishReason } = state
-  // Once a real finish_reason arrived the reply is whole: a later abort, timeout or reset changes nothing.
-  const ended = finishReason !== null && finishReason !== 'error'
-  if (raw !== null && !(ended && raw.code !== 'llm_stream_error')) return raw
-  if (finishReason === null) return new LlmError('llm_truncated', 'the stream ended without a finish_reason')
-  if (finishReason === 'error') return streamError(null, 'the stream finished with finish_reason "error"')
-  return null
-}
-
-function statusOf (error: LlmError | null): LlmStatus {
-  if (error === null) return 'complete'
-  if (error.code === 'llm_aborted') return 'aborted'
-  return error.code === 'llm_truncated' ? 'truncated' : 'error'
-}
-
-function buildOutcome (info: CallInfo, state: CallState, raw: LlmError | null, text: string): LlmOutcome {
-  const error = finalError(state, raw)
-  const status = statusOf(error)
-  const reported = reportedUsage(state.usage)
-  const cost = computeCost({
-    requestedModel: info.model,
-    responseModel: state.responseModel,
-    pricing: info.pricing,
-    reported,
-    messages: info.request.messages,
-    completionText: text
-  })
-  const errorInfo = error?.toInfo() ?? null
-  return {
-    provider: 'openrouter',
-    model: info.model,
-    responseModel: state.responseModel,
-    generationId: state.generationId,
-    status,
-    finishReason: state.finishReason,
-    text,
-    ...cost,
-    latencyMs: Math.round(performance.now() - info.started),
-    ttftMs: state.ttftMs === null ? null : Math.round(state.ttftMs),
-    attempts: info.attempts,
-    error: errorInfo,
-    requestBody: info.payload,
-    responseBody: {
-      id: state.generationId,
-      model: state.responseModel,
-      provider: state.providerName,
-      finish_reason: state.finishReason,
-      native_finish_reason: state.nativeFinishReason,
-      usage: state.usage === null || reported === null ? cost.usage : normalizedUsage(state.usage),
-      error: errorInfo,
-      status,
-      attempts: info.attempts,
-      cost_source: cost.costSource,
-      usage_estimated: cost.usageEstimated
-    }
-  }
 }
 
 /** Reads one attempt's body. */
@@ -340,7 +190,7 @@ class OpenRouterCall implements DeltaProducer {
   }
 
   private info (): CallInfo {
-    return { model: this.model, request: this.req, payload: this.payload, pricing: this.ctx.options.pricing, started: this.started, attempts: this.attempts }
+    return { model: this.model, request: this.req, payload: this.payload, pricing: this.ctx.options.pricing, attempts: this.attempts, latencyMs: performance.now() - this.started }
   }
 
   private failure (err: unknown): LlmError {
@@ -358,8 +208,8 @@ class OpenRouterCall implements DeltaProducer {
       return this.failure(err)
     }
     if (res.statusCode !== 200) {
-      const text = await readCapped(res.body).catch(() => '')
-      return httpError(res.statusCode, cleanMessage(upstreamMessage(text), secrets), parseRetryAfter(res.headers['retry-after']))
+      const { message, upstream } = httpErrorBody(await readCapped(res.body).catch(() => ''), secrets)
+      return httpError(res.statusCode, message, parseRetryAfter(res.headers['retry-after']), upstream)
     }
     this.state.generationId = header(res.headers['x-generation-id'])
     try {
@@ -388,9 +238,9 @@ class OpenRouterCall implements DeltaProducer {
     })
   }
 
-  /** Applies one event; true when the stream is over. */
+  /** Applies one event; true when the stream is over ([DONE] or an error). */
   apply (event: SseEvent): boolean {
-    return applyEvent(this.state, event, this, this.ctx.secrets)
+    return event.type === 'done' || applyChunk(this.state, event.data, this, this.ctx.secrets)
   }
 
   /** A delta from the stream. */

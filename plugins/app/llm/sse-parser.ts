@@ -42,7 +42,7 @@ class IncrementalSseParser implements SseParser {
     const joined = this.data.length === 1 ? this.data[0]! : this.data.join('\n')
     // Emptied, not replaced: the parser lives in the old generation, so a fresh array per event came from an
     // allocation site V8 pretenured, and each dead one kept its line (and the whole chunk it was sliced from) alive
-    // through scavenges until the next full GC: ~2 MB/s of old space with 2,000 streams open.
+    // through scavenges until the next full GC (bench/FINDINGS.md, "Notes from the code").
     this.data.length = 0
     out.push(joined === '[DONE]' ? { type: 'done' } : { type: 'message', event: name || 'message', data: joined, id: this.lastId })
   }

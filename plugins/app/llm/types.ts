@@ -27,6 +27,10 @@ export interface LlmErrorInfo {
   status: number | null
   retryable: boolean
   retryAfterMs?: number
+  /** The upstream provider's own explanation (OpenRouter's `error.metadata.raw`), sanitized and trimmed. */
+  upstreamRaw?: string
+  /** Which provider failed (`error.metadata.provider_name`). */
+  upstreamProvider?: string
 }
 
 /** What a call used and cost, and how the cost is known. */

@@ -122,7 +122,8 @@ function streetCandidates (text: string): Candidate[] {
   })
 }
 
-const PLACE_CUE = /\b(?:in|at|near|from|to|outside|around|en)\s{1,3}/giu
+// "I meant Nampa, ID": a corrected place.
+const PLACE_CUE = /\b(?:in|at|near|from|to|outside|around|en|meant)\s{1,3}/giu
 // Without a preposition ("I'm Ana, Brooklyn, NY 11215", a line of its own) the city must be capitalized and a
 // state code plus ZIP must follow.
 const BARE_PLACE_CUE = /(?:^|\n|[,;(]\s{0,3}|[.!?]\s{1,3})[ \t•*-]{0,4}/gu
@@ -139,9 +140,13 @@ function localityCandidates (text: string): Candidate[] {
     const lowerCity = !isCapitalized(text.slice(from, from + 1))
     found.push({ parts, confidence: parts.zip !== undefined ? 0.9 : lowerCity ? 0.75 : 0.85, start: from })
   }
+  // Someone who types all in lower case ("santa fe nm 87501") gets a lower-case city when a ZIP follows.
+  const lowerCaseWriter = text === text.toLowerCase()
   for (const match of text.matchAll(BARE_PLACE_CUE)) {
     const from = match.index + match[0].length
-    const locality = readLocality(text, from, true)
+    const capitalized = readLocality(text, from, true)
+    const lower = capitalized === null && lowerCaseWriter ? readLocality(text, from, false) : null
+    const locality = capitalized ?? (lower?.zip !== undefined ? lower : null)
     if (locality === null || (locality.zip === undefined && !/^[ \t]*(?:\n|$)/.test(text.slice(locality.end)))) continue
     const { end: _end, ...parts } = locality
     found.push({ parts, confidence: 0.85, start: from })

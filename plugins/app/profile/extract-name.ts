@@ -21,6 +21,7 @@ confused unsure certain sick tired late early open closed off on-site onsite aro
 everyone everybody someone somebody anyone anybody nobody something anything nothing email phone text call number
 address zip name mr mrs ms miss dr sir madam regards best cheers sincerely team support sales office company family
 guy guys folks all asap please btw fyi lol ps nb re
+long short hard difficult complicated unusual weird tricky spelled common legal first time
 solar battery batteries heat pump panels charger installation maintenance financing audit energy quote
 monday tuesday wednesday thursday friday saturday sunday january february march july
 september october november december christmas easter thanksgiving weekend
@@ -28,7 +29,7 @@ september october november december christmas easter thanksgiving weekend
 
 const PARTICLES = new Set(['de', 'da', 'del', 'della', 'di', 'du', 'la', 'le', 'van', 'von', 'der', 'den', 'bin', 'ibn', 'al', 'st'])
 const WORD = /^([\p{L}][\p{L}'-]*)/u
-const HONORIFIC = /^\s{0,2}(?:Dr|Mr|Mrs|Ms|Mx|Prof|Miss|Sr|Sra)\.?\s{1,2}(?=\p{Lu})/u
+const HONORIFIC = /^\s{0,2}(?:Dr|Mr|Mrs|Ms|Mx|Prof|Miss|Sr|Sra|Pastor|Rev|Fr|Father|Rabbi|Imam)\.?\s{1,2}(?=\p{Lu})/u
 
 type Mode = 'strong' | 'capitalized'
 
@@ -85,9 +86,13 @@ const INTROS: Intro[] = [
   { pattern: /\b(?:[Ii]'?m|[Ii]\s+am)\s+/gu, mode: 'capitalized', confidence: 0.85 },
   { pattern: /\b[Tt]his\s+is\s+/gu, mode: 'capitalized', confidence: 0.85 },
   { pattern: /\b[Cc]all\s+me\s+/gu, mode: 'capitalized', confidence: 0.8 },
+  // "people call me Gus", "everyone calls me Bubba", "I go by Peggy", "I prefer to be called Liz"
+  { pattern: /\b(?:[Cc]alls\s+me|[Gg]o(?:es)?\s+by|[Kk]nown\s+as|[Kk]nows?\s+me\s+as|to\s+be\s+called)\s+/gu, mode: 'capitalized', confidence: 0.9 },
+  // "you are speaking with Imani Brooks", "you've reached Tom"
+  { pattern: /\b(?:[Ss]peaking|[Tt]alking)\s+(?:with|to)\s+|\byou'?ve\s+reached\s+/gu, mode: 'capitalized', confidence: 0.8 },
   { pattern: /\b[Ss]oy\s+/gu, mode: 'capitalized', confidence: 0.8 },
   // "Hi, it's Dana" only at the start, where "It's Sunday" would still be refused by NOT_NAME.
-  { pattern: /^(?:(?:[Hh]i|[Hh]ello|[Hh]ey)[,!]?\s+)?[Ii]t'?s\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[,.!]|$|\s(?:from|here)\b))/gu, mode: 'capitalized', confidence: 0.75 },
+  { pattern: /^(?:(?:[Hh]i|[Hh]ello|[Hh]ey)[,!]?\s+)?[Ii]t(?:'?s|\s+is)\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[,.!]|$|\s(?:from|here)\b))/gu, mode: 'capitalized', confidence: 0.75 },
   // "You can reach me, Priscilla, at …"
   { pattern: /\b(?:[Rr]each|[Cc]all|[Cc]ontact|[Ee]mail|[Tt]ext)\s+me,\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,)/gu, mode: 'capitalized', confidence: 0.8 }
 ]
@@ -114,9 +119,15 @@ function isSomeoneElsesName (text: string, at: number): boolean {
 
 // "Thanks,\nDana Reyes" / "Cheers, Dana" / "— Dana" at the end of the message, or a name on its own line after
 // "Best regards," followed by a short signature block (title, e-mail, phone).
-const SIGN_OFF = /(?:\b(?:thanks|thank\s+you|many\s+thanks|thx|cheers|best|regards|best\s+regards|kind\s+regards|warm\s+regards|sincerely|yours|take\s+care)\s*[,!.]?\s*\n?\s*|(?:^|\n|\s)(?:—|–|--|-|~)\s*)/giu
-const SIGN_OFF_LINE = /(?:^|\n)[ ]*(?:thanks|thank\s+you|many\s+thanks|cheers|best|regards|best\s+regards|kind\s+regards|warm\s+regards|sincerely|yours\s+truly|all\s+the\s+best)[ ]*[,!.]?[ ]*\n[ ]*/giu
+const SIGN_OFF = /(?:\b(?:thanks(?:\s+(?:so\s+much|again|a\s+lot))?|thank\s+you(?:\s+(?:so\s+much|again))?|many\s+thanks|thx|cheers|best|regards|best\s+regards|kind\s+regards|warm\s+regards|warmly|respectfully|blessings|sincerely|yours|take\s+care|all\s+the\s+best)\s*[,!.]?\s*\n?\s*|(?:^|\n|\s)(?:—|–|--|-|~)\s*)/giu
+const SIGN_OFF_LINE = /(?:^|\n)[ ]*(?:thanks(?:\s+(?:so\s+much|again|a\s+lot))?|thank\s+you(?:\s+(?:so\s+much|again))?|many\s+thanks|cheers|best|regards|best\s+regards|kind\s+regards|warm\s+regards|warmly|respectfully|blessings|sincerely|yours\s+truly|all\s+the\s+best)[ ]*[,!.]?[ ]*\n[ ]*/giu
 const SIGNATURE_TAIL = /^[ ]*(?:\n[^\n]{0,80}){0,3}\s*$/
+// "Raymond Kurtz speaking." at the start of a sentence.
+const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey),\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
+// "Hugo Brandt, hugo@…, 414-…": a full name opening a message, right before the visitor's contact details.
+const NAME_THEN_CONTACT = /^\s*(?=\p{Lu}[\p{L}'-]+\s+\p{Lu}[\p{L}'-]+,)/gu
+// "Annika Berg\n17 Fjord Ln": a name on its own line right above the street of an address block.
+const NAME_ABOVE_STREET = /(?:^|\n)[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[ \t]*\d{1,6}[ \t]+\p{Lu})/gu
 const HERE = /(?:^|[.!?]\s+|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola)[,!]?\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+here\b)/gu
 
 /** Names read after each match of `pattern`, kept when what follows the name passes `fits`. */
@@ -134,7 +145,10 @@ function signOffHits (text: string): NameHit[] {
   return [
     ...hitsAfter(text, SIGN_OFF, (rest) => /^\s*[.!]?\s*$/.test(rest), 0.8),
     ...hitsAfter(text, SIGN_OFF_LINE, (rest) => SIGNATURE_TAIL.test(rest), 0.8),
-    ...hitsAfter(text, HERE, (rest) => /^\s+here\b/.test(rest), 0.8)
+    ...hitsAfter(text, HERE, (rest) => /^\s+here\b/.test(rest), 0.8),
+    ...hitsAfter(text, NAME_ABOVE_STREET, (rest) => /^[ \t]*\n[ \t]*\d/.test(rest), 0.8),
+    ...hitsAfter(text, SPEAKING, (rest) => /^,?\s+speaking\b/.test(rest), 0.8),
+    ...hitsAfter(text, NAME_THEN_CONTACT, (rest) => /^\s*,\s*(?:[\w.+-]+@|\+?\(?\d)/.test(rest), 0.75).filter((hit) => hit.value.includes(' '))
   ]
 }
 
@@ -145,6 +159,8 @@ function looksLikeAdjective (value: string): boolean {
 
 /** Lower-case "i'm dana, ..." only when the word is followed by a break and is not a common word. */
 const LOWER_INTRO = /\b(?:i'?m|i\s+am)\s+(?=\p{Ll})/gu
+// "tony here btw", "hi, this is mei lin from the dental office": a lower-case name only where the message opens.
+const LOWER_OPENING = /^\s*(?:(?:hi|hello|hey)[,!]?\s+)?(?:this\s+is\s+|it'?s\s+)?(?=\p{Ll})/gu
 
 function lowercaseHits (text: string): NameHit[] {
   const hits: NameHit[] = []
@@ -154,6 +170,13 @@ function lowercaseHits (text: string): NameHit[] {
     if (name === null || looksLikeAdjective(name.value)) continue
     if (!/^\s*(?:[,.!]|$|\s+(?:from|here|and\s+i|with)\b)/i.test(text.slice(name.end))) continue
     hits.push({ value: name.value, start: from, end: name.end, confidence: 0.6 })
+  }
+  for (const match of text.matchAll(LOWER_OPENING)) {
+    const from = match.index + match[0].length
+    const name = readName(text, from, 'strong')
+    if (name === null || looksLikeAdjective(name.value)) continue
+    if (!/^\s+(?:here|from)\b/i.test(text.slice(name.end))) continue
+    hits.push({ value: name.value, start: from, end: name.end, confidence: 0.7 })
   }
   return hits
 }

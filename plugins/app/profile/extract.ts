@@ -6,13 +6,56 @@ import { pickOwnName } from './extract-name.ts'
 import { pickOwnPhone } from './extract-phone.ts'
 import { extractPreferences } from './extract-preferences.ts'
 import { findOtherPeople } from './other-people.ts'
+import { bareZipAfter, findCorrections, findWithdrawals } from './revisions.ts'
 import { blankSpans, normalizeText } from './text.ts'
-import type { ArrayField, ExtractOptions, ProfileFact } from './types.ts'
+import type { ArrayField, ExtractOptions, ProfileFact, ScalarField } from './types.ts'
 
 const OTHER_CONTACTS_CONFIDENCE = 0.8
+// "my landlord is Mr. Ortiz at 55 Pine St", "her address is …", "he lives at …"
+const OTHERS_ADDRESS = /\b(?:is|'s)\s+(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:at|on)\s+\d|\b(?:his|her|their)\s+(?:home\s+|mailing\s+)?address\b|\b(?:lives|stays)\s+at\b/u
+const BARE_ZIP_CONFIDENCE = 0.7
+// "It's for my brother-in-law's house", "the panels are for my mom": the relative's address is the job site.
+const JOB_FOR_SOMEONE = /\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+/i
 
+type ScalarFact = Extract<ProfileFact, { field: ScalarField }>
+
+const isScalar = (fact: ProfileFact): fact is ScalarFact => fact.field !== 'preferences' && fact.field !== 'products_of_interest' && fact.field !== 'services_of_interest'
+
+/** The message with everything before `end` blanked: what the visitor said after a correction or a withdrawal. */
+const after = (text: string, end: number): string => blankSpans(text, [{ start: 0, end }])
+
+/**
+ * Facts in the order they apply: withdrawals first (the field empties), then values. A field named by a withdrawal
+ * or restated after a correction takes its value only from the text that follows that phrase.
+ */
 export function extractProfileFacts (text: string, options: ExtractOptions): ProfileFact[] {
   const normalized = normalizeText(text)
+  let facts = factsIn(normalized, options)
+  const corrections = findCorrections(normalized)
+  if (corrections !== null) facts = restated(facts, normalized, corrections, options)
+  const withdrawn: ProfileFact[] = []
+  for (const withdrawal of findWithdrawals(normalized)) {
+    const later = factsIn(after(normalized, withdrawal.end), options).filter(isScalar)
+    facts = [
+      ...facts.filter((f) => !isScalar(f) || !withdrawal.fields.includes(f.field)),
+      ...later.filter((f) => withdrawal.fields.includes(f.field))
+    ]
+    for (const field of withdrawal.fields) withdrawn.push({ field, value: null, confidence: 0.9 })
+  }
+  return [...withdrawn, ...facts]
+}
+
+/** Per scalar field, a value found after the correction replaces the one found in the whole message. */
+function restated (facts: ProfileFact[], text: string, corrections: { first: number, last: number }, options: ExtractOptions): ProfileFact[] {
+  const later = factsIn(after(text, corrections.last), options).filter(isScalar)
+  const fields = new Set(later.map((f) => f.field))
+  const result = [...facts.filter((f) => !isScalar(f) || !fields.has(f.field)), ...later]
+  const zip = fields.has('address_zip') || facts.some((f) => f.field === 'address_zip') ? null : bareZipAfter(text, corrections.first)
+  if (zip !== null) result.push({ field: 'address_zip', value: zip, confidence: BARE_ZIP_CONFIDENCE, onlyReplaces: true })
+  return result
+}
+
+function factsIn (normalized: string, options: ExtractOptions): ProfileFact[] {
   const others = findOtherPeople(normalized, options.defaultRegion)
   // The visitor's own fields are read from the message with everything said about other people blanked out.
   const own = blankSpans(normalized, others.spans)
@@ -24,7 +67,10 @@ export function extractProfileFacts (text: string, options: ExtractOptions): Pro
   if (email !== null) facts.push({ field: 'email', value: email.value, confidence: email.confidence })
   const phone = pickOwnPhone(blankSpans(own, findEmails(own)), options.defaultRegion)
   if (phone !== null) facts.push({ field: 'phone', value: phone.value, confidence: phone.confidence })
-  facts.push(...extractAddress(blankSpans(normalized, findEmails(normalized))))
+  // Addresses stay in other people's sentences ("my parents' place in Edison") unless the address is theirs.
+  const jobSite = JOB_FOR_SOMEONE.test(normalized)
+  const theirAddresses = jobSite ? [] : others.spans.filter((span) => OTHERS_ADDRESS.test(normalized.slice(span.start, span.end)))
+  facts.push(...extractAddress(blankSpans(normalized, [...findEmails(normalized), ...theirAddresses])))
   facts.push(...interestFacts(normalized, options))
   for (const hit of extractPreferences(own)) {
     facts.push({ field: 'preferences', value: { [hit.key]: hit.value }, confidence: hit.confidence })

@@ -4,8 +4,9 @@ import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { LlmClient, LlmOutcome } from '../llm/types.ts'
 import type { SentMessage } from '../ledger/llm-request-row.ts'
-import type { ProfileFact } from './types.ts'
+import type { ProfileFact, ScalarField } from './types.ts'
 import { SCALAR_FIELDS } from './types.ts'
+import { checkScalar } from './validate-field.ts'
 
 const Nullable = Type.Union([Type.String({ maxLength: 300 }), Type.Null()])
 
@@ -19,7 +20,9 @@ export const ExtractionSchema = Type.Object({
   address_zip: Type.Optional(Nullable),
   products_of_interest: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20 })),
   services_of_interest: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20 })),
-  preferences: Type.Optional(Type.Record(Type.String(), Type.Unknown()))
+  preferences: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  /** Fields the customer takes back in this message ("ignore that address"): they become empty. */
+  withdrawn: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 10 }))
 })
 export type Extraction = Static<typeof ExtractionSchema>
 
@@ -31,7 +34,10 @@ const PROMPT = [
   'Reply with one JSON object only, using these keys when present: customer_name, email, phone, address_street,',
   'address_city, address_state (US two-letter code), address_zip, products_of_interest (array), services_of_interest',
   '(array), preferences (object, e.g. contact_channel, contact_time). Omit anything not stated. Never include facts',
-  'about other people (colleagues, family). Do not guess.'
+  'about other people (colleagues, family). Do not guess. When the customer corrects a value ("sorry, my full name is',
+  '…", "scratch that, the number is …"), give only the corrected value. When the customer withdraws a value ("ignore',
+  'that address", "don\'t keep my number"), list its field names in "withdrawn" (an address withdraws address_street,',
+  'address_city, address_state and address_zip) and do not give a value for them.'
 ].join(' ')
 
 export function extractionMessages (text: string, catalogue: { products: string[], services: string[] }) {
@@ -56,11 +62,19 @@ export function parseExtraction (reply: string): Extraction | null {
   return Value.Check(ExtractionSchema, cleaned) ? cleaned : null
 }
 
-export function extractionFacts (extraction: Extraction): ProfileFact[] {
+const isScalarField = (name: string): name is ScalarField => (SCALAR_FIELDS as readonly string[]).includes(name)
+
+/** Withdrawals first, then values: a field the model both withdraws and restates ends with the restated value. */
+export function extractionFacts (extraction: Extraction, defaultRegion = 'US'): ProfileFact[] {
   const facts: ProfileFact[] = []
+  for (const field of new Set(extraction.withdrawn ?? [])) {
+    if (isScalarField(field)) facts.push({ field, value: null, confidence: LLM_CONFIDENCE })
+  }
   for (const field of SCALAR_FIELDS) {
-    const value = extraction[field]?.trim()
-    if (value) facts.push({ field, value, confidence: LLM_CONFIDENCE })
+    const raw = extraction[field]
+    // Normalised as the rules would store it; a value that does not check out (a bad phone) is dropped.
+    const checked = raw === undefined || raw === null || raw.trim() === '' ? null : checkScalar(field, raw, defaultRegion)
+    if (checked?.ok === true) facts.push({ field, value: checked.value, confidence: LLM_CONFIDENCE })
   }
   if (extraction.products_of_interest?.length) facts.push({ field: 'products_of_interest', value: extraction.products_of_interest, confidence: LLM_CONFIDENCE })
   if (extraction.services_of_interest?.length) facts.push({ field: 'services_of_interest', value: extraction.services_of_interest, confidence: LLM_CONFIDENCE })

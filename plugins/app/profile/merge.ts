@@ -30,7 +30,7 @@ function isShorterForm (field: ScalarField, current: string | null, next: string
   return got.length < have.length && got.every((word, i) => have[i] === word)
 }
 
-function unionStrings (current: string[], added: string[]): string[] {
+export function unionStrings (current: string[], added: string[]): string[] {
   const result = [...current]
   const seen = new Set(current.map((v) => v.toLowerCase()))
   for (const value of added) {
@@ -109,6 +109,9 @@ function applyFact (next: ProfileValues, fact: ProfileFact): ProfileValues {
 }
 
 function applyScalar (next: ProfileValues, fact: Extract<ProfileFact, { field: ScalarField }>): ProfileValues {
+  const current = next[fact.field]
+  if (fact.value === null) return current === null ? next : { ...next, [fact.field]: null }
+  if (fact.onlyReplaces === true && current === null) return next
   const value = fact.value.trim()
   if (value === '' || sameScalar(fact.field, next[fact.field], value) || isShorterForm(fact.field, next[fact.field], value)) return next
   return { ...next, [fact.field]: value }
@@ -136,6 +139,17 @@ export function mergeProfile (current: ProfileValues, facts: ProfileFact[], minC
     const used = confidence.get(field)
     if (used === undefined || deepEqual(current[field], next[field])) continue
     changes.push({ field, oldValue: current[field], newValue: next[field], confidence: used })
+  }
+  return { next, changes }
+}
+
+/** The visitor's own edits (PATCH): each named field takes exactly the given value; one change per real change. */
+export function setValues (current: ProfileValues, values: Partial<ProfileValues>): { next: ProfileValues, changes: ProfileChange[] } {
+  const next = { ...current, ...values }
+  const changes: ProfileChange[] = []
+  for (const field of PROFILE_FIELDS) {
+    if (!(field in values) || deepEqual(current[field], next[field])) continue
+    changes.push({ field, oldValue: current[field], newValue: next[field], confidence: 1 })
   }
   return { next, changes }
 }

@@ -13,18 +13,18 @@ const RELATIONS = [
   'aunt', 'uncle', 'cousin', 'niece', 'nephew', 'friend', 'neighbor', 'neighbour', 'colleague', 'coworker',
   'co-worker', 'assistant', 'secretary', 'manager', 'boss', 'supervisor', 'employee', 'tenant', 'landlord',
   'landlady', 'roommate', 'flatmate', 'accountant', 'bookkeeper', 'lawyer', 'attorney', 'contractor', 'electrician',
-  'architect', 'realtor', 'agent', 'ceo', 'cfo', 'admin'
+  'architect', 'realtor', 'agent', 'ceo', 'cfo', 'admin', 'lead', 'coordinator', 'director', 'representative', 'rep'
 ]
 
 // Role words kept in the relation ("our business manager"); others are dropped ("my older brother" → brother).
-const ROLE_MODIFIERS = ['business', 'office', 'property', 'project', 'facilities', 'site', 'building', 'general', 'account']
+const ROLE_MODIFIERS = ['business', 'office', 'property', 'project', 'facilities', 'site', 'building', 'general', 'account', 'operations', 'finance', 'it']
 const OTHER_MODIFIERS = ['older', 'younger', 'little', 'big', 'best', 'new', 'former', 'ex', 'other', 'elderly']
 const RELATION = new RegExp(`\\b(?:my|our|the)\\s+(?:(${[...ROLE_MODIFIERS, ...OTHER_MODIFIERS].join('|')})\\s+)?(${RELATIONS.join('|')})(?:'s|s'|s)?(?![\\p{L}-])`, 'giu')
-const PRONOUN = /\b(?:(?:his|her|their)\s+(?:\w+\s+){0,2}(?:e-?mail|address|number|phone|cell|mobile|line|contact|name)\b|(?:he|she|they)\s+can\s+be\s+reached|(?:he|she)(?:'s|\s+is)\s+(?:at|on)\b|(?:reach|call|email|text|contact|cc)\s+(?:him|her|them)\s+(?:at|on)\b)/giu
+const PRONOUN = /\b(?:(?:his|hers|her's|theirs)\s+(?:is|:)\s|(?:his|her|their)\s+(?:\w+\s+){0,2}(?:e-?mail|address|number|phone|cell|mobile|line|contact|name)\b|(?:he|she|they)\s+can\s+be\s+reached|(?:he|she)(?:'s|\s+is)\s+(?:at|on)\b|(?:reach|call|email|text|contact|cc)\s+(?:him|her|them)\s+(?:at|on)\b)/giu
 const NAMED = /\b(\p{Lu}[\p{Ll}'-]+)'s\s+(?:\w+\s+)?(?:e-?mail|number|phone|cell|mobile|line|contact info)\b/gu
 const CC = /\b(?:cc|cc'd|copy|loop\s+in)\s+(?!me\b|my\b)(?=[\w.+-]+@)/giu
 // The visitor talking about themselves again ends the other person's part of the sentence.
-const SELF = new RegExp(`\\b(?:[Ii]|[Ii]'m|[Ii]m|[Ii]'ve|[Ii]'ll|[Mm]e|[Mm]ine|[Mm]yself)\\b|\\b[Mm]y\\s+(?!(?:${RELATIONS.join('|')})\\b)`, 'gu')
+const SELF = new RegExp(`\\b(?:[Cc]alls?\\s+me|[Ii]|[Ii]'m|[Ii]m|[Ii]'ve|[Ii]'ll|[Mm]e|[Mm]ine|[Mm]yself)\\b|\\b[Mm]y\\s+(?!(?:${RELATIONS.join('|')})\\b)`, 'gu')
 
 interface Marker extends Span { relation: string, name?: string }
 
@@ -42,6 +42,8 @@ function markers (text: string): Marker[] {
   for (const { kind, m } of all) {
     const start = m.index
     if (found.some((f) => f.start === start)) continue
+    // "reach me, the assistant, at …" is the visitor describing themselves.
+    if (kind === 'relation' && /\bme,\s*$/i.test(text.slice(Math.max(0, start - 6), start))) continue
     if (kind === 'relation') lastRelation = normalizeRelation(m[1], m[2] ?? 'other')
     // A pronoun ("His direct line is …") refers to the last person named in the message.
     const relation = kind === 'cc' ? 'cc' : kind === 'named' ? 'other' : lastRelation

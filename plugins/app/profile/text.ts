@@ -23,7 +23,8 @@ export function blankSpans (text: string, spans: Span[]): string {
   return chars.join('')
 }
 
-const BOUNDARY = /[.!?]+(?=\s|$)|\n|;/g
+// "Mr. Ortiz" does not end a sentence.
+const BOUNDARY = /(?<!\b(?:Mr|Mrs|Ms|Dr))[.!?]+(?=\s|$)|\n|;/g
 
 /** Offset of the end of the sentence that contains `from`, looking at most `limit` characters ahead. */
 export function sentenceEnd (text: string, from: number, limit = 2000): number {

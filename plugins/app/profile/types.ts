@@ -10,9 +10,17 @@ export type ArrayField = typeof ARRAY_FIELDS[number]
 export type ScalarField = Exclude<ProfileField, ArrayField | 'preferences'>
 const isScalar = (field: ProfileField): field is ScalarField => field !== 'preferences' && !(ARRAY_FIELDS as readonly ProfileField[]).includes(field)
 export const SCALAR_FIELDS: readonly ScalarField[] = PROFILE_FIELDS.filter(isScalar)
+export { PROFILE_FIELDS }
+
+export function isProfileField (name: string): name is ProfileField {
+  return (PROFILE_FIELDS as readonly string[]).includes(name)
+}
 
 export type ProfileFact =
-  | { field: ScalarField, value: string, confidence: number }
+  /** `onlyReplaces`: a correction that names no field ("actually it's 30308") changes a value, never sets a first one. */
+  | { field: ScalarField, value: string, confidence: number, onlyReplaces?: boolean }
+  /** The visitor withdrew the value ("ignore that address"): the field becomes empty. */
+  | { field: ScalarField, value: null, confidence: number }
   | { field: ArrayField, value: string[], confidence: number }
   | { field: 'preferences', value: Record<string, unknown>, confidence: number }
 

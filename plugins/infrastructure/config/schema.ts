@@ -124,7 +124,9 @@ export const ConfigSchema = Type.Object({
   }, { ...strict, default: {} }),
   redis: Type.Object({
     // Shared rate limits and stream caps across instances; null keeps them per process.
-    url: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null })
+    url: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+    // Every key this app writes starts with it: several apps (or test runs) can share one Redis.
+    key_prefix: Type.String({ default: 'salient:' })
   }, { ...strict, default: {} }),
   retention: Type.Object({
     // Sessions idle this many days are purged in-process once a day (one instance at a time); null: off.

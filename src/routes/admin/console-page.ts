@@ -6,7 +6,7 @@ import path from 'node:path'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { errorResponses } from '../schemas/common.ts'
-import { sendError } from '../../../plugins/infrastructure/errors.ts'
+import { Errors } from '../../../plugins/infrastructure/errors/error-classes.ts'
 import { CLIENT_DIST } from '../client.ts'
 
 const STATUS_META = /<meta name="salient-admin" content="[a-z]*">/
@@ -19,7 +19,7 @@ const consolePageRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const schema = { response: { 200: Type.String(), ...errorResponses(503) } }
   const handler = async (_request: unknown, reply: import('fastify').FastifyReply) => {
-    if (!html) return sendError(reply, 503, 'client_not_built', 'The console has not been built (npm run build:client)')
+    if (!html) throw new Errors.ClientNotBuilt('console')
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html)
   }
   app.get('/admin', { schema }, handler)

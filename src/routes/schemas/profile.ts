@@ -1,10 +1,21 @@
 import { Type } from '@sinclair/typebox'
 import { OneOf, Timestamp, Uuid } from './common.ts'
 import { COLLISION_STATUSES } from '../../../db/types.ts'
+import { PROFILE_FIELDS } from '../../../plugins/infrastructure/config/schema.ts'
 
 const Text = Type.Union([Type.String(), Type.Null()])
 
-export const ProfileSchema = Type.Object({
+export const FieldSchema = Type.Union(PROFILE_FIELDS.map((name) => Type.Literal(name)))
+
+const FactSchema = Type.Object({
+  value: Type.Unknown(),
+  source_message_id: Type.Union([Uuid, Type.Null()]),
+  updated_at: Timestamp,
+  extractor: Type.String(),
+  confidence: Type.Number()
+})
+
+const ProfileValuesSchema = Type.Object({
   customer_name: Text,
   email: Text,
   phone: Text,
@@ -17,6 +28,29 @@ export const ProfileSchema = Type.Object({
   preferences: Type.Record(Type.String(), Type.Unknown()),
   updated_at: Type.Union([Timestamp, Type.Null()])
 })
+
+/** SPEC §11: the profile with `facts`, per non-empty field where its value came from. */
+export const ProfileSchema = Type.Composite([ProfileValuesSchema, Type.Object({
+  facts: Type.Partial(Type.Object(Object.fromEntries(PROFILE_FIELDS.map((name) => [name, FactSchema]))))
+})])
+
+export const HistoryQuerySchema = Type.Object({ field: FieldSchema })
+export const FieldParamsSchema = Type.Object({ field: FieldSchema })
+
+export const FieldHistorySchema = Type.Object({
+  field: Type.String(),
+  values: Type.Array(Type.Object({
+    value: Type.Unknown(),
+    valid_from: Timestamp,
+    valid_to: Type.Union([Timestamp, Type.Null()]),
+    source_message_id: Type.Union([Uuid, Type.Null()]),
+    extractor: Type.String(),
+    confidence: Type.Number()
+  }))
+})
+
+/** Checked field by field in the handler (no coercion: a number is not a phone), so any object passes here. */
+export const ProfilePatchSchema = Type.Record(Type.String(), Type.Unknown(), { minProperties: 1, maxProperties: 12 })
 
 export const EmailCollisionSchema = Type.Object({
   id: Uuid,

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Timestamp, Uuid } from './common.ts'
+import { IdentityStateSchema, VerificationSchema } from './identity.ts'
 
 export const SessionSummarySchema = Type.Object({
   session_id: Uuid,
@@ -7,7 +8,11 @@ export const SessionSummarySchema = Type.Object({
   last_activity_at: Timestamp,
   is_anonymous: Type.Boolean(),
   email: Type.Union([Type.String(), Type.Null()]),
-  message_count: Type.Integer()
+  message_count: Type.Integer(),
+  // SPEC §10: the customer the session is linked to, whether its visitor proved who they are, and the email hint.
+  customer_id: Type.Union([Uuid, Type.Null()]),
+  identity: IdentityStateSchema,
+  verification: VerificationSchema
 })
 export type SessionSummary = Static<typeof SessionSummarySchema>
 

@@ -123,7 +123,7 @@ t.test('a failing extractor never fails the chat turn', async (t) => {
 t.test('GET /api/session/profile without a session is an empty profile and creates nothing', async (t) => {
   const { app } = await buildChatApp(t)
   const res = await app.inject({ url: '/api/session/profile' })
-  t.same(res.json(), { ...emptyProfile(), updated_at: null })
+  t.same(res.json(), { ...emptyProfile(), updated_at: null, facts: {} })
   t.notOk(res.headers['set-cookie'])
 })
 
@@ -145,4 +145,35 @@ t.test('the LLM extractor: structured JSON validated, its call recorded as a pro
   t.equal(rows.length, 2, 'one chat call, one extraction call')
   const purposes = rows.map((r) => (r.request_body.metadata as { purpose: string }).purpose).sort()
   t.same(purposes, ['chat', 'profile_extraction'])
+})
+
+t.test('the LLM extractor: a correction replaces, a withdrawal empties, a bad phone is dropped', async (t) => {
+  // What a model returns for "I'm Jo Park, 503 555 0124, Salem OR", then "scratch that, the number is 503-555-0142 —
+  // and ignore that address", then a number it misread.
+  const { app, db } = await buildChatApp(t, { config: { profile: { extractor: 'llm' } } })
+  const v = visitor(app)
+  const { session_id: sessionId } = await v.session()
+  const settled = async (count: number) => await eventually(async () => {
+    const rows = await db.selectFrom('llm_requests').select('id').where('session_id', '=', sessionId).execute()
+    return rows.length >= count ? rows : null
+  })
+  await v.post('{"customer_name": "Jo Park", "phone": "503 555 0124", "address_city": "Salem", "address_state": "OR"}')
+  await settled(2)
+  await eventually(async () => (await v.request({ url: '/api/session/profile' })).json().address_city === 'Salem' || null)
+  await v.post('{"phone": "503-555-0142", "withdrawn": ["address_city", "address_state", "not_a_field"]}')
+  await settled(4)
+  const profile = await eventually(async () => {
+    const p = (await v.request({ url: '/api/session/profile' })).json()
+    return p.address_city === null ? p : null
+  })
+  t.equal(profile.phone, '+15035550142', 'the corrected number, normalised')
+  t.equal(profile.address_state, null, 'withdrawn')
+  t.equal(profile.customer_name, 'Jo Park')
+  const withdrawal = await db.selectFrom('profile_updates').selectAll().where('field', '=', 'address_city').where('new_value', 'is', null).execute()
+  t.equal(withdrawal.length, 1, 'the withdrawal is a profile_updates row')
+  t.equal(withdrawal[0]?.extractor, 'llm')
+
+  await v.post('{"phone": "12"}')
+  await settled(6)
+  t.equal((await v.request({ url: '/api/session/profile' })).json().phone, '+15035550142', 'an unusable phone is not stored')
 })

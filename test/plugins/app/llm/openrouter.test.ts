@@ -487,3 +487,39 @@ t.test('many concurrent streams each get their own conversation\'s reply', async
   const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => client.stream(ask(`conversation ${i} ü`)).outcome))
   outcomes.forEach((o, i) => t.equal(o.text, `Echo: conversation ${i} ü`))
 })
+
+t.test('an error inside choices[0] (finish_reason "error") keeps its code and message and is retried before any text', async (t) => {
+  const { fake, client } = await setup(t)
+  fake.enqueue({ failMidStream: { afterDeltas: 0, code: 502, message: 'Error processing stream', inChoice: true } }, { reply: 'fine now' })
+  const { outcome } = await collect(client.stream(ask('x')))
+  t.equal(outcome.status, 'complete', 'the second attempt answered')
+  t.equal(outcome.attempts, 2)
+  t.equal(outcome.text, 'fine now')
+})
+
+t.test('an error inside choices[0] after some text ends the call as that error, retryable', async (t) => {
+  const { fake, client } = await setup(t)
+  fake.enqueue({ reply: 'one two three four', failMidStream: { afterDeltas: 2, code: 502, message: 'Error processing stream', inChoice: true } })
+  const { outcome } = await collect(client.stream(ask('x')))
+  t.equal(outcome.status, 'error')
+  t.equal(outcome.text, 'one two ')
+  t.match(outcome.error, { code: 'llm_stream_error', status: 502, retryable: true, message: /Error processing stream/ })
+  t.equal(outcome.attempts, 1, 'text had gone out: not retried')
+})
+
+t.test("an upstream error's own explanation and provider are kept, sanitized and trimmed", async (t) => {
+  const { fake, client } = await setup(t, { maxRetries: 0 })
+  const raw = `{"error":"model overloaded","auth":"Bearer ${KEY}"} ${'x'.repeat(1000)}`
+  fake.enqueue(
+    { failBefore: { status: 502, message: 'Provider returned error', metadata: { raw, provider_name: 'Groq' } } },
+    { reply: 'a b c d', failMidStream: { afterDeltas: 1, code: 502, message: 'Provider returned error', metadata: { raw: { detail: 'context too long' }, provider_name: 'Together' } } }
+  )
+  const before = await client.stream(ask('x')).outcome
+  t.match(before.error, { code: 'llm_upstream_error', message: 'Provider returned error', upstreamProvider: 'Groq' })
+  t.match(before.error?.upstreamRaw, /^\{"error":"model overloaded","auth":"Bearer \[redacted\]/)
+  t.notMatch(before.error?.upstreamRaw, KEY)
+  t.ok((before.error?.upstreamRaw ?? '').length <= 500, 'trimmed')
+  t.same(before.responseBody.error, before.error, 'the row-to-be carries it')
+  const mid = await client.stream(ask('x')).outcome
+  t.match(mid.error, { code: 'llm_stream_error', upstreamRaw: '{"detail":"context too long"}', upstreamProvider: 'Together' })
+})

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { loadConfig, ConfigError } from '../../../../plugins/infrastructure/config/load-config.ts'
+import { SETTING_VARIABLES } from '../../../../plugins/infrastructure/config/environment.ts'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'salient-config-'))
 function yamlFile (name: string, text: string): string {
@@ -89,8 +90,97 @@ t.test('the server and the purge command stop with EX_CONFIG (78), naming the ke
   const overlay = yamlFile('bad-port.yaml', 'server:\n  port: "nope"\n')
   const root = path.join(import.meta.dirname, '../../../..')
   for (const entry of [['src/server.ts'], ['src/cli/purge.ts', '--idle-days', '3']]) {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', ...entry], { cwd: root, env: { ...process.env, APP_CONFIG: overlay }, encoding: 'utf8', timeout: 30_000 })
+    const run = spawnSync(process.execPath, ['--import', 'tsx', ...entry], { cwd: root, env: { ...process.env, APP_CONFIG: overlay }, encoding: 'utf8', timeout: 120_000 })
     t.equal(run.status, 78, `${entry[0]} exits 78`)
     t.match(run.stderr, /server\.port/, `${entry[0]} names the key`)
   }
+})
+
+t.test('SALIENT_<SECTION>__<KEY> sets any key, parsed by its type', async (t) => {
+  const config = loadConfig({
+    env: {
+      SALIENT_SESSION__COOKIE_SECURE: 'true',
+      SALIENT_SERVER__TRUST_PROXY: 'false',
+      SALIENT_DATABASE__POOL_SIZE: '7',
+      SALIENT_DATABASE__EMBEDDED__PORT: '54400',
+      SALIENT_DATABASE__MIGRATE_ON_START: 'auto',
+      SALIENT_DATABASE__PREPARED_STATEMENTS: 'false',
+      SALIENT_LLM__TEMPERATURE: '0.7',
+      SALIENT_LLM__SYSTEM_PROMPT: 'You are terse. 42',
+      SALIENT_LLM__RECONCILE_DELAYS_MS: '[100, 200]',
+      SALIENT_LLM__PRICING: '{"a/b": {"prompt_per_million": 1, "completion_per_million": 2}}',
+      SALIENT_EMBED__ALLOWED_ORIGINS: '["https://example.com"]',
+      SALIENT_RETENTION__IDLE_DAYS: '30',
+      SALIENT_METRICS__PORT: 'null',
+      SALIENT_CHAT__RATE_LIMIT__PER_IP_PER_MINUTE: '500',
+      SALIENT_UI__DEV_DIAGNOSTICS: 'false'
+    }
+  })
+  t.equal(config.session.cookie_secure, true)
+  t.equal(config.server.trust_proxy, false)
+  t.equal(config.database.pool_size, 7)
+  t.equal(config.database.embedded.port, 54400)
+  t.equal(config.database.embedded.data_dir, '.data/postgres', 'a sibling key keeps its value')
+  t.equal(config.database.migrate_on_start, 'auto')
+  t.equal(config.database.prepared_statements, false)
+  t.equal(config.llm.temperature, 0.7)
+  t.equal(config.llm.system_prompt, 'You are terse. 42', 'a string stays a string')
+  t.same(config.llm.reconcile_delays_ms, [100, 200])
+  t.same(config.llm.pricing?.['a/b'], { prompt_per_million: 1, completion_per_million: 2 }, 'an object is laid over the map, as APP_CONFIG is')
+  t.ok(config.llm.pricing?.['openai/gpt-oss-20b'])
+  t.equal(loadConfig({ env: { SALIENT_DATABASE__URL: 'null', DATABASE_URL: 'postgres://u@h/db' } }).database.url, null, 'the word null is null where the key allows it')
+  t.same(config.embed.allowed_origins, ['https://example.com'])
+  t.equal(config.retention.idle_days, 30)
+  t.equal(config.metrics.port, null)
+  t.equal(config.chat.rate_limit.per_ip_per_minute, 500)
+  t.equal(config.ui.dev_diagnostics, false)
+  t.equal(loadConfig({ env: { SALIENT_DATABASE__MIGRATE_ON_START: 'true' } }).database.migrate_on_start, true, 'a union takes the type that fits')
+})
+
+t.test('every key of the schema has its variable, and each one takes the value the file has', async (t) => {
+  const defaults: unknown = loadConfig({ env: {} })
+  const read = (key: string) => key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], defaults)
+  t.ok(SETTING_VARIABLES.length > 60, `${SETTING_VARIABLES.length} variables`)
+  for (const { name, key } of SETTING_VARIABLES) {
+    const value = read(key)
+    if (value === undefined) continue // an optional key with no default (llm.pricing is in app.yaml)
+    const raw = typeof value === 'string' ? value : JSON.stringify(value)
+    const config = loadConfig({ env: { [name]: raw } })
+    t.same(key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], config), value, `${name} round-trips`)
+  }
+  t.ok(SETTING_VARIABLES.some((v) => v.name === 'SALIENT_DATABASE__EMBEDDED__DATA_DIR' && v.key === 'database.embedded.data_dir'))
+})
+
+t.test('the variables of SPEC §2 keep working, and a SALIENT_ variable is the more specific', async (t) => {
+  t.equal(loadConfig({ env: { PORT: '9002' } }).server.port, 9002)
+  t.equal(loadConfig({ env: { REDIS_URL: 'redis://127.0.0.1:6379' } }).redis.url, 'redis://127.0.0.1:6379')
+  t.equal(loadConfig({ env: { PORT: '9002', SALIENT_SERVER__PORT: '9003' } }).server.port, 9003)
+})
+
+t.test('a wrong SALIENT_ value, or one that names no key, stops the start naming the variable', async (t) => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ SALIENT_SESSION__COOKIE_SECURE: 'yes' }, /SALIENT_SESSION__COOKIE_SECURE \(session\.cookie_secure\): expected a boolean, got "yes"/],
+    [{ SALIENT_DATABASE__POOL_SIZE: 'twenty' }, /SALIENT_DATABASE__POOL_SIZE .*expected an integer/],
+    [{ SALIENT_DATABASE__POOL_SIZE: '0' }, /SALIENT_DATABASE__POOL_SIZE .*≥ 1.*got "0"/],
+    [{ SALIENT_DATABASE__POOL_SIZE: '2.5' }, /SALIENT_DATABASE__POOL_SIZE/],
+    [{ SALIENT_SERVER__PORT: '70000' }, /SALIENT_SERVER__PORT .*≤ 65535/],
+    [{ SALIENT_LLM__ON_CLIENT_DISCONNECT: 'later' }, /SALIENT_LLM__ON_CLIENT_DISCONNECT .*"finish" or "abort"/],
+    [{ SALIENT_EMBED__ALLOWED_ORIGINS: 'https://example.com' }, /SALIENT_EMBED__ALLOWED_ORIGINS .*a JSON array/],
+    [{ SALIENT_EMBED__ALLOWED_ORIGINS: '[1]' }, /SALIENT_EMBED__ALLOWED_ORIGINS/],
+    [{ SALIENT_LLM__PRICING: '{"m": {"prompt_per_million": "cheap"}}' }, /SALIENT_LLM__PRICING/],
+    [{ SALIENT_RETENTION__IDLE_DAYS: 'never' }, /SALIENT_RETENTION__IDLE_DAYS .*an integer \(≥ 1\) or null/],
+    [{ SALIENT_DATABASE__POOLSIZE: '5' }, /Unknown environment variable SALIENT_DATABASE__POOLSIZE/],
+    [{ SALIENT_DATABASE: '{}' }, /Unknown environment variable SALIENT_DATABASE\b/],
+    [{ PORT: 'eighty' }, /PORT \(server\.port\): expected an integer/]
+  ]
+  for (const [env, pattern] of cases) t.throws(() => loadConfig({ env }), pattern, Object.keys(env).join())
+})
+
+t.test('the server stops with EX_CONFIG naming a wrong variable', async (t) => {
+  const root = path.join(import.meta.dirname, '../../../..')
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: root, env: { ...process.env, SALIENT_SERVER__BODY_LIMIT_BYTES: 'lots' }, encoding: 'utf8', timeout: 120_000
+  })
+  t.equal(run.status, 78)
+  t.match(run.stderr.trim(), /^Invalid environment variable SALIENT_SERVER__BODY_LIMIT_BYTES \(server\.body_limit_bytes\): expected an integer/)
 })

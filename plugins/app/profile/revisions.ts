@@ -1,0 +1,52 @@
+// Where a message takes back or corrects what the visitor said: "— no, ignore that address", "please don't keep my
+// name" (withdrawals), and "sorry, …", "scratch that, …", "I meant …" (corrections). The extractor reads the fields
+// named here from the text after the phrase only, so the value given before it never wins.
+import type { ScalarField } from './types.ts'
+
+export interface Withdrawal { fields: ScalarField[], end: number }
+
+const ADDRESS_FIELDS: ScalarField[] = ['address_street', 'address_city', 'address_state', 'address_zip']
+
+const TARGETS: Array<[RegExp, ScalarField[]]> = [
+  [/^(?:(?:home|street|mailing|postal)\s+)?address/i, ADDRESS_FIELDS],
+  [/^(?:zip|zip\s*code|postcode|postal\s+code)/i, ['address_zip']],
+  [/^(?:e-?mail(?:\s+address)?)/i, ['email']],
+  [/^(?:(?:phone|cell|mobile|telephone)(?:\s+number)?|number)/i, ['phone']],
+  [/^(?:(?:full\s+|last\s+|first\s+)?name|surname)/i, ['customer_name']]
+]
+
+// "don't forget my address" keeps it; "ignore that address", "never mind the address", "please don't store my name",
+// "forget the phone number", "disregard my email", "delete my number" withdraw it.
+const WITHDRAW = /(?<!\b(?:don'?t|do\s+not|not)\s+)\b(?:ignore|disregard|forget(?:\s+about)?|delete|remove|erase|scrap|never\s?mind|(?:please\s+)?(?:don'?t|do\s+not)\s+(?:store|keep|save|record|hold\s+on\s+to))\s+(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?/giu
+
+export function findWithdrawals (text: string): Withdrawal[] {
+  const found: Withdrawal[] = []
+  for (const match of text.matchAll(WITHDRAW)) {
+    const rest = text.slice(match.index + match[0].length, match.index + match[0].length + 24)
+    for (const [pattern, fields] of TARGETS) {
+      const target = pattern.exec(rest)
+      if (target === null || /^\p{L}/u.test(rest.slice(target[0].length))) continue
+      found.push({ fields, end: match.index + match[0].length + target[0].length })
+      break
+    }
+  }
+  return found
+}
+
+// A phrase after which the visitor restates a value: what follows replaces what came before in the same message.
+const CORRECTION = /\b(?:sorry|actually|scratch\s+that|i\s+mean(?:t)?|correction|oops|my\s+bad|typo|mistyped|wrong\s+(?:one|number|email|address|zip)|should\s+(?:be|have\s+said)|rather|instead)\b/giu
+
+/** Offsets just after the first and the last correction phrase of the message, or null when it has none. */
+export function findCorrections (text: string): { first: number, last: number } | null {
+  const ends = [...text.matchAll(CORRECTION)].map((m) => m.index + m[0].length)
+  const first = ends[0]
+  const last = ends[ends.length - 1]
+  return first === undefined || last === undefined ? null : { first, last }
+}
+
+// "actually it's 30308": a bare ZIP after a correction can only mean the ZIP the visitor gave before.
+const BARE_ZIP = /^[^\d]{0,40}?(?<![\d-])(\d{5})(?![\d-])/u
+
+export function bareZipAfter (text: string, from: number): string | null {
+  return BARE_ZIP.exec(text.slice(from))?.[1] ?? null
+}

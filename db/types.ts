@@ -222,7 +222,6 @@ export interface DB {
 
 export type Session = Selectable<SessionsTable>
 export type Message = Selectable<MessagesTable>
-export type NewMessage = Insertable<MessagesTable>
 export type LlmRequestRow = Selectable<LlmRequestsTable>
 export type NewLlmRequest = Insertable<LlmRequestsTable>
 export type LlmRequestUpdate = Updateable<LlmRequestsTable>

@@ -116,6 +116,24 @@ export async function getProfile (): Promise<Profile> {
   return await request<Profile>('/api/session/profile')
 }
 
+/** SPEC §10: sends a code to the session's email (or `email`); answers the masked address it went to. */
+export async function requestVerificationCode (email?: string): Promise<{ sent: true, email_hint: string }> {
+  return await request('/api/session/verify-email', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(email === undefined ? {} : { email })
+  })
+}
+
+/** SPEC §10: the emailed code; on success the session sees the customer's whole conversation. */
+export async function confirmVerificationCode (code: string): Promise<{ customer_id: string, identity: 'verified' }> {
+  return await request('/api/session/verify-email/confirm', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ code })
+  })
+}
+
 /** Sets profile fields the visitor edits by hand; answers the profile as it now is. */
 export async function patchProfile (values: Record<string, string | string[]>): Promise<Profile> {
   return await request<Profile>('/api/session/profile', {

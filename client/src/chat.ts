@@ -23,6 +23,8 @@ export interface ChatOptions {
   list: MessageList
   composer: Composer
   diagnostics: Diagnostics | null
+  /** After each turn ends (a fact the visitor gave may change what the session offers). */
+  onTurnEnd?: () => void
   /** Refreshed after each turn, so an open "What we know about you" shows what the message taught. */
   memory: MemoryPanel
 }
@@ -52,7 +54,7 @@ function toFailure (err: unknown): Failure {
 
 export function describeFailure (failure: Failure): string {
   const { status, code, message, retryAfter } = failure
-  if (status === 429 || code === 'rate_limited' || code === 'too_many_requests') {
+  if (status === 429 || code === 'rate_limited') {
     const wait = retryAfter === null ? 'a moment' : formatWait(retryAfter)
     return `You’re sending messages a little quickly. Please wait ${wait} and try again.`
   }
@@ -68,7 +70,7 @@ export function describeFailure (failure: Failure): string {
   return 'Something went wrong on our side. Please try again.'
 }
 
-export function createChat ({ ui, list, composer, diagnostics, memory }: ChatOptions): Chat {
+export function createChat ({ ui, list, composer, diagnostics, memory, onTurnEnd }: ChatOptions): Chat {
   let active: { stop: () => void } | null = null
 
   function finish (): void {
@@ -76,6 +78,7 @@ export function createChat ({ ui, list, composer, diagnostics, memory }: ChatOpt
     composer.setBusy(false)
     list.setBusy(false)
     if (diagnostics !== null) background(diagnostics.refresh())
+    onTurnEnd?.()
     background(memory.refresh())
   }
 

@@ -3,6 +3,7 @@ import './styles.css'
 import { getClientConfig, getMessages, getSession } from './api.ts'
 import { createChat } from './chat.ts'
 import { createComposer } from './composer.ts'
+import { createContinueOffer } from './continue-offer.ts'
 import { createDiagnostics } from './diagnostics.ts'
 import { background, byId, h } from './dom.ts'
 import { createMemoryPanel } from './memory-panel.ts'
@@ -54,7 +55,16 @@ export async function start (): Promise<void> {
     onSubmit: (text) => chat.send(text),
     onStop: () => { chat.stop() }
   })
-  const chat = createChat({ ui: config.ui, list, composer, diagnostics, memory })
+  // SPEC §10: once the visitor proves an email known elsewhere, the whole conversation of that customer is theirs.
+  const offer = createContinueOffer({
+    anchor: byId('composer'),
+    onVerified: async () => {
+      list.setHistory(await getMessages())
+      if (diagnostics !== null) await diagnostics.refresh()
+      await memory.refresh()
+    }
+  })
+  const chat = createChat({ ui: config.ui, list, composer, diagnostics, memory, onTurnEnd: () => { background(offer.check()) } })
 
   const loadConversation = async (): Promise<void> => {
     try {
@@ -62,6 +72,7 @@ export async function start (): Promise<void> {
       await getSession()
       list.setHistory(await getMessages())
       composer.setReady(true)
+      background(offer.check())
       // Do not pop up the on-screen keyboard on phones.
       if (window.matchMedia('(pointer: fine)').matches) composer.focus()
     } catch {

@@ -11,6 +11,7 @@ import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely'
 import pg from 'pg'
 import { buildApp } from '../src/app.ts'
 import type { DB } from '../db/types.ts'
+import { migrateToLatest } from '../db/migrate.ts'
 import { createLeadRepository } from '../db/repositories/leads.ts'
 import { createTranscriptRepository } from '../db/repositories/transcripts.ts'
 import { createConsoleCostRepository } from '../db/repositories/console-costs.ts'
@@ -151,7 +152,7 @@ async function plans (url: string, call: (db: Kysely<DB>) => Promise<unknown>): 
     await call(db)
     const out: string[] = []
     for (const query of captured) {
-      if (!/^\s*(select|with)/i.test(query.sql)) continue
+      if (!/^\s*(\/\*.*?\*\/\s*)?(select|with)/is.test(query.sql)) continue
       const { rows } = await pool.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers, costs off) ${query.sql}`, [...query.parameters])
       out.push(rows.map((r) => r['QUERY PLAN']).join('\n'))
     }
@@ -205,6 +206,8 @@ const loadBefore = loadAverage()
 const bdb = values.database ? openBenchDatabase(values.database) : await createBenchDatabase('console')
 try {
   log(`${values.database ? 'measuring' : 'seeding'} ${SESSIONS} sessions in ${bdb.name} (machine ${busyBefore.toFixed(0)} % busy, load ${loadBefore})`)
+  // A kept database gets the migrations written since it was seeded.
+  if (values.database) await migrateToLatest(bdb.db)
   const timings = values.database ? {} : await seed(bdb.db)
   const app = await buildApp({
     configOptions: {
@@ -256,7 +259,7 @@ try {
       })],
       ['costs, 90 days (books + the open day)', await plans(bdb.url, async (db) => {
         await createConsoleCostRepository(db).daily({ from: day(89), to: day(0) })
-        await createConsoleCostRepository(db).perLead({ from: day(89), to: day(0) })
+        await createConsoleCostRepository(db).summary({ from: day(89), to: day(0) })
       })]
     ]
     const machine = [

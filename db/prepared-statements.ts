@@ -6,6 +6,13 @@ import type pg from 'pg'
 
 const MAX_NAMED_STATEMENTS = 1000
 
+/**
+ * A statement whose text starts with this comment runs unnamed, so Postgres plans it for its values every time. For
+ * the console's analytical reads, whose best plan depends on the values (a rare search term, a date range): after
+ * five runs of a named statement Postgres may switch to one generic plan, 5× slower for a search (bench/RESULTS.md §7).
+ */
+export const CUSTOM_PLAN = '/* custom plan */'
+
 /** The name for a statement text, made on first sight; undefined past the cap (the statement then runs unnamed). */
 function nameFor (names: Map<string, string>, text: string): string | undefined {
   let name = names.get(text)
@@ -24,6 +31,7 @@ export function usePreparedStatements (client: pg.ClientBase, names: Map<string,
   const query = client.query.bind(client) as QueryFunction
   const prepared: QueryFunction = (text, values, ...rest) => {
     if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || rest.length > 0) return query(text, values, ...rest)
+    if (text.startsWith(CUSTOM_PLAN)) return query(text, values)
     const name = nameFor(names, text)
     return name === undefined ? query(text, values) : query({ name, text, values })
   }

@@ -1,7 +1,7 @@
 // Kysely's Postgres dialect with transient-error retries below every repository: taking a connection is retried
 // (nothing has run yet), and a statement outside a transaction is run again on a fresh connection when it is a plain
 // read, or when the failure says it was not applied. Transactions are never split: inside one, errors pass through
-// (withTransaction repeats a whole transaction that was rolled back).
+// (only the caller can repeat a whole transaction that was rolled back, with withRetry from db/retry.ts).
 import {
   PostgresDialect,
   type CompiledQuery,

@@ -196,6 +196,14 @@ export interface LlmLatencyDailyTable {
   summarised_at: Timestamp
 }
 
+/** A closed day's LLM spend per session (for cost per lead). */
+export interface LlmSessionDailyTable {
+  day: ColumnType<string, string, string>
+  session_id: string
+  requests: number
+  cost: Decimal
+}
+
 export interface DB {
   sessions: SessionsTable
   messages: MessagesTable
@@ -209,11 +217,11 @@ export interface DB {
   outbox: OutboxTable
   llm_usage_daily: LlmUsageDailyTable
   llm_latency_daily: LlmLatencyDailyTable
+  llm_session_daily: LlmSessionDailyTable
 }
 
 export type Session = Selectable<SessionsTable>
 export type Message = Selectable<MessagesTable>
-export type NewMessage = Insertable<MessagesTable>
 export type LlmRequestRow = Selectable<LlmRequestsTable>
 export type NewLlmRequest = Insertable<LlmRequestsTable>
 export type LlmRequestUpdate = Updateable<LlmRequestsTable>

@@ -109,5 +109,3 @@ export async function buildApp (options: BuildAppOptions = {}) {
   await app.register(clientRoutes)
   return app
 }
-
-export type App = Awaited<ReturnType<typeof buildApp>>

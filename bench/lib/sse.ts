@@ -1,5 +1,6 @@
 // A minimal SSE client over node:http for many concurrent streams: times the first delta and the end of a stream.
 import { request, type Agent } from 'node:http'
+import { createParser } from 'eventsource-parser'
 
 export interface StreamTiming {
   status: number
@@ -23,18 +24,6 @@ export interface StreamRequest {
   timeoutMs?: number
 }
 
-type Block = { event: string | null, data: string | null }
-
-function parseBlock (block: string): Block {
-  let event: string | null = null
-  let data: string | null = null
-  for (const line of block.split('\n')) {
-    if (line.startsWith('event:')) event = line.slice(6).trim()
-    else if (line.startsWith('data:')) data = data === null ? line.slice(5).trimStart() : `${data}\n${line.slice(5).trimStart()}`
-  }
-  return { event, data }
-}
-
 /** Reads one stream to its end. A delta is an unnamed event whose data is not `[DONE]`. */
 export function timeStream (opts: StreamRequest): Promise<StreamTiming> {
   return new Promise((resolve) => {
@@ -55,25 +44,19 @@ export function timeStream (opts: StreamRequest): Promise<StreamTiming> {
       const cookie = res.headers['set-cookie']?.[0]
       timing.setCookie = cookie ? cookie.split(';')[0]! : null
       res.setEncoding('utf8')
-      let buffer = ''
-      res.on('data', (chunk: string) => {
-        buffer += chunk
-        let cut = buffer.indexOf('\n\n')
-        while (cut !== -1) {
-          const block = parseBlock(buffer.slice(0, cut))
-          buffer = buffer.slice(cut + 2)
-          cut = buffer.indexOf('\n\n')
-          if (block.data === null) continue
-          if (block.event === null && block.data !== '[DONE]') {
+      const parser = createParser({
+        onEvent ({ event, data }) {
+          if (event === undefined && data !== '[DONE]') {
             if (timing.deltas === 0) timing.firstDeltaMs = performance.now() - started
             timing.deltas++
-          } else if (block.event === 'end' || block.data === '[DONE]') {
+          } else if (event === 'end' || data === '[DONE]') {
             timing.ended = true
-          } else if (block.event === 'error') {
-            timing.error = block.data
+          } else if (event === 'error') {
+            timing.error = data
           }
         }
       })
+      res.on('data', (chunk: string) => parser.feed(chunk))
       res.on('end', () => finish(timing.ended ? null : `closed without an end event (status ${timing.status})`))
       res.on('error', (err) => finish(err.message))
     })

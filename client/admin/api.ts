@@ -1,6 +1,7 @@
 // The console's calls to the admin API (same origin; the salient_admin cookie rides along). Shapes are the server's
 // own schema types, imported, never copied.
 import type { CollisionReview, CostsDaily, CostsSummary, LeadPage, Transcript } from '../../src/routes/schemas/admin.ts'
+import type { IdentityLinkList, OutboxList } from '../../src/routes/schemas/identity.ts'
 import { ApiError } from '../src/api.ts'
 
 export { ApiError }
@@ -48,22 +49,8 @@ const query = (params: Record<string, string | undefined>) => {
   return text ? `?${text}` : ''
 }
 
-export interface IdentityLink {
-  id: string
-  customer_id: string
-  session_id: string
-  method: string
-  created_at: string
-  undone_at: string | null
-}
-
-export interface OutboxEmail {
-  id: string
-  recipient: string
-  subject: string
-  status: string
-  created_at: string
-}
+export type IdentityLink = IdentityLinkList['links'][number]
+export type OutboxEmail = OutboxList['emails'][number]
 
 export const api = {
   async signedIn (): Promise<boolean> {
@@ -84,9 +71,9 @@ export const api = {
   collisions: async () => await getJson<CollisionReview>('/api/admin/collisions?status=open'),
   merge: async (id: string) => await postJson<unknown>(`/api/admin/email-collisions/${encodeURIComponent(id)}/merge`),
   dismiss: async (id: string) => await postJson<unknown>(`/api/admin/email-collisions/${encodeURIComponent(id)}/dismiss`),
-  identityLinks: async () => await getJson<{ links: IdentityLink[] }>('/api/admin/identity-links'),
+  identityLinks: async () => await getJson<IdentityLinkList>('/api/admin/identity-links'),
   undoLink: async (id: string) => await postJson<unknown>(`/api/admin/identity-links/${encodeURIComponent(id)}/undo`),
   costsDaily: async (from?: string, to?: string) => await getJson<CostsDaily>(`/api/admin/costs/daily${query({ from, to })}`),
   costsSummary: async (from?: string, to?: string) => await getJson<CostsSummary>(`/api/admin/costs/summary${query({ from, to })}`),
-  outbox: async () => await getJson<{ emails: OutboxEmail[] }>('/api/admin/outbox')
+  outbox: async () => await getJson<OutboxList>('/api/admin/outbox')
 }

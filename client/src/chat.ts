@@ -54,7 +54,7 @@ function toFailure (err: unknown): Failure {
 
 export function describeFailure (failure: Failure): string {
   const { status, code, message, retryAfter } = failure
-  if (status === 429 || code === 'rate_limited' || code === 'too_many_requests') {
+  if (status === 429 || code === 'rate_limited') {
     const wait = retryAfter === null ? 'a moment' : formatWait(retryAfter)
     return `You’re sending messages a little quickly. Please wait ${wait} and try again.`
   }

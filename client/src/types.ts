@@ -2,7 +2,7 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { ClientConfigSchema } from '../../src/routes/schemas/client.ts'
 import type { SessionSummarySchema } from '../../src/routes/schemas/session.ts'
-import type { ChatResponseSchema, HistorySchema, MessageSchema, StreamEndSchema, UsageReportSchema, UsageSchema } from '../../src/routes/schemas/chat.ts'
+import type { ChatResponseSchema, HistorySchema, MessageSchema, StreamEndSchema, UsageReportSchema } from '../../src/routes/schemas/chat.ts'
 import type { ProfileSchema } from '../../src/routes/schemas/profile.ts'
 import type { ErrorSchema } from '../../src/routes/schemas/common.ts'
 
@@ -16,7 +16,6 @@ export type SessionInfo = Json<typeof SessionSummarySchema>
 export type ChatMessage = Json<typeof MessageSchema>
 export type MessageStatus = NonNullable<ChatMessage['metadata']['status']>
 export type MessagesPage = Json<typeof HistorySchema>
-export type TurnUsage = Static<typeof UsageSchema>
 export type ChatReply = Json<typeof ChatResponseSchema>
 export type StreamEnd = Json<typeof StreamEndSchema>
 export type UsageSummary = Json<typeof UsageReportSchema>

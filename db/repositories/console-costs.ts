@@ -2,16 +2,20 @@
 // summed as numeric and returned as decimal strings.
 //
 // A closed day (UTC, ended more than an hour ago, so late cost reconciliations have landed) is summarised once into
-// the daily books (llm_usage_daily, llm_latency_daily) by the first request that needs it; the open days are
-// aggregated live. A 90-day chart then reads ~90 book rows and one day of requests instead of a million rows. The
-// books keep a day's spend after a session is erased: they hold no personal data, and the money was spent.
+// the daily books (llm_usage_daily, llm_latency_daily, llm_session_daily) by the first request that needs it; the open
+// days are aggregated live. A 90-day chart then reads ~90 book rows and one day of requests instead of a million rows.
+// The books per model keep a day's spend after a session is erased (no personal data, and the money was spent); the
+// books per session go with the session. The statements are planned for their values (CUSTOM_PLAN): a date range
+// decides between an index and a scan.
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../types.ts'
+import { CUSTOM_PLAN } from '../prepared-statements.ts'
 
 /** A range of whole UTC days, both ends included, as YYYY-MM-DD. */
 export interface DayRange { from: string, to: string }
 
 const BOOKS_LOCK = sql`hashtext('salient.llm_daily_books')`
+const CUSTOM = sql.raw(CUSTOM_PLAN)
 const dayStart = (day: unknown) => sql`(cast(${day} as date)::timestamp at time zone 'UTC')`
 const PURPOSE = sql`coalesce(r.request_body->'metadata'->>'purpose', 'unknown')`
 const TTFT = sql`(r.response_body->>'ttft_ms')::numeric`
@@ -80,11 +84,16 @@ export function createConsoleCostRepository (db: Kysely<DB>) {
         percentile_cont(0.5) within group (order by r.latency_ms), percentile_cont(0.95) within group (order by r.latency_ms),
         percentile_cont(0.5) within group (order by ${TTFT}), percentile_cont(0.95) within group (order by ${TTFT})
       from llm_requests r where ${inDay}`.execute(trx)
+    await sql`
+      insert into llm_session_daily (day, session_id, requests, cost)
+      select cast(${day} as date), r.session_id, count(*), coalesce(sum(r.computed_cost), 0)
+      from llm_requests r where ${inDay}
+      group by r.session_id`.execute(trx)
   }
 
   /** Usage rows of the books and the live days, rolled up by (day, model), (day, purpose) and (model). */
   async function usage (range: DayRange, openDay: string): Promise<UsageRow[]> {
-    const { rows } = await sql<UsageRow>`
+    const { rows } = await sql<UsageRow>`${CUSTOM}
       with booked as (
         select day, model, purpose, requests, errors, prompt_tokens, completion_tokens, total_tokens, cost
         from llm_usage_daily where day >= cast(${range.from} as date) and day <= cast(${range.to} as date) and day < cast(${openDay} as date)
@@ -106,7 +115,7 @@ export function createConsoleCostRepository (db: Kysely<DB>) {
   }
 
   async function latency (range: DayRange, openDay: string): Promise<LatencyRow[]> {
-    const { rows } = await sql<LatencyRow>`
+    const { rows } = await sql<LatencyRow>`${CUSTOM}
       select to_char(day, 'YYYY-MM-DD') as day, requests::int8 as requests, latency_p50_ms, latency_p95_ms, ttft_p50_ms, ttft_p95_ms
       from llm_latency_daily
       where day >= cast(${range.from} as date) and day <= cast(${range.to} as date) and day < cast(${openDay} as date) and requests > 0
@@ -121,6 +130,34 @@ export function createConsoleCostRepository (db: Kysely<DB>) {
     return rows
   }
 
+  /**
+   * Cost per lead: what the LLM cost, within the range, for the sessions that gave an email or a phone (or are
+   * linked to a customer, who proved one) and made a request in it, divided by their number. Closed days come from
+   * the books per session, the open day live.
+   */
+  async function perLead (range: DayRange, openDay: string) {
+    const { rows: [row] } = await sql<{ leads: number, spend: string, cost_per_lead: string | null }>`${CUSTOM}
+      with reachable as (
+        select p.session_id from profiles p where (p.email is not null or p.phone is not null) and p.session_id is not null
+        union
+        select s.id from sessions s where s.customer_id is not null
+      ), spend as (
+        select b.session_id, b.requests, b.cost from llm_session_daily b
+        where b.day >= cast(${range.from} as date) and b.day <= cast(${range.to} as date) and b.day < cast(${openDay} as date)
+        union all
+        select r.session_id, count(*), coalesce(sum(r.computed_cost), 0) from llm_requests r
+        where r.created_at >= greatest(${dayStart(range.from)}, ${dayStart(openDay)}) and r.created_at < ${dayStart(range.to)} + interval '1 day'
+        group by r.session_id
+      ), per_session as (
+        select spend.session_id, sum(spend.cost) as cost from spend join reachable using (session_id)
+        group by spend.session_id having sum(spend.requests) > 0
+      )
+      select count(*)::int8 as leads, coalesce(sum(cost), 0)::text as spend,
+        case when count(*) = 0 then null else trim_scale(round(coalesce(sum(cost), 0) / count(*), 9))::text end as cost_per_lead
+      from per_session`.execute(db)
+    return row ?? { leads: 0, spend: '0', cost_per_lead: null }
+  }
+
   return {
     closeBooks,
     async daily (range: DayRange) {
@@ -129,27 +166,11 @@ export function createConsoleCostRepository (db: Kysely<DB>) {
       return { usage: usageRows, latency: latencyRows }
     },
 
-    /**
-     * Cost per lead: what the LLM cost, within the range, for the sessions that gave an email or a phone (or are
-     * linked to a customer, who proved one) and made a request in it, divided by their number.
-     */
-    async perLead (range: DayRange) {
-      const { rows: [row] } = await sql<{ leads: number, spend: string, cost_per_lead: string | null }>`
-        with reachable as (
-          select p.session_id from profiles p where (p.email is not null or p.phone is not null) and p.session_id is not null
-          union
-          select s.id from sessions s where s.customer_id is not null
-        )
-        select count(*)::int8 as leads, coalesce(sum(a.spend), 0)::text as spend,
-          case when count(*) = 0 then null else trim_scale(round(coalesce(sum(a.spend), 0) / count(*), 9))::text end as cost_per_lead
-        from reachable
-          cross join lateral (
-            select count(*) as requests, sum(r.computed_cost) as spend from llm_requests r
-            where r.session_id = reachable.session_id
-              and r.created_at >= ${dayStart(range.from)} and r.created_at < ${dayStart(range.to)} + interval '1 day'
-          ) a
-        where a.requests > 0`.execute(db)
-      return row ?? { leads: 0, spend: '0', cost_per_lead: null }
+    /** Per model over the range (usage rolled up by model alone), and the cost per lead. */
+    async summary (range: DayRange) {
+      const openDay = await closeBooks(range)
+      const [usageRows, lead] = await Promise.all([usage(range, openDay), perLead(range, openDay)])
+      return { models: usageRows.filter((row) => row.day === null), per_lead: lead }
     }
   }
 }

@@ -1,10 +1,11 @@
 // The console's leads (SPEC §12): customers, and the anonymous sessions whose profile holds a way to know or reach
 // the person (a name, an email or a phone); newest activity first or in another order, one keyset page at a time.
-// Read-only.
+// Read-only. Planned for its values (CUSTOM_PLAN): a rare search term and the plain list want different plans.
 // A page is chosen first (an index scan on the sort key, stopped after `limit + 1` rows), and only its rows are
 // then counted and costed, so a page costs the same on the first screen and the thousandth.
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely'
 import type { DB } from '../types.ts'
+import { CUSTOM_PLAN } from '../prepared-statements.ts'
 
 export const LEAD_SORTS = ['last_activity', 'first_seen', 'name', 'email'] as const
 export type LeadSort = typeof LEAD_SORTS[number]
@@ -84,7 +85,7 @@ export function createLeadRepository (db: Kysely<DB>) {
       ]
       const customerWhere = [...conditions(query, sql`coalesce(p.email, c.email)`, sql`act.last_activity_at`), ...after(key.customer, sql`c.id`)]
       const limit = query.limit + 1
-      const { rows } = await sql<LeadRow>`
+      const { rows } = await sql<LeadRow>`${sql.raw(CUSTOM_PLAN)}
         with page as (
           (select 'session' as kind, s.id, null::uuid as customer_id, s.id as session_id, s.created_at, s.last_activity_at,
             ${key.session} as sort_key, p.customer_name, p.email, p.phone, p.products_of_interest, p.services_of_interest

@@ -318,5 +318,3 @@ export function createProfileRepository (db: Kysely<DB>) {
     }
   }
 }
-
-export type ProfileRepository = ReturnType<typeof createProfileRepository>

@@ -53,5 +53,3 @@ export function createSessionRepository (db: Kysely<DB>) {
     }
   }
 }
-
-export type SessionRepository = ReturnType<typeof createSessionRepository>

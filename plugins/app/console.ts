@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely'
 import type { CollisionStatus, DB } from '../../db/types.ts'
 import { createLeadRepository, LEAD_SORTS, type LeadFilter, type LeadPosition, type LeadRow, type LeadSort, type SortOrder } from '../../db/repositories/leads.ts'
 import { createTranscriptRepository } from '../../db/repositories/transcripts.ts'
-import { createConsoleCostRepository, type DayRange } from '../../db/repositories/console-costs.ts'
+import { createConsoleCostRepository } from '../../db/repositories/console-costs.ts'
 import { createCollisionReviewRepository } from '../../db/repositories/collision-review.ts'
 import { Errors } from '../infrastructure/errors/error-classes.ts'
 import { createCursorCodec } from './console/cursor.ts'
@@ -134,10 +134,8 @@ function createConsoleService (db: Kysely<DB>, cursorKey: Buffer) {
         return { ...range, ...await costs.daily(range) }
       },
       async summary (query: { from?: string, to?: string }) {
-        const range: DayRange = dayRange(query)
-        const [daily, perLead] = await Promise.all([costs.daily(range), costs.perLead(range)])
-        const models = daily.usage.filter((row) => row.day === null)
-        return { ...range, models, per_lead: perLead }
+        const range = dayRange(query)
+        return { ...range, ...await costs.summary(range) }
       },
       closeBooks: costs.closeBooks
     },

@@ -133,10 +133,6 @@ function createProfileService ({ repository, settings, onFactsApplied }: Depende
       return await repository.collisions(limit)
     },
 
-    async provenance (sessionId: string) {
-      return await repository.provenance(sessionId)
-    },
-
     empty: emptyProfile
   }
 }

@@ -25,7 +25,8 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     // No session yet: an empty history, and no session is made for it.
     if (!request.session) return { messages: [], has_more: false }
-    const json = await app.messages.historyJson(request.session, request.query.limit, request.query.before)
+    const limit = request.query.limit ?? app.config.chat.history_limit
+    const json = await app.messages.historyJson(request.session, limit, request.query.before)
     // Already JSON in HistorySchema's shape (built by Postgres): sent as is, not serialised again.
     return reply.type('application/json; charset=utf-8').send(json as never)
   })

@@ -136,9 +136,11 @@ t.test('keyboard only: Tab reaches the message box with a visible focus ring; Sh
   t.ok(skipBox !== null && skipBox.y >= 0, 'the skip link is on screen when focused')
 
   await page.keyboard.press('Tab')
+  t.match(await focused(), { testId: 'memory-button', outline: true }, 'then "What we know about you" in the header')
+  await page.keyboard.press('Tab')
   t.match(await focused(), { testId: 'message-list', outline: true }, 'then the conversation, scrollable by keyboard')
   await page.keyboard.press('Tab')
-  t.match(await focused(), { testId: 'composer-input', outline: true }, 'the third Tab reaches the message box, with a focus ring')
+  t.match(await focused(), { testId: 'composer-input', outline: true }, 'the fourth Tab reaches the message box, with a focus ring')
 
   await page.keyboard.type('Do you sell batteries?')
   await page.keyboard.press('Shift+Enter')

@@ -150,8 +150,8 @@ t.test('costs: the charts are drawn with data, each with its data table', async 
   t.same(problems, [])
 })
 
-t.test('collisions: both sessions side by side', async (t) => {
-  const { page, problems } = await newVisitor(t, browser, url, { allowConsole: [/404 \(Not Found\)/] })
+t.test('collisions: both sessions side by side; Merge makes one customer, Undo gives the session back', async (t) => {
+  const { page, problems } = await newVisitor(t, browser, url, { viewport: { width: 1280, height: 1100 }, allowConsole: [/404 \(Not Found\)/] })
   await page.goto('/admin/collisions')
   await signIn(page)
   await page.getByTestId('collision').first().waitFor()
@@ -162,7 +162,42 @@ t.test('collisions: both sessions side by side', async (t) => {
   t.match(both, /Dana Reyes/)
   t.match(both, /from my phone/, 'the other session\'s last message')
   await screenshot(page, 'console-collisions')
+
+  await page.getByTestId('collision-merge').click()
+  await page.getByText('No open collisions.').waitFor()
+  const links = page.locator('[data-testid="link-table"] tbody tr')
+  await links.nth(1).waitFor()
+  t.equal(await links.count(), 2, 'both sessions linked')
+  t.match(await page.getByTestId('link-table').innerText(), /operator/)
+  const merged = await db.selectFrom('sessions').select(['id', 'customer_id']).where('customer_id', 'is not', null).execute()
+  t.equal(merged.length, 2, 'two sessions share one customer')
+  t.equal(new Set(merged.map((s) => s.customer_id)).size, 1)
+
+  await page.getByTestId('link-undo').first().click()
+  await page.locator('[data-testid="link-table"] tbody tr', { hasText: 'undone' }).waitFor()
+  t.equal(await page.getByTestId('link-undo').count(), 1, 'one link left to undo')
+  const undone = await db.selectFrom('identity_links').select('session_id').where('undone_at', 'is not', null).execute()
+  t.equal(undone.length, 1, 'the undo is recorded')
+  const back = await db.selectFrom('sessions').select('customer_id').where('id', '=', undone[0]!.session_id).executeTakeFirstOrThrow()
+  t.equal(back.customer_id, null, 'that session is anonymous again')
+  await screenshot(page, 'console-links')
   t.same(problems.filter((p) => !/status of 404/.test(p)), [])
+})
+
+t.test('the outbox lists the emails the server stored', async (t) => {
+  fake.enqueue({ reply: 'Sure.' })
+  const verifying = visitor(app)
+  await verifying.post('Please note my email: pat.lee@example.com')
+  const sent = await verifying.request({ method: 'POST', url: '/api/session/verify-email', payload: {} })
+  t.equal(sent.statusCode, 202)
+  const { page, problems } = await newVisitor(t, browser, url, { allowConsole: [/404 \(Not Found\)/] })
+  await page.goto('/admin/outbox')
+  await signIn(page)
+  await page.getByTestId('outbox-table').waitFor()
+  const text = await page.getByTestId('outbox-table').innerText()
+  t.match(text, /pat\.lee@example\.com/)
+  t.notMatch(text, /\b\d{6}\b/, 'no verification code on screen')
+  t.same(problems, [])
 })
 
 t.test('at 360 px every view reads without sideways scrolling', async (t) => {

@@ -149,6 +149,7 @@ async function frameSession (frame: Frame): Promise<{ session_id: string, custom
 
 function noProblems (t: Test, visitor: Visitor): void {
   t.same(visitor.problems, [], 'no console errors, page errors or CSP violations (host page or chat frame)')
+  t.same(visitor.warnings.filter((w) => /postMessage/.test(w)), [], 'no message posted to a window of the wrong origin')
 }
 
 t.test('the test browser runs as shipped Chromium: partitioned storage on, third-party cookies blocked', async (t) => {
@@ -381,27 +382,51 @@ async function hostToken (sub: string, claims: Record<string, string> = {}): Pro
     .sign(new TextEncoder().encode(IDENTITY_SECRET))
 }
 
-t.test('identity from the host: data-identity-token and SalientChat.identify(token) reach POST /api/session/identify', async (t) => {
-  // Until §10's identify route is in, the server answers 404 and the frame stays anonymous.
-  const visitor = await newHostVisitor(t, { allow: [/status of 404/] })
-  const { page } = visitor
+t.test('identity from the host: data-identity-token links the visitor; identify(token) links a later one; another person starts afresh', async (t) => {
+  // The chat learns that Dana's browser now has another person by the 409 of identify, which Chromium logs.
+  const dana = await newHostVisitor(t, { allow: [/status of 409/] })
   const identifyBodies: unknown[] = []
-  page.on('request', (request) => {
+  dana.page.on('request', (request) => {
     if (request.url() === `${chatUrl}/api/session/identify` && request.method() === 'POST') identifyBodies.push(request.postDataJSON())
   })
   const token = await hostToken('customer-4711', { email: 'dana@example.com', name: 'Dana Reyes' })
-  await page.goto(`${site}/?data-identity-token=${encodeURIComponent(token)}`)
-  const frame = await openChat(page)
+  await dana.page.goto(`${site}/?data-identity-token=${encodeURIComponent(token)}`)
+  const frame = await openChat(dana.page)
   t.same(identifyBodies, [{ token }], 'the frame sends the tag\'s token, once, before the conversation loads')
+  const linked = await frameSession(frame)
+  t.equal(linked.identity, 'verified', 'the session is linked')
+  const customer = await chat.db.selectFrom('customers').select(['id', 'external_id']).where('id', '=', linked.customer_id!).executeTakeFirstOrThrow()
+  t.equal(customer.external_id, 'customer-4711', 'to the host site\'s user')
+  await send(frame, 'Please call me about the home battery')
 
-  const next = await hostToken('customer-4712')
-  await page.evaluate((value) => { (window as HostWindow).SalientChat?.identify(value) }, next)
-  await until('the second identify', async () => identifyBodies.length === 2)
-  t.same(identifyBodies[1], { token: next }, 'identify(token) sends the new token')
-  await chatFrame(page)
-  t.ok(frame, 'the chat is back')
+  // The same person in another browser, anonymous at first; the site calls identify() after its login.
+  const later = await newHostVisitor(t)
+  await later.page.goto(`${site}/`)
+  const anonymous = await openChat(later.page)
+  t.equal((await frameSession(anonymous)).identity, 'anonymous')
+  t.equal(await anonymous.locator('[data-testid="message"]').count(), 0)
+  await later.page.evaluate((value) => { (window as HostWindow).SalientChat?.identify(value) }, await hostToken('customer-4711'))
+  const relinked = await until('the frame reloaded with the identity', async () => {
+    const f = later.page.frames().find((candidate) => candidate.url().startsWith(`${chatUrl}/embed?`))
+    if (f === undefined || await f.locator('[data-testid="message"]').count() === 0) return undefined
+    return f
+  })
+  t.same(await shownMessages(relinked), [['human', 'Please call me about the home battery'], ['assistant', 'Echo: Please call me about the home battery']],
+    'identify(token) links the visitor: the customer\'s conversation from the other browser is there')
+  t.equal((await frameSession(relinked)).customer_id, customer.id)
 
-  await page.evaluate(() => { (window as HostWindow).SalientChat?.identify('not a token') })
-  t.ok(visitor.warnings.includes('Salient chat: identify() needs a JWT; ignored'), 'a malformed token is refused in the page')
-  noProblems(t, visitor)
+  // Someone else logs in on Dana's browser: the chat must not show Dana's conversation to them.
+  await dana.page.goto(`${site}/?data-identity-token=${encodeURIComponent(await hostToken('customer-9000'))}`)
+  const other = await openChat(dana.page)
+  await until('a fresh session for the other person', async () => other.url().includes('fresh=1') || dana.page.frames().some((f) => f.url().includes('fresh=1')))
+  const otherFrame = await chatFrame(dana.page)
+  const otherSession = await frameSession(otherFrame)
+  t.not(otherSession.customer_id, customer.id, 'another person gets a session of their own')
+  t.equal(otherSession.identity, 'verified')
+  t.equal(await otherFrame.locator('[data-testid="message"]').count(), 0, 'and none of Dana\'s messages')
+
+  await later.page.evaluate(() => { (window as HostWindow).SalientChat?.identify('not a token') })
+  t.ok(later.warnings.includes('Salient chat: identify() needs a JWT; ignored'), 'a malformed token is refused in the page')
+  noProblems(t, dana)
+  noProblems(t, later)
 })

@@ -6,9 +6,9 @@ import { createDatabase, openDb } from '../helpers/db.ts'
 import { withClient } from '../helpers/postgres-server.ts'
 
 const TABLES = ['sessions', 'messages', 'llm_requests', 'profiles', 'email_collisions', 'profile_updates',
-  'customers', 'identity_links', 'email_verifications', 'outbox', 'llm_usage_daily', 'llm_latency_daily']
+  'customers', 'identity_links', 'email_verifications', 'outbox', 'llm_usage_daily', 'llm_latency_daily', 'llm_session_daily']
 /** The console's daily books: keyed by day (and model, purpose), not by a UUID. */
-const BOOKS = ['llm_usage_daily', 'llm_latency_daily']
+const BOOKS = ['llm_usage_daily', 'llm_latency_daily', 'llm_session_daily']
 const MIGRATION_COUNT = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.ts')).length
 
 t.test('migrations go up, down to nothing, and up again on an empty database', async (t) => {

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { buildTestApp } from '../helpers/app.ts'
+import { CUSTOM_PLAN } from '../../db/prepared-statements.ts'
 
 t.test('parameterised statements run as named prepared statements, parsed once per connection', async (t) => {
   const { app } = await buildTestApp(t)
@@ -35,4 +36,16 @@ t.test('database.prepared_statements: false (behind PgBouncer in transaction mod
   })
   t.same(statements.rows, [], 'nothing prepared on the connection')
   t.equal((await app.inject({ url: '/api/session' })).statusCode, 200, 'and the app works')
+})
+
+t.test('a statement marked CUSTOM_PLAN runs unnamed, planned for its values each time', async (t) => {
+  const { app } = await buildTestApp(t)
+  const statements = await app.db.connection().execute(async (db) => {
+    for (let i = 0; i < 7; i++) {
+      const { rows } = await sql<{ n: number }>`${sql.raw(CUSTOM_PLAN)} select ${i}::int as n`.execute(db)
+      t.equal(rows[0]?.n, i)
+    }
+    return await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(db)
+  })
+  t.notOk(statements.rows.some((s) => s.statement.startsWith(CUSTOM_PLAN)), 'never prepared')
 })

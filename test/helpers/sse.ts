@@ -1,22 +1,14 @@
-// Parses a text/event-stream body the way a browser's EventSource does (data lines joined with \n).
+// Parses a text/event-stream body the way a browser's EventSource does (data lines joined with \n), with
+// eventsource-parser.
+import { createParser } from 'eventsource-parser'
+
 export interface SseEvent { event: string, data: string }
 
 export function parseSse (body: string): SseEvent[] {
   const events: SseEvent[] = []
-  for (const block of body.split(/\r?\n\r?\n/)) {
-    let event = 'message'
-    const data: string[] = []
-    for (const line of block.split(/\r?\n/)) {
-      if (line.startsWith(':') || line === '') continue
-      const colon = line.indexOf(':')
-      const field = colon === -1 ? line : line.slice(0, colon)
-      let value = colon === -1 ? '' : line.slice(colon + 1)
-      if (value.startsWith(' ')) value = value.slice(1)
-      if (field === 'event') event = value
-      if (field === 'data') data.push(value)
-    }
-    if (data.length) events.push({ event, data: data.join('\n') })
-  }
+  const parser = createParser({ onEvent: (message) => { events.push({ event: message.event ?? 'message', data: message.data }) } })
+  // The blank line a cut body lacks, so its last event still counts.
+  parser.feed(`${body}\n\n`)
   return events
 }
 

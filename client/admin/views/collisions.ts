@@ -70,7 +70,7 @@ async function linksSection (rerender: () => void): Promise<HTMLElement> {
   const status = h('div', { role: 'status' })
   section.append(table('Identity links', [
     { label: 'Session', cell: (l) => link(`/admin/conversations/${l.session_id}`, l.session_id.slice(0, 8)) },
-    { label: 'Customer', cell: (l) => h('code', {}, l.customer_id.slice(0, 8)) },
+    { label: 'Customer', cell: (l) => l.customer_email ?? l.customer_external_id ?? h('code', {}, l.customer_id.slice(0, 8)) },
     { label: 'Method', cell: (l) => l.method },
     { label: 'Linked', cell: (l) => formatWhen(l.created_at) },
     {

@@ -16,7 +16,8 @@ export async function renderOutbox (root: HTMLElement, _route: Route, context: V
         { label: 'When', cell: (e) => formatWhen(e.created_at) },
         { label: 'To', cell: (e) => e.recipient },
         { label: 'Subject', cell: (e) => e.subject },
-        { label: 'Status', cell: (e) => e.status }
+        { label: 'Kind', cell: (e) => e.kind },
+        { label: 'Status', cell: (e) => `${e.status} (${e.transport})` }
       ], emails, 'outbox-table'))
   } catch (err) {
     if (!context.current()) return

@@ -65,6 +65,8 @@ function mount (serverOrigin: string, appName: string, options: WidgetOptions): 
   document.body.append(container)
 
   let frame: HTMLIFrameElement | null = null
+  /** The frame's page has said it listens (before that, a message would reach the blank page it replaces). */
+  let frameReady = false
   let token = options.identityToken
   let focusWhenReady = false
   const embedUrl = `${serverOrigin}/embed?host=${encodeURIComponent(window.location.origin)}`
@@ -72,6 +74,7 @@ function mount (serverOrigin: string, appName: string, options: WidgetOptions): 
   const toFrame = (message: HostMessage) => { frame?.contentWindow?.postMessage(envelope(message), serverOrigin) }
 
   function loadFrame (): void {
+    frameReady = false
     if (frame === null) {
       frame = el('iframe', { title: `${title} chat`, src: embedUrl, referrerpolicy: 'origin' })
       panel.append(frame)
@@ -86,8 +89,8 @@ function mount (serverOrigin: string, appName: string, options: WidgetOptions): 
     launcher.setAttribute('aria-expanded', 'true')
     if (!moveFocus) return
     frame?.focus()
-    focusWhenReady = true
-    toFrame({ type: 'focus' })
+    if (frameReady) toFrame({ type: 'focus' })
+    else focusWhenReady = true
   }
 
   function hide (): void {
@@ -107,8 +110,10 @@ function mount (serverOrigin: string, appName: string, options: WidgetOptions): 
     const message = parseFrameMessage(event.data)
     if (message === null) return
     if (message.type === 'ready') {
+      frameReady = true
       toFrame({ type: 'init', token })
       if (focusWhenReady && !panel.hidden) toFrame({ type: 'focus' })
+      focusWhenReady = false
     } else if (message.type === 'close') {
       hide()
     }

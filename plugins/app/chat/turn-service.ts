@@ -264,5 +264,3 @@ export function createTurnService ({ config, llm, messages, ledger, slots: share
 function usageOf (row: { prompt_tokens: number, completion_tokens: number, total_tokens: number, computed_cost: string | null }): TurnUsage {
   return { prompt_tokens: row.prompt_tokens, completion_tokens: row.completion_tokens, total_tokens: row.total_tokens, cost: row.computed_cost }
 }
-
-export type TurnService = ReturnType<typeof createTurnService>

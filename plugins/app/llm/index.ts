@@ -6,10 +6,6 @@ import { createOpenRouterClient } from './openrouter.ts'
 import type { LlmClient, LlmLogger } from './types.ts'
 
 export type * from './types.ts'
-export { LlmError, type LlmErrorCode } from './errors.ts'
-export { addDecimals, costNumberToDecimal, pricePerToken, tokensTimesPrice } from './money.ts'
-export { createOfflineClient, type OfflineOptions } from './offline.ts'
-export { createOpenRouterClient, type OpenRouterOptions } from './openrouter.ts'
 
 export interface CreateLlmClientOptions {
   dispatcher?: Dispatcher

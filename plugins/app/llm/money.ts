@@ -58,7 +58,3 @@ export function addDecimals (...xs: string[]): string {
   const scale = Math.max(0, ...ds.map((d) => d.scale))
   return format({ units: ds.reduce((sum, d) => sum + rescale(d, scale), 0n), scale })
 }
-
-export function isDecimal (value: string): boolean {
-  return DECIMAL.test(value)
-}

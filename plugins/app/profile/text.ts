@@ -65,10 +65,6 @@ export function properCase (phrase: string): string {
   return phrase.split(/\s+/).filter(Boolean).map(properCaseWord).join(' ')
 }
 
-export function escapeRegExp (text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
 export function isCapitalized (word: string): boolean {
   return /^\p{Lu}/u.test(word)
 }

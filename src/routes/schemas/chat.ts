@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 import { Money, OneOf, Timestamp, Uuid } from './common.ts'
 import { MESSAGE_ROLES, MESSAGE_STATUSES, type MessageMetadata } from '../../../db/types.ts'
 
@@ -59,7 +59,8 @@ export const MessageSchema = Type.Object({
 })
 
 export const HistoryQuerySchema = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  // Default: chat.history_limit.
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   before: Type.Optional(Uuid)
 })
 
@@ -90,5 +91,3 @@ export const UsageReportSchema = Type.Object({
 
 export const UsageParamsSchema = Type.Object({ session_id: Type.String({ maxLength: 64 }) })
 export const UsageQuerySchema = Type.Object({ export: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('true'), Type.Literal('0'), Type.Literal('false')])) })
-
-export type ChatBody = Static<typeof ChatBodySchema>

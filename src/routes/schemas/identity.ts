@@ -77,3 +77,4 @@ export const OutboxEmailSchema = Type.Object({
 })
 
 export const OutboxListSchema = Type.Object({ emails: Type.Array(OutboxEmailSchema), has_more: Type.Boolean() })
+export type OutboxList = Static<typeof OutboxListSchema>

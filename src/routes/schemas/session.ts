@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 import { Timestamp, Uuid } from './common.ts'
 import { IdentityStateSchema, VerificationSchema } from './identity.ts'
 
@@ -14,7 +14,6 @@ export const SessionSummarySchema = Type.Object({
   identity: IdentityStateSchema,
   verification: VerificationSchema
 })
-export type SessionSummary = Static<typeof SessionSummarySchema>
 
 export const HealthSchema = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),

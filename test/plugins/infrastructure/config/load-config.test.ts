@@ -184,3 +184,11 @@ t.test('the server stops with EX_CONFIG naming a wrong variable', async (t) => {
   t.equal(run.status, 78)
   t.match(run.stderr.trim(), /^Invalid environment variable SALIENT_SERVER__BODY_LIMIT_BYTES \(server\.body_limit_bytes\): expected an integer/)
 })
+
+t.test('a __proto__ key in an overlay file is refused as an unknown key, at the top or nested', async (t) => {
+  const top = yamlFile('proto-top.yaml', '__proto__:\n  polluted: true\n')
+  t.throws(() => loadConfig({ env: { APP_CONFIG: top } }), new ConfigError('Invalid configuration: unknown key "__proto__"'))
+  const nested = yamlFile('proto-nested.yaml', 'server:\n  __proto__:\n    port: 1\n')
+  t.throws(() => loadConfig({ env: { APP_CONFIG: nested } }), new ConfigError('Invalid configuration: unknown key "server.__proto__"'))
+  t.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype was touched')
+})

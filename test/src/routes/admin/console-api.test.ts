@@ -251,3 +251,18 @@ t.test('collisions: both sessions side by side with their profiles and last mess
   t.equal((await get('/api/admin/collisions?status=bogus')).statusCode, 400)
   t.equal((await get('/api/admin/email-collisions')).statusCode, 200, 'the older route still answers')
 })
+
+t.test('a merge of a collision whose session was erased is a 4xx in the error shape', async (t) => {
+  const first = visitor(app)
+  await first.post('Reach me at erased.twin@example.com')
+  const second = visitor(app)
+  await second.post('my email is erased.twin@example.com')
+  const { collisions } = (await get('/api/admin/collisions')).json()
+  const collision = collisions.find((c: { email: string }) => c.email === 'erased.twin@example.com')
+  t.ok(collision, 'the collision is listed')
+  t.same((await second.request({ method: 'DELETE', url: '/api/session' })).json(), { deleted: true }, 'the visitor erases that session')
+  const merge = await app.inject({ method: 'POST', url: `/api/admin/email-collisions/${collision.id}/merge`, headers: auth })
+  t.ok(merge.statusCode >= 400 && merge.statusCode < 500, `merge answered ${merge.statusCode}`)
+  t.same(Object.keys(merge.json().error).sort(), ['code', 'message'])
+  t.notOk((await get('/api/admin/collisions')).json().collisions.some((c: { id: string }) => c.id === collision.id), 'and it is gone from the list')
+})

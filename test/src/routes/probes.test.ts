@@ -92,21 +92,21 @@ t.test('/metrics to the admin token: the series of SPEC §14, moved by a real vi
   await v.session()
   await v.stream('Hello there')
   await v.post('My name is Dana Reyes. Details: {"customer_name": "Dana Reyes"}')
-  // The LLM extraction runs in the background after the turn: wait until its call is counted.
+  // The LLM extraction runs in the background after each human message (two here): wait until both calls are counted.
   let all = new Map<string, number>()
   for (let i = 0; i < 100; i++) {
     const res = await app.inject({ url: '/metrics', headers: admin })
     t.equal(res.statusCode, 200)
     t.match(res.headers['content-type'], /^text\/plain; version=0\.0\.4/)
     all = samples(res.body)
-    if (sample(all, 'salient_llm_tokens_total', { purpose: 'profile_extraction', kind: 'prompt' })) break
+    if ((sample(all, 'salient_llm_request_duration_seconds_count', { model: 'openai/gpt-oss-20b', status: 'complete' }) ?? 0) >= 4) break
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   const model = 'openai/gpt-oss-20b'
   t.equal(sample(all, 'http_request_duration_seconds_count', { route: '/chat', method: 'POST', status_code: '200' }), 1, 'HTTP duration by route and status')
   t.equal(sample(all, 'http_request_duration_seconds_count', { route: '/events/stream', status_code: '200' }), 1)
-  t.equal(sample(all, 'salient_llm_time_to_first_token_seconds_count', { model }), 3, 'time to first token by model (two turns, one extraction)')
-  t.equal(sample(all, 'salient_llm_request_duration_seconds_count', { model, status: 'complete' }), 3, 'LLM duration by model')
+  t.equal(sample(all, 'salient_llm_time_to_first_token_seconds_count', { model }), 4, 'time to first token by model (two turns, two extractions)')
+  t.equal(sample(all, 'salient_llm_request_duration_seconds_count', { model, status: 'complete' }), 4, 'LLM duration by model')
   t.ok((sample(all, 'salient_llm_tokens_total', { model, purpose: 'chat', kind: 'completion' }) ?? 0) > 0, 'tokens by model and purpose')
   t.ok((sample(all, 'salient_llm_tokens_total', { model, purpose: 'profile_extraction', kind: 'prompt' }) ?? 0) > 0)
   t.ok((sample(all, 'salient_llm_cost_usd_total', { model, purpose: 'chat' }) ?? 0) > 0, 'cost by model and purpose')

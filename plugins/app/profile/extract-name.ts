@@ -20,7 +20,7 @@ homeowner owner renter tenant landlord contractor customer client buyer resident
 confused unsure certain sick tired late early open closed off on-site onsite around away outside inside
 everyone everybody someone somebody anyone anybody nobody something anything nothing email phone text call number
 address zip name mr mrs ms miss dr sir madam regards best cheers sincerely team support sales office company family
-guy guys folks all asap please btw fyi lol ps nb re
+guy guys folks all asap please btw fyi lol ps nb re mate buddy pal bud dude man heaps lots loads urgent important
 long short hard difficult complicated unusual weird tricky spelled common legal first time
 solar battery batteries heat pump panels charger installation maintenance financing audit energy quote
 monday tuesday wednesday thursday friday saturday sunday january february march july
@@ -89,7 +89,7 @@ const INTROS: Intro[] = [
   // "people call me Gus", "everyone calls me Bubba", "I go by Peggy", "I prefer to be called Liz"
   { pattern: /\b(?:[Cc]alls\s+me|[Gg]o(?:es)?\s+by|[Kk]nown\s+as|[Kk]nows?\s+me\s+as|to\s+be\s+called)\s+/gu, mode: 'capitalized', confidence: 0.9 },
   // "you are speaking with Imani Brooks", "you've reached Tom"
-  { pattern: /\b(?:[Ss]peaking|[Tt]alking)\s+(?:with|to)\s+|\byou'?ve\s+reached\s+/gu, mode: 'capitalized', confidence: 0.8 },
+  { pattern: /\b(?:[Ss]peaking|[Tt]alking)\s+(?:with|to)\s+|\b[Yy]ou'?ve\s+reached\s+/gu, mode: 'capitalized', confidence: 0.8 },
   { pattern: /\b[Ss]oy\s+/gu, mode: 'capitalized', confidence: 0.8 },
   // "Hi, it's Dana" only at the start, where "It's Sunday" would still be refused by NOT_NAME.
   { pattern: /^(?:(?:[Hh]i|[Hh]ello|[Hh]ey)[,!]?\s+)?[Ii]t(?:'?s|\s+is)\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[,.!]|$|\s(?:from|here)\b))/gu, mode: 'capitalized', confidence: 0.75 },
@@ -161,6 +161,10 @@ function looksLikeAdjective (value: string): boolean {
 const LOWER_INTRO = /\b(?:i'?m|i\s+am)\s+(?=\p{Ll})/gu
 // "tony here btw", "hi, this is mei lin from the dental office": a lower-case name only where the message opens.
 const LOWER_OPENING = /^\s*(?:(?:hi|hello|hey)[,!]?\s+)?(?:this\s+is\s+|it'?s\s+)?(?=\p{Ll})/gu
+// "hey it's marco, …": a greeting, then "it's" / "this is" and one word that ends the clause.
+const LOWER_GREETING = /^\s*(?:hi|hello|hey|hiya|yo)[,!]?\s+(?:this\s+is|it'?s|it\s+is)\s+(?=\p{Ll})/gu
+// "regards, tomasz", "thanks,\nmarie": a sign-off, a comma or line break, then the last words of the message.
+const LOWER_SIGN_OFF = /\b(?:thanks|thank\s+you|thx|cheers|best|regards|best\s+regards|kind\s+regards|sincerely)\s*(?:,\s*\n?|\n)\s*(?=\p{Ll})/gu
 
 function lowercaseHits (text: string): NameHit[] {
   const hits: NameHit[] = []
@@ -177,6 +181,20 @@ function lowercaseHits (text: string): NameHit[] {
     if (name === null || looksLikeAdjective(name.value)) continue
     if (!/^\s+(?:here|from)\b/i.test(text.slice(name.end))) continue
     hits.push({ value: name.value, start: from, end: name.end, confidence: 0.7 })
+  }
+  hits.push(...lowerHitsAfter(text, LOWER_GREETING, /^\s*(?:[,.!]|$)/, 1))
+  hits.push(...lowerHitsAfter(text, LOWER_SIGN_OFF, /^\s*[.!]?\s*$/, 2))
+  return hits
+}
+
+/** A lower-case name of at most `maxWords` words after each match of `pattern`, kept when what follows fits `rest`. */
+function lowerHitsAfter (text: string, pattern: RegExp, rest: RegExp, maxWords: number): NameHit[] {
+  const hits: NameHit[] = []
+  for (const match of text.matchAll(pattern)) {
+    const from = match.index + match[0].length
+    const name = readName(text, from, 'strong')
+    if (name === null || name.value.split(' ').length > maxWords || looksLikeAdjective(name.value)) continue
+    if (rest.test(text.slice(name.end))) hits.push({ value: name.value, start: from, end: name.end, confidence: 0.65 })
   }
   return hits
 }

@@ -11,8 +11,8 @@ import { blankSpans, normalizeText } from './text.ts'
 import type { ArrayField, ExtractOptions, ProfileFact, ScalarField } from './types.ts'
 
 const OTHER_CONTACTS_CONFIDENCE = 0.8
-// "my landlord is Mr. Ortiz at 55 Pine St", "her address is …", "he lives at …"
-const OTHERS_ADDRESS = /\b(?:is|'s)\s+(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:at|on)\s+\d|\b(?:his|her|their)\s+(?:home\s+|mailing\s+)?address\b|\b(?:lives|stays)\s+at\b/u
+// "my landlord is Mr. Ortiz at 55 Pine St", "her address is …", "he lives at …", "my tenant Priya is at 555 Elm St"
+const OTHERS_ADDRESS = /\b(?:is|'s)\s+(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:at|on)\s+\d|\b(?:his|her|their)\s+(?:home\s+|mailing\s+)?address\b|\b(?:lives|stays)\s+at\b|(?:\b(?:is|are)|'s|'re)\s+(?:at|on)\s+\d/u
 const BARE_ZIP_CONFIDENCE = 0.7
 // "It's for my brother-in-law's house", "the panels are for my mom": the relative's address is the job site.
 const JOB_FOR_SOMEONE = /\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+/i

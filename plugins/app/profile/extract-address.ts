@@ -20,7 +20,8 @@ the a an to in on for with my our your is are was it at from by about kw kwh sq 
 panel solar bedroom bedrooms bed beds bath baths bathroom bathrooms story stories storey acre acres car cars unit units
 room rooms people person times time dollars bucks k x
 `.split(/\s+/).filter(Boolean))
-const ADDRESS_CUE = /\b(?:live|lives|living|located|address|adress|addr|ship|deliver|install|house|home|property|at|on)\b[^\d]{0,20}$/i
+// A cue before a lower-case street; "its 2207 s wabash ave …" opens with the address itself.
+const ADDRESS_CUE = /\b(?:live|lives|living|located|address|adress|addr|ship|deliver|install|house|home|property|at|on)\b[^\d]{0,20}$|^\s*(?:it'?s|it\s+is)?\s*$/i
 const DIRECTION = /^(?:n|s|e|w|ne|nw|se|sw|north|south|east|west)\.?$/i
 const UNIT = /^\s*,?\s*(?:\n\s*)?(apt|apartment|unit|suite|ste|floor|bldg|building|rm|room|#)\.?\s*#?\s*([A-Za-z0-9-]{1,6})\b/i
 const CITY_STOP = new Set(`
@@ -79,7 +80,9 @@ function readLocality (text: string, from: number, capitalizedCity: boolean, zip
   for (let n = 0; n < 3; n++) {
     const raw = CITY_WORD.exec(text.slice(pos, pos + 32))?.[0]
     const word = raw?.replace(/[.]+$/, '')
-    if (raw === undefined || word === undefined || CITY_STOP.has(word.toLowerCase())) return null
+    // "Salt Lake City", "Jersey City": a capitalized City or Town ends a name that started elsewhere.
+    const cityWord = n > 0 && /^(?:City|Town)$/.test(word ?? '')
+    if (raw === undefined || word === undefined || (CITY_STOP.has(word.toLowerCase()) && !cityWord)) return null
     if (capitalizedCity && !isCapitalized(word)) return null
     // "St. Louis", "Ft. Myers" keep their period; a sentence's full stop does not.
     words.push(/^(?:st|ft|mt)\.$/i.test(raw) ? raw : word)
@@ -90,7 +93,9 @@ function readLocality (text: string, from: number, capitalizedCity: boolean, zip
     if (locality !== null) return { city: words.map(properCaseWord).join(' '), ...locality }
     // Right after a street, "Phoenix 85018" is a city and a ZIP even without the state.
     const zip = zipWithoutState ? ZIP_AFTER.exec(text.slice(pos, pos + 16)) : null
-    if (zip?.[1] !== undefined && words.every(isCapitalized)) return { city: words.join(' '), zip: zip[1], end: pos + zip[0].length }
+    // Someone who types all in lower case ("2207 s wabash ave chicago 60616") gets the city in proper case.
+    const cased = words.every(isCapitalized) || text === text.toLowerCase()
+    if (zip?.[1] !== undefined && cased) return { city: words.map(properCaseWord).join(' '), zip: zip[1], end: pos + zip[0].length }
     if (sep[0].includes(',') || sep[0].includes('\n')) return null
     pos += sep[0].length
   }

@@ -37,7 +37,9 @@ type Mode = 'strong' | 'capitalized'
 export function readName (text: string, from: number, mode: Mode): { value: string, end: number } | null {
   const words: string[] = []
   let pos = from + (HONORIFIC.exec(text.slice(from, from + 12))?.[0].length ?? 0)
-  while (words.length < 3) {
+  // Up to three name words; particles ("van der") come on top.
+  const nameWords = () => words.filter((w) => !PARTICLES.has(w.toLowerCase())).length
+  while (nameWords() < 3 && words.length < 6) {
     const gap = words.length === 0 ? /^[ :,-]*/.exec(text.slice(pos, pos + 8)) : /^ {1,2}/.exec(text.slice(pos, pos + 3))
     if (gap === null) break
     const match = WORD.exec(text.slice(pos + gap[0].length, pos + gap[0].length + 40))
@@ -80,14 +82,16 @@ interface Intro { pattern: RegExp, mode: Mode, confidence: number }
 
 // No /i flag next to \p{Lu}: with /iu it would match lower-case letters too.
 const INTROS: Intro[] = [
-  { pattern: /(?:\bmy\s+(?:full\s+)?name\s+is|\bmy\s+name'?s|\bname\s*[:\-–—]|\bname\s+is|\bme\s+llamo|\bmi\s+nombre\s+es|\bje\s+m'appelle|\bich\s+hei(?:ß|ss)e)\s*/giu, mode: 'strong', confidence: 0.95 },
+  { pattern: /(?:\bmy\s+(?:full\s+)?name\s+is|\bmy\s+name'?s|\bname\s*[:\-–—]|(?<![\p{L}-])(?:applicant|customer|client|homeowner|account\s+holder)\s*:|\bname\s+is|\bme\s+llamo|\bmi\s+nombre\s+es|\bje\s+m'appelle|\bich\s+hei(?:ß|ss)e)\s*/giu, mode: 'strong', confidence: 0.95 },
   { pattern: /(?:^|[^\p{L}'])name's\s+/giu, mode: 'strong', confidence: 0.9 },
   { pattern: /(?:^|[.!?,]\s{0,3})names\s+/giu, mode: 'strong', confidence: 0.75 },
   { pattern: /\b(?:[Ii]'?m|[Ii]\s+am)\s+/gu, mode: 'capitalized', confidence: 0.85 },
   { pattern: /\b[Tt]his\s+is\s+/gu, mode: 'capitalized', confidence: 0.85 },
   { pattern: /\b[Cc]all\s+me\s+/gu, mode: 'capitalized', confidence: 0.8 },
   // "people call me Gus", "everyone calls me Bubba", "I go by Peggy", "I prefer to be called Liz"
-  { pattern: /\b(?:[Cc]alls\s+me|[Gg]o(?:es)?\s+by|[Kk]nown\s+as|[Kk]nows?\s+me\s+as|to\s+be\s+called)\s+/gu, mode: 'capitalized', confidence: 0.9 },
+  { pattern: /\b(?:[Cc]alls\s+me|[Gg]o(?:es)?\s+by|[Kk]nown\s+as|[Kk]nows?\s+me\s+as|to\s+be\s+called|I\s+answer\s+to)\s+/gu, mode: 'capitalized', confidence: 0.9 },
+  // "ask for Wendell - that is me"
+  { pattern: /\b[Aa]sk\s+for\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[-–—,(]\s*(?:that'?s|that\s+is|it'?s|it\s+is)\s+me\b)/gu, mode: 'capitalized', confidence: 0.85 },
   // "you are speaking with Imani Brooks", "you've reached Tom"
   { pattern: /\b(?:[Ss]peaking|[Tt]alking)\s+(?:with|to)\s+|\b[Yy]ou'?ve\s+reached\s+/gu, mode: 'capitalized', confidence: 0.8 },
   { pattern: /\b[Ss]oy\s+/gu, mode: 'capitalized', confidence: 0.8 },
@@ -118,16 +122,17 @@ function isSomeoneElsesName (text: string, at: number): boolean {
 }
 
 // "Thanks,\nDana Reyes" / "Cheers, Dana" / "— Dana" at the end of the message, or a name on its own line after
-// "Best regards," followed by a short signature block (title, e-mail, phone).
-const SIGN_OFF = /(?:\b(?:thanks(?:\s+(?:so\s+much|again|a\s+lot))?|thank\s+you(?:\s+(?:so\s+much|again))?|many\s+thanks|thx|cheers|best|regards|best\s+regards|kind\s+regards|warm\s+regards|warmly|respectfully|blessings|sincerely|yours|take\s+care|all\s+the\s+best)\s*[,!.]?\s*\n?\s*|(?:^|\n|\s)(?:—|–|--|-|~)\s*)/giu
-const SIGN_OFF_LINE = /(?:^|\n)[ ]*(?:thanks(?:\s+(?:so\s+much|again|a\s+lot))?|thank\s+you(?:\s+(?:so\s+much|again))?|many\s+thanks|cheers|best|regards|best\s+regards|kind\s+regards|warm\s+regards|warmly|respectfully|blessings|sincerely|yours\s+truly|all\s+the\s+best)[ ]*[,!.]?[ ]*\n[ ]*/giu
+// "Best regards," followed by a short signature block (title, e-mail, phone). Longer phrases come first, so
+// "Best wishes," is read whole rather than as "Best" and a name "Wishes".
+const SIGN_OFF = /(?:\b(?:thanks(?:\s+(?:so\s+much|again|a\s+lot|in\s+advance))?|thank\s+you(?:\s+(?:so\s+much|again|in\s+advance))?|many\s+thanks|(?:with\s+)?(?:best|kind|warm|warmest)\s+(?:regards|wishes)|all\s+the\s+best|yours(?:\s+(?:faithfully|sincerely|truly))?|take\s+care|speak\s+soon|talk\s+soon|warmly|respectfully|blessings|sincerely|cheers|regards|best|thx|ta)(?!\p{L})\s*[,!.]?\s*\n?\s*|(?:^|\n|\s)(?:—|–|--|-|~)\s*)/giu
+const SIGN_OFF_LINE = /(?:^|\n)[ ]*(?:thanks(?:\s+(?:so\s+much|again|a\s+lot|in\s+advance))?|thank\s+you(?:\s+(?:so\s+much|again|in\s+advance))?|many\s+thanks|(?:with\s+)?(?:best|kind|warm|warmest)\s+(?:regards|wishes)|all\s+the\s+best|yours(?:\s+(?:faithfully|sincerely|truly))|speak\s+soon|talk\s+soon|warmly|respectfully|blessings|sincerely|cheers|regards|best|ta)(?!\p{L})[ ]*[,!.]?[ ]*\n[ ]*/giu
 const SIGNATURE_TAIL = /^[ ]*(?:\n[^\n]{0,80}){0,3}\s*$/
 // "Raymond Kurtz speaking." at the start of a sentence.
 const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey),\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
 // "Hugo Brandt, hugo@…, 414-…": a full name opening a message, right before the visitor's contact details.
 const NAME_THEN_CONTACT = /^\s*(?=\p{Lu}[\p{L}'-]+\s+\p{Lu}[\p{L}'-]+,)/gu
 // "Annika Berg\n17 Fjord Ln": a name on its own line right above the street of an address block.
-const NAME_ABOVE_STREET = /(?:^|\n)[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[ \t]*\d{1,6}[ \t]+\p{Lu})/gu
+const NAME_ABOVE_STREET = /(?:^|\n)[ \t]*(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?[ \t]+)?\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[ \t]*\d{1,6}[ \t]+\p{Lu})/gu
 const HERE = /(?:^|[.!?]\s+|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola)[,!]?\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+here\b)/gu
 
 /** Names read after each match of `pattern`, kept when what follows the name passes `fits`. */
@@ -199,9 +204,37 @@ function lowerHitsAfter (text: string, pattern: RegExp, rest: RegExp, maxWords: 
   return hits
 }
 
+// "First name: Lupita\nSurname: Marquez": a form's two lines make one name.
+const FIRST_NAME_LINE = /(?:^|\n)[ \t]*(?:first|given)\s+name\s*:[ \t]*/iu
+const LAST_NAME_LINE = /(?:^|\n)[ \t]*(?:surname|last\s+name|family\s+name)\s*:[ \t]*/iu
+
+function formHits (text: string): NameHit[] {
+  const first = FIRST_NAME_LINE.exec(text)
+  const last = LAST_NAME_LINE.exec(text)
+  if (first === null || last === null) return []
+  const given = readName(text, first.index + first[0].length, 'strong')
+  const family = readName(text, last.index + last[0].length, 'strong')
+  if (given === null || family === null) return []
+  return [{ value: `${given.value} ${family.value}`, start: first.index, end: family.end, confidence: 0.96 }]
+}
+
+// A message that is only a full name ("Valentina Cruz"): the answer to "may I have your name?". Not a place
+// ("San Diego", "New Braunfels"), which is the answer to another question.
+const WHOLE_NAME = /^\s*(?=\p{Lu}[\p{Ll}'-]+(?:[ ]+\p{Lu}[\p{Ll}'-]+){1,2}\s*[.!]?\s*$)/u
+const PLACE_PREFIX = /^(?:san|santa|los|las|new|north|south|east|west|fort|mount|port|lake|el|la|saint|st)$/i
+
+function wholeMessageHits (text: string): NameHit[] {
+  const match = WHOLE_NAME.exec(text)
+  if (match === null) return []
+  const name = readName(text, match[0].length, 'capitalized')
+  if (name === null || !name.value.includes(' ') || PLACE_PREFIX.test(name.value.split(' ')[0] ?? '')) return []
+  if (!/^\s*[.!]?\s*$/.test(text.slice(name.end))) return []
+  return [{ value: name.value, start: match[0].length, end: name.end, confidence: 0.6 }]
+}
+
 /** The most confident self-introduction; ties go to the first one in the message. */
 export function pickOwnName (text: string): NameHit | null {
-  const hits = [...introHits(text), ...signOffHits(text), ...lowercaseHits(text)]
+  const hits = [...introHits(text), ...signOffHits(text), ...lowercaseHits(text), ...formHits(text), ...wholeMessageHits(text)]
   hits.sort((a, b) => b.confidence - a.confidence || a.start - b.start)
   return hits[0] ?? null
 }

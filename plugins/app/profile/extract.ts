@@ -11,9 +11,11 @@ import { blankSpans, normalizeText } from './text.ts'
 import type { ArrayField, ExtractOptions, ProfileFact, ScalarField } from './types.ts'
 
 const OTHER_CONTACTS_CONFIDENCE = 0.8
-// "my landlord is Mr. Ortiz at 55 Pine St", "her address is …", "he lives at …", "my tenant Priya is at 555 Elm St"
-const OTHERS_ADDRESS = /\b(?:is|'s)\s+(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:at|on)\s+\d|\b(?:his|her|their)\s+(?:home\s+|mailing\s+)?address\b|\b(?:lives|stays)\s+at\b|(?:\b(?:is|are)|'s|'re)\s+(?:at|on)\s+\d/u
+// "my landlord is Mr. Ortiz at 55 Pine St", "her address is …", "he lives at …", "my tenant Priya is at 555 Elm St",
+// "at her place in Tulsa"
+const OTHERS_ADDRESS = /\b(?:his|her|their)\s+(?:place|house|home|property|apartment|condo|cabin|farm)\b|\b(?:is|'s)\s+(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:at|on)\s+\d|\b(?:his|her|their)\s+(?:home\s+|mailing\s+)?address\b|\b(?:lives|stays)\s+at\b|(?:\b(?:is|are)|'s|'re)\s+(?:at|on)\s+\d/u
 const BARE_ZIP_CONFIDENCE = 0.7
+const ZIP_WORD = /\b(?:zip|zipcode|postcode|postal\s+code)\b/i
 // "It's for my brother-in-law's house", "the panels are for my mom": the relative's address is the job site.
 const JOB_FOR_SOMEONE = /\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+/i
 
@@ -50,9 +52,18 @@ function restated (facts: ProfileFact[], text: string, corrections: { first: num
   const later = factsIn(after(text, corrections.last), options).filter(isScalar)
   const fields = new Set(later.map((f) => f.field))
   const result = [...facts.filter((f) => !isScalar(f) || !fields.has(f.field)), ...later]
-  const zip = fields.has('address_zip') || facts.some((f) => f.field === 'address_zip') ? null : bareZipAfter(text, corrections.first)
-  if (zip !== null) result.push({ field: 'address_zip', value: zip, confidence: BARE_ZIP_CONFIDENCE, onlyReplaces: true })
-  return result
+  if (fields.has('address_zip')) return result
+  const stated = result.find((f) => f.field === 'address_zip')
+  if (stated === undefined) {
+    // Bare, it can only replace the ZIP given before; after "my zip isn't …" it is the ZIP.
+    const zip = bareZipAfter(text, corrections.first)
+    const named = ZIP_WORD.test(text.slice(0, corrections.first))
+    if (zip !== null) result.push({ field: 'address_zip', value: zip, confidence: BARE_ZIP_CONFIDENCE, onlyReplaces: !named })
+    return result
+  }
+  // "my zip isn't 33301, it's 33304": a bare ZIP after the last correction replaces the one stated before it.
+  const restatedZip = bareZipAfter(text, corrections.last)
+  return restatedZip === null ? result : [...result.filter((f) => f !== stated), { ...stated, value: restatedZip }]
 }
 
 function factsIn (normalized: string, options: ExtractOptions): ProfileFact[] {

@@ -1,6 +1,6 @@
 // Finds a US postal address in its usual shapes: one line, several lines, "I live at … in City, State", "we're in
 // Denver, CO", "my zip is 94107". City and state always come from the same candidate, never from two addresses.
-import { isWordLikeCode, readState } from './us-states.ts'
+import { isCapsWord, isWordLikeCode, readState } from './us-states.ts'
 import { isCapitalized, leftContext, properCaseWord } from './text.ts'
 
 export interface AddressParts {
@@ -14,6 +14,7 @@ interface Candidate { parts: AddressParts, confidence: number, start: number }
 
 const SUFFIX = 'street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|ter|terr|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|loop|row|alley|crescent|cres|plaza|plz|pike|path|point|pt|ridge|cove|crossing|xing|commons|walk|bend|glen|heights|hts|hollow|manor|meadows|park|pass|landing|expressway|expy|freeway|fwy|turnpike|tpke|close'
 const STREET = new RegExp(`\\b(\\d{1,6}[A-Za-z]?)\\s{1,3}((?:[\\p{L}\\p{N}'.-]{1,30}\\s{1,3}){1,4}?)(${SUFFIX})\\b\\.?`, 'giu')
+const SECOND_SUFFIX = new RegExp(`^ {1,2}(${SUFFIX})\\b\\.?`, 'iu')
 const NOT_STREET_WORD = new Set(`
 minute minutes min mins mile miles hour hours hr hrs year years yr yrs day days week weeks month months best way of and or
 the a an to in on for with my our your is are was it at from by about kw kwh sq ft feet foot inch inches percent panels
@@ -43,8 +44,12 @@ function readStreets (text: string): Array<{ street: string, start: number, end:
     if (words.some((w) => NOT_STREET_WORD.has(w.toLowerCase()))) continue
     const capitalized = words.every((w) => isCapitalized(w) || /^\d/.test(w))
     if (!capitalized && !ADDRESS_CUE.test(leftContext(text, match.index, 40))) continue
-    const street = [match[1] ?? '', ...words, match[3] ?? ''].map(formatStreetWord).join(' ')
-    found.push({ street, start: match.index, end: match.index + match[0].length, confidence: capitalized ? 0.9 : 0.75 })
+    // "112 Bayou Bend Rd": a suffix word ("Bend") can be part of the name when another suffix follows it.
+    const second = SECOND_SUFFIX.exec(text.slice(match.index + match[0].length, match.index + match[0].length + 16))
+    const suffixes = second === null ? [match[3] ?? ''] : [match[3] ?? '', second[1] ?? '']
+    const street = [match[1] ?? '', ...words, ...suffixes].map(formatStreetWord).join(' ')
+    const end = match.index + match[0].length + (second?.[0].length ?? 0)
+    found.push({ street, start: match.index, end, confidence: capitalized ? 0.9 : 0.75 })
   }
   return found
 }
@@ -70,6 +75,7 @@ function readStreetTail (text: string, street: string, end: number): { street: s
 
 interface Locality { city?: string, state?: string, zip?: string, end: number }
 
+const REGION_WORD = /^(?:rural|upstate|downstate|northern|southern|eastern|western|central|coastal|suburban)$/
 const CITY_WORD = /^[\p{L}][\p{L}.'-]{0,30}/u
 const ZIP_AFTER = /^\s{0,3},?\s{0,3}(\d{5}(?:-\d{4})?)(?![\d-])/
 
@@ -84,6 +90,8 @@ function readLocality (text: string, from: number, capitalizedCity: boolean, zip
     const cityWord = n > 0 && /^(?:City|Town)$/.test(word ?? '')
     if (raw === undefined || word === undefined || (CITY_STOP.has(word.toLowerCase()) && !cityWord)) return null
     if (capitalizedCity && !isCapitalized(word)) return null
+    // "in rural Vermont", "upstate New York": a region of a state, not a city.
+    if (REGION_WORD.test(word)) return null
     // "St. Louis", "Ft. Myers" keep their period; a sentence's full stop does not.
     words.push(/^(?:st|ft|mt)\.$/i.test(raw) ? raw : word)
     pos += raw.length
@@ -112,7 +120,7 @@ function readStateAndZip (text: string, at: number, comma: boolean, cityCapitali
     const lower = typed !== typed.toUpperCase()
     // "austin tx" is fine in an all-lower-case message; "in sales ok" and "Springfield or" are not.
     if (lower && (cityCapitalized || isWordLikeCode(state.code))) return null
-    if (!lower && isWordLikeCode(state.code) && !comma) return null
+    if (!lower && isCapsWord(state.code) && !comma) return null
   }
   return { state: state.code, ...(zip?.[1] === undefined ? {} : { zip: zip[1] }), end: at + state.length + (zip?.[0].length ?? 0) }
 }
@@ -162,7 +170,7 @@ function localityCandidates (text: string): Candidate[] {
 const DWELLING = 'house|home|condo|apartment|townhouse|townhome|place|property|duplex|cabin|farm|ranch|bungalow|cottage'
 const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved|moving|relocating)\\s{1,3}(?:is\\s+|are\\s+)?(?:in|to)|(?:live|living|lives|own|bought|have)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING})\\s{1,3}in)\\s{1,3}`, 'giu')
 // "I'm in Tucson." counts; "I'm currently in London but …" and "I'm in Pune this month" are a visit, not a home.
-const BEEN_IN = /\b(?:i'?m|i\s+am|we'?re|we\s+are)\s{1,3}(?:located\s+)?in\s{1,3}/giu
+const BEEN_IN = /\b(?:i'?m|i\s+am|we'?re|we\s+are)\s{1,3}(?:located\s+|out\s+|up\s+|down\s+|over\s+)?in\s{1,3}(?:(?:rural|upstate|downstate|northern|southern|eastern|western|central|coastal)\s{1,3})?/giu
 const VISITING = /\b(?:currently|right\s+now|visiting|travel+ing|on\s+(?:vacation|holiday|business)|for\s+work|temporarily|at\s+the\s+moment)\b/i
 const CITY = /^\p{Lu}[\p{L}'-]{1,30}(?: \p{Lu}[\p{L}'-]{1,30}){0,2}/u
 
@@ -201,10 +209,11 @@ function isHomeStatement (cue: string, after: string): boolean {
   return !VISITING.test(cue) && /^\s*(?:[.!?,;]|$|\s(?:if|and|area)\b)/i.test(after)
 }
 
-const ZIP_CUE = /\b(?:zip|zipcode|zip\s+code|postal\s+code|postcode)\b\s{0,3}(?:code\s{0,3})?(?:is\s{1,3}|:\s{0,3}|=\s{0,3}|#\s{0,3}|-\s{0,3})?(?:actually\s{1,3}|now\s{1,3})?(\d{5}(?:-\d{4})?)(?![\d-])|\b(\d{5}(?:-\d{4})?)\s{1,3}(?:area|zip|zip\s+code)\b/giu
+// "zip is 94107", "94107 area", "we're in 97222": a ZIP named as one, or where the visitor is.
+const ZIP_CUE = /\b(?:zip|zipcode|zip\s+code|postal\s+code|postcode)\b\s{0,3}(?:code\s{0,3})?(?:is\s{1,3}|:\s{0,3}|=\s{0,3}|#\s{0,3}|-\s{0,3})?(?:actually\s{1,3}|now\s{1,3})?(\d{5}(?:-\d{4})?)(?![\d-])|\b(\d{5}(?:-\d{4})?)\s{1,3}(?:area|zip|zip\s+code)\b|\b(?:i'?m|i\s+am|we'?re|we\s+are|live|living|based|located)\s{1,3}(?:in|near)\s{1,3}(\d{5})(?![\d-])/giu
 
 function zipCandidates (text: string): Candidate[] {
-  return [...text.matchAll(ZIP_CUE)].map((m) => ({ parts: { zip: m[1] ?? m[2] ?? '' }, confidence: 0.9, start: m.index }))
+  return [...text.matchAll(ZIP_CUE)].map((m) => ({ parts: { zip: m[1] ?? m[2] ?? m[3] ?? '' }, confidence: 0.9, start: m.index }))
 }
 
 function best (candidates: Candidate[], has: (parts: AddressParts) => boolean): Candidate | undefined {

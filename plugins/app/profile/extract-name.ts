@@ -82,7 +82,7 @@ interface Intro { pattern: RegExp, mode: Mode, confidence: number }
 
 // No /i flag next to \p{Lu}: with /iu it would match lower-case letters too.
 const INTROS: Intro[] = [
-  { pattern: /(?:\bmy\s+(?:full\s+)?name\s+is|\bmy\s+name'?s|\bname\s*[:\-–—]|(?<![\p{L}-])(?:applicant|customer|client|homeowner|account\s+holder)\s*:|\bname\s+is|\bme\s+llamo|\bmi\s+nombre\s+es|\bje\s+m'appelle|\bich\s+hei(?:ß|ss)e)\s*/giu, mode: 'strong', confidence: 0.95 },
+  { pattern: /(?:\bmy\s+(?:full\s+)?(?:name|nmae|naem)\s+is|\bmy\s+name'?s|\bname\s*[:\-–—]|(?<![\p{L}-])(?:applicant|customer|client|homeowner|account\s+holder)\s*:|\bname\s+is|\bme\s+llamo|\bmi\s+nombre\s+es|\bje\s+m'appelle|\bich\s+hei(?:ß|ss)e)\s*/giu, mode: 'strong', confidence: 0.95 },
   { pattern: /(?:^|[^\p{L}'])name's\s+/giu, mode: 'strong', confidence: 0.9 },
   { pattern: /(?:^|[.!?,]\s{0,3})names\s+/giu, mode: 'strong', confidence: 0.75 },
   { pattern: /\b(?:[Ii]'?m|[Ii]\s+am)\s+/gu, mode: 'capitalized', confidence: 0.85 },
@@ -133,7 +133,9 @@ const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i
 const NAME_THEN_CONTACT = /^\s*(?=\p{Lu}[\p{L}'-]+\s+\p{Lu}[\p{L}'-]+,)/gu
 // "Annika Berg\n17 Fjord Ln": a name on its own line right above the street of an address block.
 const NAME_ABOVE_STREET = /(?:^|\n)[ \t]*(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?[ \t]+)?\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[ \t]*\d{1,6}[ \t]+\p{Lu})/gu
-const HERE = /(?:^|[.!?]\s+|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola)[,!]?\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+here\b)/gu
+// "I'm her son, Gary.", "I'm only the intern, Zoe.": the visitor describes themselves, then names themselves.
+const DESCRIBED = /\b(?:I'?m|I\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+,\s+(?=\p{Lu}[\p{L}'-]+\s*(?:[.!]|$))/gu
+const HERE = /(?:^|[.!?]\s+|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola)[,!]?\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+(?:here|again)\b)/gu
 
 /** Names read after each match of `pattern`, kept when what follows the name passes `fits`. */
 function hitsAfter (text: string, pattern: RegExp, fits: (rest: string) => boolean, confidence: number): NameHit[] {
@@ -150,7 +152,8 @@ function signOffHits (text: string): NameHit[] {
   return [
     ...hitsAfter(text, SIGN_OFF, (rest) => /^\s*[.!]?\s*$/.test(rest), 0.8),
     ...hitsAfter(text, SIGN_OFF_LINE, (rest) => SIGNATURE_TAIL.test(rest), 0.8),
-    ...hitsAfter(text, HERE, (rest) => /^\s+here\b/.test(rest), 0.8),
+    ...hitsAfter(text, HERE, (rest) => /^\s+(?:here|again)\b/.test(rest), 0.8),
+    ...hitsAfter(text, DESCRIBED, (rest) => /^\s*(?:[.!]|$)/.test(rest), 0.8),
     ...hitsAfter(text, NAME_ABOVE_STREET, (rest) => /^[ \t]*\n[ \t]*\d/.test(rest), 0.8),
     ...hitsAfter(text, SPEAKING, (rest) => /^,?\s+speaking\b/.test(rest), 0.8),
     ...hitsAfter(text, NAME_THEN_CONTACT, (rest) => /^\s*,\s*(?:[\w.+-]+@|\+?\(?\d)/.test(rest), 0.75).filter((hit) => hit.value.includes(' '))
@@ -168,8 +171,11 @@ const LOWER_INTRO = /\b(?:i'?m|i\s+am)\s+(?=\p{Ll})/gu
 const LOWER_OPENING = /^\s*(?:(?:hi|hello|hey)[,!]?\s+)?(?:this\s+is\s+|it'?s\s+)?(?=\p{Ll})/gu
 // "hey it's marco, …": a greeting, then "it's" / "this is" and one word that ends the clause.
 const LOWER_GREETING = /^\s*(?:hi|hello|hey|hiya|yo)[,!]?\s+(?:this\s+is|it'?s|it\s+is)\s+(?=\p{Ll})/gu
-// "regards, tomasz", "thanks,\nmarie": a sign-off, a comma or line break, then the last words of the message.
-const LOWER_SIGN_OFF = /\b(?:thanks|thank\s+you|thx|cheers|best|regards|best\s+regards|kind\s+regards|sincerely)\s*(?:,\s*\n?|\n)\s*(?=\p{Ll})/gu
+// "regards, tomasz", "thanks,\nmarie", "talk soon\n- mike": a sign-off, a comma, line break or dash, then the last
+// words of the message.
+const LOWER_SIGN_OFF = /(?:\b(?:thanks|thank\s+you|thx|cheers|best|regards|best\s+regards|kind\s+regards|sincerely)\s*(?:,\s*\n?|\n)|\n[ \t]*[-–—~][ \t]*)\s*(?=\p{Ll})/gu
+// "this is ana ferreira, …": the message opens with a lower-case full name (two words: "this is great," is not one).
+const LOWER_THIS_IS = /^\s*this\s+is\s+(?=\p{Ll}+\s+\p{Ll}+\s*,)/gu
 
 function lowercaseHits (text: string): NameHit[] {
   const hits: NameHit[] = []
@@ -189,6 +195,7 @@ function lowercaseHits (text: string): NameHit[] {
   }
   hits.push(...lowerHitsAfter(text, LOWER_GREETING, /^\s*(?:[,.!]|$)/, 1))
   hits.push(...lowerHitsAfter(text, LOWER_SIGN_OFF, /^\s*[.!]?\s*$/, 2))
+  hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, /^\s*,/, 2).filter((hit) => hit.value.includes(' ')))
   return hits
 }
 
@@ -230,6 +237,25 @@ function wholeMessageHits (text: string): NameHit[] {
   if (name === null || !name.value.includes(' ') || PLACE_PREFIX.test(name.value.split(' ')[0] ?? '')) return []
   if (!/^\s*[.!]?\s*$/.test(text.slice(name.end))) return []
   return [{ value: name.value, start: match[0].length, end: name.end, confidence: 0.6 }]
+}
+
+// After a correction: "sorry, that should be Jonathan Ashford - …", or a message ending "… with a D. Katrina Doyle".
+const RESTATED_OPENING = /^\s*[,:–—-]?\s*(?:(?:it|that)(?:'?s|\s+is)\s+|be\s+)?(?=\p{Lu})/u
+const RESTATED_CLOSING = /[.!?]\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){1,2}\s*[.!]?\s*$)/gu
+
+/** A full name (two or three words) restated right after a correction phrase, or closing the message. */
+export function restatedName (text: string, from: number): NameHit | null {
+  const opening = RESTATED_OPENING.exec(text.slice(from))
+  const starts = [
+    ...(opening === null ? [] : [from + opening[0].length]),
+    ...[...text.slice(from).matchAll(RESTATED_CLOSING)].map((m) => from + m.index + m[0].length)
+  ]
+  for (const start of starts) {
+    const name = readName(text, start, 'capitalized')
+    if (name === null || !name.value.includes(' ') || PLACE_PREFIX.test(name.value.split(' ')[0] ?? '')) continue
+    if (/^\s*(?:[-–—,.!;]|$)/.test(text.slice(name.end))) return { value: name.value, start, end: name.end, confidence: 0.75 }
+  }
+  return null
 }
 
 /** The most confident self-introduction; ties go to the first one in the message. */

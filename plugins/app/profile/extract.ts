@@ -2,7 +2,7 @@
 import { extractAddress } from './extract-address.ts'
 import { findEmails, pickOwnEmail } from './extract-email.ts'
 import { extractInterests } from './extract-interests.ts'
-import { pickOwnName } from './extract-name.ts'
+import { pickOwnName, restatedName } from './extract-name.ts'
 import { pickOwnPhone } from './extract-phone.ts'
 import { extractPreferences } from './extract-preferences.ts'
 import { findOtherPeople } from './other-people.ts'
@@ -50,6 +50,8 @@ export function extractProfileFacts (text: string, options: ExtractOptions): Pro
 /** Per scalar field, a value found after the correction replaces the one found in the whole message. */
 function restated (facts: ProfileFact[], text: string, corrections: { first: number, last: number }, options: ExtractOptions): ProfileFact[] {
   const later = factsIn(after(text, corrections.last), options).filter(isScalar)
+  const name = later.some((f) => f.field === 'customer_name') ? null : restatedName(text, corrections.last)
+  if (name !== null) later.push({ field: 'customer_name', value: name.value, confidence: name.confidence })
   const fields = new Set(later.map((f) => f.field))
   const result = [...facts.filter((f) => !isScalar(f) || !fields.has(f.field)), ...later]
   if (fields.has('address_zip')) return result

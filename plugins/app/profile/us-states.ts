@@ -82,6 +82,13 @@ export function readState (text: string, lowerCodes: LowerCodes): StateMatch | n
   return { code: upper, length: code[0].length, byCode: true }
 }
 
+// Codes that are English words even in capitals ("OK", "ME", "IN"); "PA" or "MA" after a city is a state.
+const CAPS_WORDS = new Set(['HI', 'ID', 'IN', 'ME', 'OH', 'OK', 'OR'])
+
+export function isCapsWord (code: string): boolean {
+  return CAPS_WORDS.has(code)
+}
+
 export function isWordLikeCode (code: string): boolean {
   return WORD_LIKE_CODES.has(code)
 }

@@ -139,7 +139,7 @@ function streetCandidates (text: string): Candidate[] {
 const PLACE_CUE = /\b(?:in|at|near|from|to|outside|around|en|meant)\s{1,3}/giu
 // Without a preposition ("I'm Ana, Brooklyn, NY 11215", a line of its own) the city must be capitalized and a
 // state code plus ZIP must follow. "City: St. Louis, MO" is a labelled line; the period of "St. Louis" ends no sentence.
-const BARE_PLACE_CUE = /(?:^|\n|[,;:(]\s{0,3}|(?<!\b(?:St|Ft|Mt))[.!?]\s{1,3})[ \t•*-]{0,4}/gu
+const BARE_PLACE_CUE = /(?:^|\n|[,;:(|]\s{0,3}|(?<!\b(?:St|Ft|Mt))[.!?]\s{1,3})[ \t•*-]{0,4}/gu
 
 function localityCandidates (text: string): Candidate[] {
   const found: Candidate[] = []

@@ -90,6 +90,8 @@ const INTROS: Intro[] = [
   { pattern: /\b[Cc]all\s+me\s+/gu, mode: 'capitalized', confidence: 0.8 },
   // "people call me Gus", "everyone calls me Bubba", "I go by Peggy", "I prefer to be called Liz"
   { pattern: /\b(?:[Cc]alls\s+me|[Gg]o(?:es)?\s+by|[Kk]nown\s+as|[Kk]nows?\s+me\s+as|to\s+be\s+called|I\s+answer\s+to)\s+/gu, mode: 'capitalized', confidence: 0.9 },
+  // "put the contract in my name, Walter Ebbesen"
+  { pattern: /\b(?:in|under)\s+my\s+name[,:]?\s+(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
   // "ask for Wendell - that is me"
   { pattern: /\b[Aa]sk\s+for\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[-–—,(]\s*(?:that'?s|that\s+is|it'?s|it\s+is)\s+me\b)/gu, mode: 'capitalized', confidence: 0.85 },
   // "you are speaking with Imani Brooks", "you've reached Tom"
@@ -130,7 +132,7 @@ const SIGNATURE_TAIL = /^[ ]*(?:\n[^\n]{0,80}){0,3}\s*$/
 // "Raymond Kurtz speaking." at the start of a sentence.
 const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey),\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
 // "Hugo Brandt, hugo@…, 414-…": a full name opening a message, right before the visitor's contact details.
-const NAME_THEN_CONTACT = /^\s*(?=\p{Lu}[\p{L}'-]+\s+\p{Lu}[\p{L}'-]+,)/gu
+const NAME_THEN_CONTACT = /^\s*(?=\p{Lu}[\p{L}'-]+\s+\p{Lu}[\p{L}'-]+\s*[,|])/gu
 // "Annika Berg\n17 Fjord Ln": a name on its own line right above the street of an address block.
 const NAME_ABOVE_STREET = /(?:^|\n)[ \t]*(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?[ \t]+)?\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[ \t]*\d{1,6}[ \t]+\p{Lu})/gu
 // "I'm her son, Gary.", "I'm only the intern, Zoe.": the visitor describes themselves, then names themselves.
@@ -156,7 +158,7 @@ function signOffHits (text: string): NameHit[] {
     ...hitsAfter(text, DESCRIBED, (rest) => /^\s*(?:[.!]|$)/.test(rest), 0.8),
     ...hitsAfter(text, NAME_ABOVE_STREET, (rest) => /^[ \t]*\n[ \t]*\d/.test(rest), 0.8),
     ...hitsAfter(text, SPEAKING, (rest) => /^,?\s+speaking\b/.test(rest), 0.8),
-    ...hitsAfter(text, NAME_THEN_CONTACT, (rest) => /^\s*,\s*(?:[\w.+-]+@|\+?\(?\d)/.test(rest), 0.75).filter((hit) => hit.value.includes(' '))
+    ...hitsAfter(text, NAME_THEN_CONTACT, (rest) => /^\s*[,|]\s*(?:[\w.+-]+@|\+?\(?\d)/.test(rest), 0.75).filter((hit) => hit.value.includes(' '))
   ]
 }
 
@@ -211,9 +213,9 @@ function lowerHitsAfter (text: string, pattern: RegExp, rest: RegExp, maxWords: 
   return hits
 }
 
-// "First name: Lupita\nSurname: Marquez": a form's two lines make one name.
-const FIRST_NAME_LINE = /(?:^|\n)[ \t]*(?:first|given)\s+name\s*:[ \t]*/iu
-const LAST_NAME_LINE = /(?:^|\n)[ \t]*(?:surname|last\s+name|family\s+name)\s*:[ \t]*/iu
+// "First name: Lupita\nSurname: Marquez", "first name's Amadou, last name Diallo": the two parts make one name.
+const FIRST_NAME_LINE = /\b(?:first|given)\s+name(?:'s|\s+is|\s*:)?[ \t]*/iu
+const LAST_NAME_LINE = /\b(?:surname|last\s+name|family\s+name)(?:'s|\s+is|\s*:)?[ \t]*/iu
 
 function formHits (text: string): NameHit[] {
   const first = FIRST_NAME_LINE.exec(text)

@@ -6,14 +6,15 @@ import { pickOwnName, restatedName } from './extract-name.ts'
 import { pickOwnPhone } from './extract-phone.ts'
 import { extractPreferences } from './extract-preferences.ts'
 import { findOtherPeople } from './other-people.ts'
+import { findPartCorrections } from './part-corrections.ts'
 import { bareZipAfter, findCorrections, findWithdrawals } from './revisions.ts'
 import { blankSpans, normalizeText } from './text.ts'
 import type { ArrayField, ExtractOptions, ProfileFact, ScalarField } from './types.ts'
 
 const OTHER_CONTACTS_CONFIDENCE = 0.8
 // "my landlord is Mr. Ortiz at 55 Pine St", "her address is …", "he lives at …", "my tenant Priya is at 555 Elm St",
-// "at her place in Tulsa"
-const OTHERS_ADDRESS = /\b(?:his|her|their)\s+(?:place|house|home|property|apartment|condo|cabin|farm)\b|\b(?:is|'s)\s+(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:at|on)\s+\d|\b(?:his|her|their)\s+(?:home\s+|mailing\s+)?address\b|\b(?:lives|stays)\s+at\b|(?:\b(?:is|are)|'s|'re)\s+(?:at|on)\s+\d/u
+// "at her place in Tulsa", "my neighbour Arturo Gomez at 40 Sage Ct"
+const OTHERS_ADDRESS = /^[^\d]{0,40}?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:at|on)\s+\d|\b(?:his|her|their)\s+(?:place|house|home|property|apartment|condo|cabin|farm)\b|\b(?:is|'s)\s+(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:at|on)\s+\d|\b(?:his|her|their)\s+(?:home\s+|mailing\s+)?address\b|\b(?:lives|stays)\s+at\b|(?:\b(?:is|are)|'s|'re)\s+(?:at|on)\s+\d/u
 const BARE_ZIP_CONFIDENCE = 0.7
 const ZIP_WORD = /\b(?:zip|zipcode|postcode|postal\s+code)\b/i
 // "It's for my brother-in-law's house", "the panels are for my mom": the relative's address is the job site.
@@ -35,6 +36,8 @@ export function extractProfileFacts (text: string, options: ExtractOptions): Pro
   let facts = factsIn(normalized, options)
   const corrections = findCorrections(normalized)
   if (corrections !== null) facts = restated(facts, normalized, corrections, options)
+  // Applied after the whole values: "773 555 0138 no wait 0183" corrects the number of the same message.
+  facts.push(...findPartCorrections(normalized, corrections === null ? null : normalized.slice(corrections.first)))
   const withdrawn: ProfileFact[] = []
   for (const withdrawal of findWithdrawals(normalized)) {
     const later = factsIn(after(normalized, withdrawal.end), options).filter(isScalar)
@@ -65,7 +68,8 @@ function restated (facts: ProfileFact[], text: string, corrections: { first: num
   }
   // "my zip isn't 33301, it's 33304": a bare ZIP after the last correction replaces the one stated before it.
   const restatedZip = bareZipAfter(text, corrections.last)
-  return restatedZip === null ? result : [...result.filter((f) => f !== stated), { ...stated, value: restatedZip }]
+  const replaced: ProfileFact = { field: 'address_zip', value: restatedZip ?? '', confidence: stated.confidence }
+  return restatedZip === null ? result : [...result.filter((f) => f !== stated), replaced]
 }
 
 function factsIn (normalized: string, options: ExtractOptions): ProfileFact[] {

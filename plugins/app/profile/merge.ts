@@ -1,6 +1,7 @@
 // Pure, incremental profile merge: what changes when a message's facts meet the stored profile; and log masking.
 import { type OtherContact, type ProfileChange, type ProfileFact, type ProfileField, type ProfileValues, type ScalarField } from './types.ts'
 import { PROFILE_FIELDS } from '../../infrastructure/config/schema.ts'
+import { revisePart } from './part-corrections.ts'
 
 export function emptyProfile (): ProfileValues {
   return {
@@ -111,6 +112,10 @@ function applyFact (next: ProfileValues, fact: ProfileFact): ProfileValues {
 function applyScalar (next: ProfileValues, fact: Extract<ProfileFact, { field: ScalarField }>): ProfileValues {
   const current = next[fact.field]
   if (fact.value === null) return current === null ? next : { ...next, [fact.field]: null }
+  if ('part' in fact) {
+    const revised = current === null ? null : revisePart(current, fact.part, fact.value)
+    return revised === null || revised === current ? next : { ...next, [fact.field]: revised }
+  }
   if (fact.onlyReplaces === true && current === null) return next
   const value = fact.value.trim()
   if (value === '' || sameScalar(fact.field, next[fact.field], value) || isShorterForm(fact.field, next[fact.field], value)) return next

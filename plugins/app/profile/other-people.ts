@@ -13,7 +13,8 @@ const RELATIONS = [
   'aunt', 'uncle', 'cousin', 'niece', 'nephew', 'friend', 'neighbor', 'neighbour', 'colleague', 'coworker',
   'co-worker', 'assistant', 'secretary', 'manager', 'boss', 'supervisor', 'employee', 'tenant', 'landlord',
   'landlady', 'roommate', 'flatmate', 'accountant', 'bookkeeper', 'lawyer', 'attorney', 'contractor', 'electrician',
-  'architect', 'realtor', 'agent', 'ceo', 'cfo', 'admin', 'lead', 'coordinator', 'director', 'representative', 'rep'
+  'architect', 'realtor', 'agent', 'ceo', 'cfo', 'admin', 'lead', 'coordinator', 'director', 'representative', 'rep',
+  'guy', 'gal', 'person'
 ]
 
 // Role words kept in the relation ("our business manager"); others are dropped ("my older brother" → brother).
@@ -22,7 +23,8 @@ const OTHER_MODIFIERS = ['older', 'younger', 'little', 'big', 'best', 'new', 'fo
 const RELATION = new RegExp(`\\b(?:my|our|the)\\s+(?:(${[...ROLE_MODIFIERS, ...OTHER_MODIFIERS].join('|')})\\s+)?(${RELATIONS.join('|')})(?:'s|s'|s)?(?![\\p{L}-])`, 'giu')
 const PRONOUN = /\b(?:(?:his|hers|her's|theirs)\s+(?:is|:)\s|(?:his|her|their)\s+(?:\w+\s+){0,2}(?:e-?mail|address|number|phone|cell|mobile|line|contact|name)\b|(?:he|she|they)\s+can\s+be\s+reached|(?:he|she)(?:'s|\s+is)\s+(?:at|on)\b|(?:reach|call|email|text|contact|cc)\s+(?:him|her|them)\s+(?:at|on)\b)/giu
 const NAMED = /\b(\p{Lu}[\p{Ll}'-]+)'s\s+(?:\w+\s+)?(?:e-?mail|number|phone|cell|mobile|line|contact info)\b/gu
-const CC = /\b(?:cc|cc'd|copy|loop\s+in)\s+(?!me\b|my\b)(?=[\w.+-]+@)/giu
+// "cc hank@…", "cc our facilities guy Hank on the quote, hank@…"
+const CC = /\b(?:cc|cc'd|copy|loop\s+in)\s+(?!me\b|my\b)(?=[^.\n@]{0,60}?[\w.+-]+@)/giu
 // The visitor talking about themselves again ends the other person's part of the sentence.
 const SELF = new RegExp(`\\b(?:[Cc]alls?\\s+me|[Ii]|[Ii]'m|[Ii]m|[Ii]'ve|[Ii]'ll|[Mm]e|[Mm]ine|[Mm]yself)\\b|\\b[Mm]y\\s+(?!(?:${RELATIONS.join('|')})\\b)`, 'gu')
 

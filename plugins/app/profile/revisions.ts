@@ -17,7 +17,7 @@ const TARGETS: Array<[RegExp, ScalarField[]]> = [
 
 // "don't forget my address" keeps it; "ignore that address", "never mind the address", "please don't store my name",
 // "forget the phone number", "disregard my email", "delete my number" withdraw it.
-const WITHDRAW = /(?<!\b(?:don'?t|do\s+not|not)\s+)\b(?:ignore|disregard|forget(?:\s+about)?|delete|remove|erase|wipe|clear|scrub|purge|drop|scrap|never\s?mind|(?:please\s+)?(?:don'?t|do\s+not)\s+(?:store|keep|save|record|use|hold\s+on\s+to))\s+(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?/giu
+const WITHDRAW = /(?<!\b(?:don'?t|do\s+not|not)\s+)\b(?:ignore|disregard|forget(?:\s+about)?|delete|remove|erase|wipe|clear|scrub|purge|drop|scrap|scratch|never\s?mind|(?:please\s+)?(?:don'?t|do\s+not)\s+(?:store|keep|save|record|use|hold\s+on\s+to))\s+(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?/giu
 // "I'd rather you didn't have my phone number", "prefer you not keep my email".
 const WITHDRAW_WISH = /\b(?:rather|prefer)\s+(?:you\s+)?(?:didn'?t|did\s+not|not|don'?t)\s+(?:have|keep|store|use|hold)\s+(?:that|the|my|this|our)\s+/giu
 // "take my number off your system", "leave the phone out": the field sits between the verb and off / out.

@@ -16,9 +16,14 @@ export function isProfileField (name: string): name is ProfileField {
   return (PROFILE_FIELDS as readonly string[]).includes(name)
 }
 
+/** The part of a value a correction names ("no wait 0183": the phone's last four digits). */
+export type RevisedPart = 'last_digits' | 'house_number' | 'street_name' | 'email_domain'
+
 export type ProfileFact =
   /** `onlyReplaces`: a correction that names no field ("actually it's 30308") changes a value, never sets a first one. */
   | { field: ScalarField, value: string, confidence: number, onlyReplaces?: boolean }
+  /** `value` replaces `part` of the current value; without a current value it does nothing. */
+  | { field: ScalarField, value: string, confidence: number, part: RevisedPart }
   /** The visitor withdrew the value ("ignore that address"): the field becomes empty. */
   | { field: ScalarField, value: null, confidence: number }
   | { field: ArrayField, value: string[], confidence: number }

@@ -1,0 +1,57 @@
+// Corrections of part of a value the visitor gave before: "no wait 0183" (the last four digits), "house number is
+// 2214 not 2241", "Larch Ave not Larch St", "example.net at the end, not .com". The message alone cannot say what
+// the whole value becomes, so each is a fact naming the part; the merge applies it to the value it finds.
+import type { RevisedPart, ScalarField } from './types.ts'
+
+export interface PartFact { field: ScalarField, value: string, confidence: number, part: RevisedPart }
+
+const CONFIDENCE = 0.75
+const SUFFIX = 'street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|ter|circle|cir|parkway|pkwy|trail|trl|loop|row|path|close'
+// "Larch Ave not Larch St": the same name, another suffix.
+const STREET_NAME = new RegExp(`\\b(\\p{Lu}[\\p{L}'-]+)\\s+(${SUFFIX})\\b\\.?,?\\s+not\\s+(?:the\\s+)?\\1\\s+(?:${SUFFIX})\\b`, 'iu')
+// "house number is 2214 not 2241", "it's 2214, not 2241"
+const HOUSE_NUMBER = /\b(?:house|street|building)\s+(?:number|no\.?|#)\s*(?:is|should\s+be|:)?\s*(\d{1,6}[A-Za-z]?)\b|(?<![\d-])(\d{1,6}[A-Za-z]?),?\s+not\s+\d{1,6}[A-Za-z]?\b(?!\s*[-\d])/iu
+// "no wait 0183": four digits standing alone, right after the correction phrase.
+const LAST_DIGITS = /^[^\d]{0,32}?(?<![\d-])(\d{4})(?![\d-])/u
+const PHONE_CONTEXT = /\b(?:number|phone|cell|mobile|digits)\b|\d{3}[\s.-]\d{3}[\s.-]\d{4}/i
+// "example.net at the end, not .com": a domain that is not inside an email address.
+const DOMAIN = /(?<![\w.@-])((?:[a-z0-9-]+\.)+(?:com|net|org|edu|gov|io|co|us|info|biz))\b(?![@\w-])/iu
+const EMAIL_CONTEXT = /\b(?:e-?mail|domain|at\s+the\s+end)\b|\bnot\s+\.(?:com|net|org|edu|gov|io|co|us)\b/i
+
+/** Parts corrected in `text`; `afterCorrection` is the text after the message's first correction phrase, if any. */
+export function findPartCorrections (text: string, afterCorrection: string | null): PartFact[] {
+  const facts: PartFact[] = []
+  const street = STREET_NAME.exec(text)
+  if (street !== null) facts.push({ field: 'address_street', value: `${street[1] ?? ''} ${street[2] ?? ''}`, confidence: CONFIDENCE, part: 'street_name' })
+  const house = HOUSE_NUMBER.exec(text)
+  const number = house?.[1] ?? house?.[2]
+  if (number !== undefined && street === null) facts.push({ field: 'address_street', value: number, confidence: CONFIDENCE, part: 'house_number' })
+  if (afterCorrection === null) return facts
+  const digits = LAST_DIGITS.exec(afterCorrection)?.[1]
+  if (digits !== undefined && PHONE_CONTEXT.test(text)) facts.push({ field: 'phone', value: digits, confidence: CONFIDENCE, part: 'last_digits' })
+  const domain = DOMAIN.exec(afterCorrection)?.[1]
+  if (domain !== undefined && EMAIL_CONTEXT.test(text)) facts.push({ field: 'email', value: domain.toLowerCase(), confidence: CONFIDENCE, part: 'email_domain' })
+  return facts
+}
+
+/** The whole value once `part` of `current` is replaced by `fragment`, or null when the part does not fit it. */
+export function revisePart (current: string, part: RevisedPart, fragment: string): string | null {
+  switch (part) {
+    case 'last_digits':
+      return /^\+\d{8,15}$/.test(current) ? current.slice(0, -4) + fragment : null
+    case 'house_number':
+      return /^\d/.test(current) ? current.replace(/^\d+[A-Za-z]?/, fragment.toUpperCase()) : null
+    case 'email_domain': {
+      const at = current.lastIndexOf('@')
+      return at === -1 ? null : `${current.slice(0, at + 1)}${fragment}`
+    }
+    case 'street_name': {
+      const words = current.split(' ')
+      const [name = '', suffix = ''] = fragment.split(' ')
+      const at = words.findIndex((w) => w.toLowerCase() === name.toLowerCase())
+      if (at === -1 || at + 1 >= words.length) return null
+      words[at + 1] = suffix.charAt(0).toUpperCase() + suffix.slice(1).toLowerCase()
+      return words.join(' ')
+    }
+  }
+}

@@ -1,0 +1,28 @@
+// Corrections of part of a value (plugins/app/profile/part-corrections.ts): the merge applies the part to the value
+// it finds, within one message or across messages, and a part with nothing to correct changes nothing.
+import t from 'tap'
+import { CORPUS_OPTIONS } from '../../../fixtures/profile-corpus.ts'
+import { runConversation } from '../../../helpers/profile-score.ts'
+import { findPartCorrections, revisePart } from '../../../../plugins/app/profile/part-corrections.ts'
+
+t.test('the last four digits of a phone number, in the same message or the next one', async (t) => {
+  t.equal(runConversation(['my number is 773 555 0138 no wait 0183 sorry'], CORPUS_OPTIONS).phone, '+17735550183')
+  t.equal(runConversation(['cell is 503-555-0124', 'oops, the last digits are 0142'], CORPUS_OPTIONS).phone, '+15035550142')
+  t.equal(runConversation(['sorry, 2019 was the year we moved'], CORPUS_OPTIONS).phone, null, 'four digits with no phone to correct set nothing')
+  t.equal(runConversation(['phone 503-555-0124', 'sorry, we moved here in 2019'], CORPUS_OPTIONS).phone, '+15035550124', 'a year is not a phone\'s digits')
+})
+
+t.test('a house number, a street suffix and an email domain', async (t) => {
+  t.equal(runConversation(['Address: 2241 Sorrel Ln, Bozeman, MT 59718', 'oops, house number is 2214 not 2241'], CORPUS_OPTIONS).address_street, '2214 Sorrel Ln')
+  t.equal(runConversation(['house is 77 Larch St, Missoula MT', 'no hang on, its Larch Ave not Larch St'], CORPUS_OPTIONS).address_street, '77 Larch Ave')
+  t.equal(runConversation(['my email is sam.whitlock@example.com', 'sorry, that should be example.net at the end, not .com'], CORPUS_OPTIONS).email, 'sam.whitlock@example.net')
+  t.equal(runConversation(['sorry, that should be example.net at the end'], CORPUS_OPTIONS).email, null, 'no email: nothing to correct')
+})
+
+t.test('revisePart refuses a part that does not fit the value', async (t) => {
+  t.equal(revisePart('Maple Court', 'house_number', '12'), null)
+  t.equal(revisePart('77 Larch St', 'street_name', 'Birch Ave'), null)
+  t.equal(revisePart('not-an-email', 'email_domain', 'example.net'), null)
+  t.equal(revisePart('+1503', 'last_digits', '0142'), null, 'not a whole number to correct')
+  t.same(findPartCorrections('I have 2 cats, not 3 dogs', null), [], '"2, not 3" names no house number')
+})

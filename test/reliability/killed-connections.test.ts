@@ -155,13 +155,9 @@ t.test('mixed load while connections are killed at random: only 200 or 503 JSON,
   t.comment(`503 causes: ${JSON.stringify(Object.fromEntries(causes))}`)
   t.ok(kills > 20, 'connections were killed throughout')
   t.same(bad, [], 'every answer was 200 or a 503 database_unavailable, every acknowledged stream ended')
-  // A hang, not a slow answer: a request outliving every bound the server sets. The longest is the reply's save, which
-  // waits up to 60 s for the database by design (db/retry.ts PERSISTENT), so a turn may take that long.
-  t.ok(slowest.ms < 65_000, 'nothing hung')
-  // Enough acknowledged turns for the storage checks below to mean something. Since the turn statement also reads the
-  // customer timeline and the profile (issues 13-14) far fewer turns survive a kill every 5-30 ms (6 of ~120 in CI
-  // on a quiet machine, was more than 20): recorded as a finding to investigate, not hidden here.
-  t.ok(acknowledged.length >= 3, `${acknowledged.length} turns acknowledged`)
+  // A hang, not a slow answer: a request outliving every bound the server sets (statement 5 s, pool wait, retries).
+  t.ok(slowest.ms < 25_000, 'nothing hung')
+  t.ok(acknowledged.length > 20, `${acknowledged.length} turns acknowledged`)
   const ids = acknowledged.flatMap((a) => [a.reply, ...(a.human ? [a.human] : [])])
   const found = await db.selectFrom('messages').select('id').where('id', 'in', ids).execute()
   t.equal(found.length, ids.length, 'every acknowledged turn is stored')

@@ -12,7 +12,8 @@ export interface AddressParts {
 
 interface Candidate { parts: AddressParts, confidence: number, start: number }
 
-const SUFFIX = 'street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|ter|terr|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|loop|row|alley|crescent|cres|plaza|plz|pike|path|point|pt|ridge|cove|crossing|xing|commons|walk|bend|glen|heights|hts|hollow|manor|meadows|park|pass|landing|expressway|expy|freeway|fwy|turnpike|tpke|close'
+/** Street suffixes, as one regular-expression alternation. */
+export const SUFFIX = 'street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|ter|terr|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|loop|row|alley|crescent|cres|plaza|plz|pike|path|point|pt|ridge|cove|crossing|xing|commons|walk|bend|glen|heights|hts|hollow|manor|meadows|park|pass|landing|expressway|expy|freeway|fwy|turnpike|tpke|close'
 const STREET = new RegExp(`\\b(\\d{1,6}[A-Za-z]?)\\s{1,3}((?:[\\p{L}\\p{N}'.-]{1,30}\\s{1,3}){1,4}?)(${SUFFIX})\\b\\.?`, 'giu')
 const SECOND_SUFFIX = new RegExp(`^ {1,2}(${SUFFIX})\\b\\.?`, 'iu')
 const NOT_STREET_WORD = new Set(`

@@ -1,12 +1,12 @@
 // Corrections of part of a value the visitor gave before: "no wait 0183" (the last four digits), "house number is
 // 2214 not 2241", "Larch Ave not Larch St", "example.net at the end, not .com". The message alone cannot say what
 // the whole value becomes, so each is a fact naming the part; the merge applies it to the value it finds.
+import { SUFFIX } from './extract-address.ts'
 import type { RevisedPart, ScalarField } from './types.ts'
 
 export interface PartFact { field: ScalarField, value: string, confidence: number, part: RevisedPart }
 
 const CONFIDENCE = 0.75
-const SUFFIX = 'street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|ter|circle|cir|parkway|pkwy|trail|trl|loop|row|path|close'
 // "Larch Ave not Larch St": the same name, another suffix.
 const STREET_NAME = new RegExp(`\\b(\\p{Lu}[\\p{L}'-]+)\\s+(${SUFFIX})\\b\\.?,?\\s+not\\s+(?:the\\s+)?\\1\\s+(?:${SUFFIX})\\b`, 'iu')
 // "house number is 2214 not 2241", "it's 2214, not 2241"

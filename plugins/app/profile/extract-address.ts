@@ -23,7 +23,7 @@ panel solar bedroom bedrooms bed beds bath baths bathroom bathrooms story storie
 room rooms people person times time dollars bucks k x
 `.split(/\s+/).filter(Boolean))
 // A cue before a lower-case street; "its 2207 s wabash ave …" opens with the address itself.
-const ADDRESS_CUE = /\b(?:live|lives|living|located|address|adress|addr|ship|deliver|install|house|home|property|at|on)\b[^\d]{0,20}$|^\s*(?:it'?s|it\s+is)?\s*$/i
+const ADDRESS_CUE = /\b(?:live|lives|living|located|address|adress|addr|ship|deliver|install|house|home|place|property|farm|cabin|condo|apartment|at|on)\b[^\d]{0,20}$|^\s*(?:it'?s|it\s+is)?\s*$/i
 const DIRECTION = /^(?:n|s|e|w|ne|nw|se|sw|north|south|east|west)\.?$/i
 const UNIT = /^\s*,?\s*(?:\n\s*)?(apt|apartment|unit|suite|ste|floor|bldg|building|rm|room|#)\.?\s*#?\s*([A-Za-z0-9-]{1,6})\b/i
 const CITY_STOP = new Set(`
@@ -171,7 +171,7 @@ function localityCandidates (text: string): Candidate[] {
 const DWELLING = 'house|home|condo|apartment|townhouse|townhome|place|property|duplex|cabin|farm|ranch|bungalow|cottage'
 const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved|moving|relocating)\\s{1,3}(?:is\\s+|are\\s+)?(?:in|to)|(?:live|living|lives|own|bought|have)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING})\\s{1,3}in)\\s{1,3}`, 'giu')
 // "I'm in Tucson." counts; "I'm currently in London but …" and "I'm in Pune this month" are a visit, not a home.
-const BEEN_IN = /\b(?:i'?m|i\s+am|we'?re|we\s+are)\s{1,3}(?:located\s+|out\s+|up\s+|down\s+|over\s+)?in\s{1,3}(?:(?:rural|upstate|downstate|northern|southern|eastern|western|central|coastal)\s{1,3})?/giu
+const BEEN_IN = /(?:\b(?:i'?m|i\s+am|we'?re|we\s+are)\s{1,3}(?:located\s+|out\s+|up\s+|down\s+|over\s+)?|,\s{0,2}(?:out|up|down|over)\s{1,3})in\s{1,3}(?:(?:rural|upstate|downstate|northern|southern|eastern|western|central|coastal)\s{1,3})?/giu
 const VISITING = /\b(?:currently|right\s+now|visiting|travel+ing|on\s+(?:vacation|holiday|business)|for\s+work|temporarily|at\s+the\s+moment)\b/i
 const CITY = /^\p{Lu}[\p{L}'-]{1,30}(?: \p{Lu}[\p{L}'-]{1,30}){0,2}/u
 
@@ -199,11 +199,18 @@ function lonePlaceCandidates (text: string): Candidate[] {
     const from = m.index + m[0].length
     const state = readState(text.slice(from, from + 30), 'none')
     if (state !== null && !state.byCode) return [{ parts: { state: state.code }, confidence: 0.7, start: from }]
-    const city = CITY.exec(text.slice(from, from + 64))?.[0]
+    const city = CITY.exec(text.slice(from, from + 64))?.[0] ?? lowerCaseCity(text, from)
     if (city === undefined || CITY_STOP.has(city.toLowerCase())) return []
     if (beenIn && !isHomeStatement(text.slice(m.index, from), text.slice(from + city.length))) return []
     return [{ parts: { city }, confidence: beenIn ? 0.6 : 0.65, start: from }]
   })
+}
+
+/** "we're in tucson, zip 85710": in an all-lower-case message, a city only when a ZIP is given with it. */
+function lowerCaseCity (text: string, from: number): string | undefined {
+  if (text !== text.toLowerCase() || zipCandidates(text).length === 0) return undefined
+  const words = /^\p{Ll}[\p{L}'-]{1,30}(?: \p{Ll}[\p{L}'-]{1,30})?(?=\s*[,.])/u.exec(text.slice(from, from + 64))?.[0]
+  return words === undefined ? undefined : words.split(' ').map(properCaseWord).join(' ')
 }
 
 function isHomeStatement (cue: string, after: string): boolean {

@@ -177,7 +177,9 @@ const LOWER_GREETING = /^\s*(?:hi|hello|hey|hiya|yo)[,!]?\s+(?:this\s+is|it'?s|i
 // words of the message.
 const LOWER_SIGN_OFF = /(?:\b(?:thanks|thank\s+you|thx|cheers|best|regards|best\s+regards|kind\s+regards|sincerely)\s*(?:,\s*\n?|\n)|\n[ \t]*[-–—~][ \t]*)\s*(?=\p{Ll})/gu
 // "this is ana ferreira, …": the message opens with a lower-case full name (two words: "this is great," is not one).
-const LOWER_THIS_IS = /^\s*this\s+is\s+(?=\p{Ll}+\s+\p{Ll}+\s*,)/gu
+const LOWER_THIS_IS = /^\s*(?:(?:hi|hello|hey|hiya)[,!]?\s+)?this\s+is\s+(?=\p{Ll}+\s+\p{Ll}+\s*,)/gu
+// "deepak nair, deepak.nair@…, 408 …": a lower-case full name opening a message, right before contact details.
+const LOWER_NAME_THEN_CONTACT = /^\s*(?=\p{Ll}+\s+\p{Ll}+\s*[,|]\s*(?:[\w.+-]+@|\+?\(?\d))/gu
 
 function lowercaseHits (text: string): NameHit[] {
   const hits: NameHit[] = []
@@ -198,6 +200,7 @@ function lowercaseHits (text: string): NameHit[] {
   hits.push(...lowerHitsAfter(text, LOWER_GREETING, /^\s*(?:[,.!]|$)/, 1))
   hits.push(...lowerHitsAfter(text, LOWER_SIGN_OFF, /^\s*[.!]?\s*$/, 2))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, /^\s*,/, 2).filter((hit) => hit.value.includes(' ')))
+  hits.push(...lowerHitsAfter(text, LOWER_NAME_THEN_CONTACT, /^\s*[,|]/, 2).filter((hit) => hit.value.includes(' ')))
   return hits
 }
 

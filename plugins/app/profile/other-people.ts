@@ -14,13 +14,15 @@ const RELATIONS = [
   'co-worker', 'assistant', 'secretary', 'manager', 'boss', 'supervisor', 'employee', 'tenant', 'landlord',
   'landlady', 'roommate', 'flatmate', 'accountant', 'bookkeeper', 'lawyer', 'attorney', 'contractor', 'electrician',
   'architect', 'realtor', 'agent', 'ceo', 'cfo', 'admin', 'lead', 'coordinator', 'director', 'representative', 'rep',
-  'guy', 'gal', 'person'
+  'guy', 'gal', 'person', 'owner', 'principal', 'teacher', 'pastor'
 ]
 
 // Role words kept in the relation ("our business manager"); others are dropped ("my older brother" → brother).
 const ROLE_MODIFIERS = ['business', 'office', 'property', 'project', 'facilities', 'site', 'building', 'general', 'account', 'operations', 'finance', 'it']
 const OTHER_MODIFIERS = ['older', 'younger', 'little', 'big', 'best', 'new', 'former', 'ex', 'other', 'elderly']
 const RELATION = new RegExp(`\\b(?:my|our|the)\\s+(?:(${[...ROLE_MODIFIERS, ...OTHER_MODIFIERS].join('|')})\\s+)?(${RELATIONS.join('|')})(?:'s|s'|s)?(?![\\p{L}-])`, 'giu')
+// "He's Martin Goff, 541-…": no /i flag, which would let \p{Lu} match any letter.
+const HE_IS_NAMED = /\b(?:[Hh]e|[Ss]he)(?:'s|\s+is)\s+(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+)?,)/gu
 const PRONOUN = /\b(?:(?:his|hers|her's|theirs)\s+(?:is|:)\s|(?:his|her|their)\s+(?:\w+\s+){0,2}(?:e-?mail|address|number|phone|cell|mobile|line|contact|name)\b|(?:he|she|they)\s+can\s+be\s+reached|(?:he|she)(?:'s|\s+is)\s+(?:at|on)\b|(?:reach|call|email|text|contact|cc)\s+(?:him|her|them)\s+(?:at|on)\b)/giu
 const NAMED = /\b(\p{Lu}[\p{Ll}'-]+)'s\s+(?:\w+\s+)?(?:e-?mail|number|phone|cell|mobile|line|contact info)\b/gu
 // "cc hank@…", "cc our facilities guy Hank on the quote, hank@…"
@@ -38,6 +40,7 @@ function markers (text: string): Marker[] {
   const all = [
     ...[...text.matchAll(RELATION)].map((m) => ({ kind: 'relation' as const, m })),
     ...[...text.matchAll(PRONOUN)].map((m) => ({ kind: 'pronoun' as const, m })),
+    ...[...text.matchAll(HE_IS_NAMED)].map((m) => ({ kind: 'pronoun' as const, m })),
     ...[...text.matchAll(NAMED)].filter((m) => isPlausibleName(m[1] ?? '')).map((m) => ({ kind: 'named' as const, m })),
     ...[...text.matchAll(CC)].map((m) => ({ kind: 'cc' as const, m }))
   ].sort((a, b) => a.m.index - b.m.index)
@@ -46,6 +49,8 @@ function markers (text: string): Marker[] {
     if (found.some((f) => f.start === start)) continue
     // "reach me, the assistant, at …" is the visitor describing themselves.
     if (kind === 'relation' && /\bme,\s*$/i.test(text.slice(Math.max(0, start - 6), start))) continue
+    // "I'm the owner", "as the owner": the visitor's own role.
+    if (kind === 'relation' && /\b(?:i'?m|i\s+am|as)\s+$/i.test(text.slice(Math.max(0, start - 8), start))) continue
     if (kind === 'relation') lastRelation = normalizeRelation(m[1], m[2] ?? 'other')
     // A pronoun ("His direct line is …") refers to the last person named in the message.
     const relation = kind === 'cc' ? 'cc' : kind === 'named' ? 'other' : lastRelation

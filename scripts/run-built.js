@@ -2,27 +2,15 @@
 // first (`npm run build`) when the build is missing or older than the sources. Plain JavaScript, because a production
 // install (`npm ci --omit=dev`) has neither TypeScript nor tsx: there, an existing build is run as it is.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { newestChange } from './newest-change.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 const BUILD_STAMP = path.join(root, 'dist/.built')
 // What the build reads: the server's sources, the client's, and the settings of both compilers.
 const SOURCES = ['src', 'plugins', 'db', 'migrations', 'client', 'tsconfig.json', 'tsconfig.build.json']
-const OUTPUTS = new Set(['dist', 'node_modules'])
-
-function newestChange (entry) {
-  let stat
-  try {
-    stat = statSync(entry)
-  } catch {
-    return 0
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs
-  return readdirSync(entry).filter((name) => !OUTPUTS.has(name))
-    .reduce((newest, name) => Math.max(newest, newestChange(path.join(entry, name))), stat.mtimeMs)
-}
 
 function isStale () {
   if (!existsSync(BUILD_STAMP)) return true

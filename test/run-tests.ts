@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process'
 import { findPostgresServer, databaseUrl, withClient } from './helpers/postgres-server.ts'
 import { migrateDatabase } from './helpers/db.ts'
 
-// The browser tests and the static-file tests need the client build.
+// The browser tests and the static-file tests need the client build, as new as the client's sources.
 await import('../scripts/build-client.ts')
 
 const run = `salient_run_${Date.now().toString(36)}`

@@ -3,27 +3,12 @@
 import { getProfile, getSession, getUsage, usageExportUrl } from './api.ts'
 import { background, h } from './dom.ts'
 import { formatCost, formatCount, formatDateTime } from './format.ts'
-import type { Profile, SessionInfo, UsageSummary } from './types.ts'
+import { describeProfileValue, PROFILE_FIELDS } from './profile-fields.ts'
+import type { Profile, ProfileField, SessionInfo, UsageSummary } from './types.ts'
 
 export interface Diagnostics {
   refresh: () => Promise<void>
 }
-
-type ProfileField = keyof Profile
-
-const PROFILE_FIELDS: Array<[ProfileField, string]> = [
-  ['customer_name', 'Name'],
-  ['email', 'Email'],
-  ['phone', 'Phone'],
-  ['address_street', 'Street'],
-  ['address_city', 'City'],
-  ['address_state', 'State'],
-  ['address_zip', 'ZIP'],
-  ['products_of_interest', 'Products'],
-  ['services_of_interest', 'Services'],
-  ['preferences', 'Preferences'],
-  ['updated_at', 'Updated']
-]
 
 interface Row {
   row: HTMLElement
@@ -41,17 +26,6 @@ function setValue (target: HTMLElement, text: string, raw: string = text): void 
   target.textContent = empty ? '—' : text
   target.dataset.value = empty ? '' : raw
   target.classList.toggle('diag-empty', empty)
-}
-
-function describe (value: unknown): string {
-  if (value == null) return ''
-  if (Array.isArray(value)) return value.map(describe).filter((v) => v !== '').join(', ')
-  if (typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>)
-      .map(([key, v]) => `${key.replace(/_/g, ' ')}: ${describe(v)}`)
-      .join('; ')
-  }
-  return String(value)
 }
 
 function section (title: string, id: string, ...content: Node[]): HTMLElement {
@@ -99,6 +73,8 @@ export function createDiagnostics (root: HTMLElement): Diagnostics {
     profileValues.set(field, r.value)
     profileList.append(r.row)
   }
+  const profileUpdated = row('Updated', 'diag-profile-updated_at')
+  profileList.append(profileUpdated.row)
   const profileError = h('p', { class: 'diag-error', hidden: true })
 
   const refreshButton = h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'data-testid': 'diag-refresh' }, 'Refresh')
@@ -157,16 +133,11 @@ export function createDiagnostics (root: HTMLElement): Diagnostics {
   }
 
   function renderProfile (profile: Profile): void {
-    for (const [field] of PROFILE_FIELDS) {
-      const target = profileValues.get(field)
-      if (target === undefined) continue
+    for (const [field, target] of profileValues) {
       const value: unknown = profile[field]
-      if (field === 'updated_at') {
-        setValue(target, formatDateTime(profile.updated_at), profile.updated_at ?? '')
-      } else {
-        setValue(target, describe(value), typeof value === 'string' ? value : JSON.stringify(value ?? null))
-      }
+      setValue(target, describeProfileValue(value), typeof value === 'string' ? value : JSON.stringify(value ?? null))
     }
+    setValue(profileUpdated.value, formatDateTime(profile.updated_at), profile.updated_at ?? '')
   }
 
   let generation = 0

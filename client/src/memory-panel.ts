@@ -4,7 +4,8 @@
 import { ApiError, eraseEverything, forgetField, getProfile, patchProfile } from './api.ts'
 import { announce, background, h } from './dom.ts'
 import { formatMessageTime } from './format.ts'
-import type { Profile } from './types.ts'
+import { describeProfileValue, PROFILE_FIELDS } from './profile-fields.ts'
+import type { Profile, ProfileField } from './types.ts'
 
 export interface MemoryPanel {
   refresh: () => Promise<void>
@@ -17,33 +18,9 @@ export interface MemoryPanelOptions {
   reveal: (messageId: string) => Promise<boolean>
 }
 
-type Facts = Profile['facts']
-type FieldName = keyof Facts & string
+type Fact = NonNullable<Profile['facts'][ProfileField]>
 
-const FIELDS: Array<[FieldName, string]> = [
-  ['customer_name', 'Name'],
-  ['email', 'Email'],
-  ['phone', 'Phone'],
-  ['address_street', 'Street'],
-  ['address_city', 'City'],
-  ['address_state', 'State'],
-  ['address_zip', 'ZIP code'],
-  ['products_of_interest', 'Products you asked about'],
-  ['services_of_interest', 'Services you asked about'],
-  ['preferences', 'Preferences']
-]
-
-const LIST_FIELDS = new Set<FieldName>(['products_of_interest', 'services_of_interest'])
-
-function describe (value: unknown): string {
-  if (value == null) return ''
-  if (Array.isArray(value)) return value.map(describe).filter((v) => v !== '').join(', ')
-  if (typeof value === 'object') {
-    return Object.entries(value).filter(([key]) => key !== 'other_contacts')
-      .map(([key, v]) => `${key.replace(/_/g, ' ')}: ${describe(v)}`).join('; ')
-  }
-  return String(value)
-}
+const LIST_FIELDS = new Set<ProfileField>(['products_of_interest', 'services_of_interest'])
 
 function problemText (err: unknown): string {
   if (err instanceof ApiError) return err.code === 'network_error' ? 'Couldn’t reach the server. Please try again.' : err.message
@@ -74,7 +51,7 @@ export function createMemoryPanel ({ button, dialog, reveal }: MemoryPanelOption
   function sourceLink (messageId: string | null, at: string): HTMLElement {
     const time = formatMessageTime(at)
     if (messageId === null) return h('span', { class: 'memory-source' }, `set by you at ${time}`)
-    const link = h('button', { type: 'button', class: 'memory-source memory-source--link', 'data-testid': 'memory-source' }, `from your message at ${time}`)
+    const link = h('button', { type: 'button', class: 'btn-link memory-source--link', 'data-testid': 'memory-source' }, `from your message at ${time}`)
     link.addEventListener('click', () => {
       // Closed first: the dialog gives the focus back when it closes, and the message is to have it.
       dialog.close()
@@ -87,11 +64,11 @@ export function createMemoryPanel ({ button, dialog, reveal }: MemoryPanelOption
     return link
   }
 
-  function editor (field: FieldName, label: string, value: unknown, item: HTMLElement): HTMLElement {
+  function editor (field: ProfileField, label: string, value: unknown, item: HTMLElement): HTMLElement {
     const inputId = `memory-input-${field}`
     const errorId = `memory-error-${field}`
     const input = h('input', { id: inputId, class: 'memory-input', type: 'text', 'data-testid': 'memory-input', 'aria-describedby': errorId, autocomplete: 'off' })
-    input.value = describe(value)
+    input.value = describeProfileValue(value)
     const error = h('p', { id: errorId, class: 'memory-error', 'data-testid': 'memory-error', hidden: true })
     const save = h('button', { type: 'submit', class: 'btn btn-primary btn-small', 'data-testid': 'memory-save' }, 'Save')
     const cancel = h('button', { type: 'button', class: 'btn btn-ghost btn-small' }, 'Cancel')
@@ -123,7 +100,7 @@ export function createMemoryPanel ({ button, dialog, reveal }: MemoryPanelOption
     return form
   }
 
-  function factItem (field: FieldName, label: string, fact: NonNullable<Facts[FieldName]>): HTMLElement {
+  function factItem (field: ProfileField, label: string, fact: Fact): HTMLElement {
     const item = h('li', { class: 'memory-item', 'data-testid': 'memory-fact', 'data-field': field })
     const edit = h('button', { type: 'button', class: 'btn btn-secondary btn-small', 'data-testid': 'memory-edit', 'aria-label': `Edit ${label}` }, 'Edit')
     const forget = h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'data-testid': 'memory-forget', 'aria-label': `Forget ${label}` }, 'Forget')
@@ -145,7 +122,7 @@ export function createMemoryPanel ({ button, dialog, reveal }: MemoryPanelOption
     })
     item.append(
       h('span', { class: 'memory-label' }, label),
-      h('span', { class: 'memory-value', 'data-testid': 'memory-value' }, describe(fact.value)),
+      h('span', { class: 'memory-value', 'data-testid': 'memory-value' }, describeProfileValue(fact.value)),
       sourceLink(fact.source_message_id, fact.updated_at),
       h('span', { class: 'memory-actions' }, edit, forget)
     )
@@ -155,7 +132,7 @@ export function createMemoryPanel ({ button, dialog, reveal }: MemoryPanelOption
   async function refresh (): Promise<void> {
     try {
       const profile = await getProfile()
-      const items = FIELDS.flatMap(([field, label]) => {
+      const items = PROFILE_FIELDS.flatMap(([field, label]) => {
         const fact = profile.facts[field]
         return fact === undefined ? [] : [factItem(field, label, fact)]
       })

@@ -4,28 +4,17 @@
 // and read it all on a 360 px screen — with no console error or CSP violation on the way.
 import t from 'tap'
 import type { Page } from 'playwright-core'
-import { buildChatApp, visitor } from '../helpers/chat-app.ts'
+import { visitor } from '../helpers/chat-app.ts'
+import { ADMIN_TOKEN, buildConsoleApp } from '../helpers/admin.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { launchBrowser, MOBILE, newVisitor, screenshot } from '../helpers/browser.ts'
 import { DANA_MESSAGE } from '../fixtures/dana.ts'
 import { uuidv7 } from '../../db/uuid7.ts'
 
-const ADMIN = 'admin-token-0123456789abcdef'
 const browser = await launchBrowser(t)
-const { app, db, fake } = await buildChatApp(t, {
-  config: { admin: { token: ADMIN }, profile: { products: ['solar panels', 'heat pump'], services: ['installation'] } }
-})
-const url = await app.listen({ port: 0, host: '127.0.0.1' })
-
 // Visitors to look at: Dana (all her details, two turns), Sam (a name), and a second browser giving Dana's email.
-const dana = visitor(app)
-fake.enqueue({ reply: 'Thanks Dana, a surveyor can visit next week.', cost: 0.000123456 })
-await dana.post(DANA_MESSAGE)
-fake.enqueue({ reply: 'Installation takes two days.', cost: 0.0002 })
-await dana.post('How long does installation take?')
-const danaId = (await dana.session()).session_id as string
-const sam = visitor(app)
-await sam.post('My name is Sam Okafor and I am looking at a heat pump')
+const { app, db, fake, danaId } = await buildConsoleApp(t)
+const url = await app.listen({ port: 0, host: '127.0.0.1' })
 const twin = visitor(app)
 await twin.post('It is Dana again, dana.reyes@example.com, from my phone')
 
@@ -49,7 +38,7 @@ await db.insertInto('llm_requests').values(Array.from({ length: 28 }, (_, i) => 
 async function signIn (page: Page) {
   await page.getByTestId('login-token').waitFor()
   await page.getByTestId('login-token').focus()
-  await page.keyboard.type(ADMIN)
+  await page.keyboard.type(ADMIN_TOKEN)
   await page.keyboard.press('Enter')
 }
 
@@ -67,7 +56,7 @@ t.test('signing in by keyboard; a wrong token says so; the session survives a re
   const cookies = await page.context().cookies()
   const admin = cookies.find((c) => c.name === 'salient_admin')
   t.match(admin, { httpOnly: true, sameSite: 'Strict' }, 'an httpOnly, SameSite=Strict cookie')
-  t.not(admin?.value, ADMIN, 'which is not the token')
+  t.not(admin?.value, ADMIN_TOKEN, 'which is not the token')
   await page.reload()
   await page.getByTestId('lead-table').waitFor()
   await page.getByTestId('logout-button').click()

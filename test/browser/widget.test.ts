@@ -3,8 +3,8 @@
 // browsers run; Playwright turns it off) and third-party cookies blocked (Chromium's default): the host page is served
 // from http://localhost:A by a tiny server in this file, the chat from http://127.0.0.1:B (another site), and the host
 // page has a strict CSP of its own. Open, chat, reload the host: the same conversation; the host's styles and scripts
-// do not reach the chat, nor the chat's styles the page; a site not allowed gets no chat; the host's identity token
-// reaches the server.
+// do not reach the chat, nor the chat's styles the page; "What we know about you" opens inside the frame on a phone;
+// a site not allowed gets no chat; the host's identity token reaches the server.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
@@ -298,13 +298,24 @@ t.test('a hostile host stylesheet changes nothing in the chat; the chat changes 
   noProblems(t, hostile)
 })
 
-t.test('keyboard, small screens and data-* options; a bad option value is ignored with a warning', async (t) => {
+t.test('keyboard, small screens (the memory panel too) and data-* options; a bad option value is ignored with a warning', async (t) => {
   const phone = await newHostVisitor(t, { viewport: MOBILE })
   await phone.page.goto(`${site}/?data-open=true`)
   await panel(phone.page).waitFor({ state: 'visible' })
-  await chatFrame(phone.page)
+  const phoneFrame = await chatFrame(phone.page)
   t.same(await panel(phone.page).boundingBox(), { x: 0, y: 0, width: MOBILE.width, height: MOBILE.height }, 'data-open="true" opens it; under 480 px it fills the screen')
   await screenshot(phone.page, 'widget-phone')
+  const memoryButton = phoneFrame.getByRole('button', { name: 'What we know about you' })
+  t.ok(await memoryButton.isVisible(), '"What we know about you" is visible in the frame at 360 px')
+  await memoryButton.click()
+  const memory = phoneFrame.getByRole('dialog', { name: 'What we know about you' })
+  await memory.waitFor({ state: 'visible' })
+  t.equal(await memoryButton.getAttribute('aria-expanded'), 'true', 'and opens its dialog inside the frame')
+  const memoryBox = await memory.boundingBox()
+  t.ok(memoryBox !== null && memoryBox.x >= 0 && memoryBox.x + memoryBox.width <= MOBILE.width, 'which fits the 360 px screen')
+  await screenshot(phone.page, 'widget-phone-memory')
+  await phoneFrame.getByTestId('memory-close').click()
+  await memory.waitFor({ state: 'hidden' })
   await phone.page.getByRole('button', { name: 'Close chat' }).click()
   await panel(phone.page).waitFor({ state: 'hidden' })
   t.equal(await focusedInLauncher(phone.page), 'Open chat')

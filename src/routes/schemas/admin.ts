@@ -1,8 +1,7 @@
 // Requests and responses of the operator console's API (SPEC §12).
 import { Type, type Static } from '@sinclair/typebox'
-import { Money, Timestamp, Uuid } from './common.ts'
-
-const Text = Type.Union([Type.String(), Type.Null()])
+import { Money, Text, Timestamp, Uuid } from './common.ts'
+import { ProfileTextProperties } from './profile.ts'
 const Count = Type.Integer({ minimum: 0 })
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A UTC calendar day, YYYY-MM-DD' })
 /**
@@ -76,13 +75,7 @@ export const TranscriptSchema = Type.Object({
     last_activity_at: Timestamp,
     is_anonymous: Type.Boolean(),
     session_email: Text,
-    customer_name: Text,
-    email: Text,
-    phone: Text,
-    address_street: Text,
-    address_city: Text,
-    address_state: Text,
-    address_zip: Text,
+    ...ProfileTextProperties,
     products_of_interest: Type.Union([Type.Array(Type.String()), Type.Null()]),
     services_of_interest: Type.Union([Type.Array(Type.String()), Type.Null()]),
     preferences: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),

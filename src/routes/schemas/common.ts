@@ -10,6 +10,8 @@ export const Uuid = Type.String({ pattern: UUID_PATTERN })
 
 /** A schema for one of a fixed set of strings (a literal union). */
 export const OneOf = <T extends string> (values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)))
+/** A text column that may be empty. */
+export const Text = Type.Union([Type.String(), Type.Null()])
 /** Money travels as a decimal string, never a float. */
 export const Money = Type.Union([Type.String(), Type.Null()])
 

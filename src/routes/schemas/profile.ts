@@ -1,9 +1,7 @@
 import { Type } from '@sinclair/typebox'
-import { OneOf, Timestamp, Uuid } from './common.ts'
+import { OneOf, Text, Timestamp, Uuid } from './common.ts'
 import { COLLISION_STATUSES } from '../../../db/types.ts'
 import { PROFILE_FIELDS } from '../../../plugins/infrastructure/config/schema.ts'
-
-const Text = Type.Union([Type.String(), Type.Null()])
 
 export const FieldSchema = Type.Union(PROFILE_FIELDS.map((name) => Type.Literal(name)))
 
@@ -15,14 +13,19 @@ const FactSchema = Type.Object({
   confidence: Type.Number()
 })
 
-const ProfileValuesSchema = Type.Object({
+/** Who the customer is and where: the profile's text fields, as the visitor's API and the console's show them. */
+export const ProfileTextProperties = {
   customer_name: Text,
   email: Text,
   phone: Text,
   address_street: Text,
   address_city: Text,
   address_state: Text,
-  address_zip: Text,
+  address_zip: Text
+}
+
+const ProfileValuesSchema = Type.Object({
+  ...ProfileTextProperties,
   products_of_interest: Type.Array(Type.String()),
   services_of_interest: Type.Array(Type.String()),
   preferences: Type.Record(Type.String(), Type.Unknown()),

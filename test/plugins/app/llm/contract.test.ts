@@ -3,16 +3,23 @@
 import t from 'tap'
 import { createOfflineClient } from '../../../../plugins/app/llm/offline.ts'
 import { createOpenRouterClient } from '../../../../plugins/app/llm/openrouter.ts'
-import type { LlmClient } from '../../../../plugins/app/llm/types.ts'
+import type { LlmClient, LlmOutcome } from '../../../../plugins/app/llm/types.ts'
 import { startFakeOpenRouter } from '../../../helpers/fake-openrouter.ts'
 
 const KEY = 'sk-or-v1-contract-0123456789abcdef'
 const ask = (content: string) => ({ messages: [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content }] })
 
+type Test = Parameters<Parameters<typeof t.test>[0]>[0]
 interface Teardown { teardown: (fn: () => unknown) => void }
 
+interface Subject {
+  client: LlmClient
+  /** What an aborted call leaves behind that only this client has (a connection upstream, a generation id). */
+  checkAborted: (t: Test, outcome: LlmOutcome) => Promise<void>
+}
+
 /** Each client, set up to give a reply long enough to be cut part-way. */
-const clients: Record<string, (t: Teardown) => Promise<LlmClient>> = {
+const clients: Record<string, (t: Teardown) => Promise<Subject>> = {
   async openrouter (t) {
     const fake = await startFakeOpenRouter({ apiKey: KEY })
     fake.setDefault({ deltas: 40, interChunkDelayMs: 5 })
@@ -32,18 +39,26 @@ const clients: Record<string, (t: Teardown) => Promise<LlmClient>> = {
       await client.close()
       await fake.close()
     })
-    return client
+    return {
+      client,
+      async checkAborted (t, outcome) {
+        await fake.waitFor(() => fake.stats.streamsAborted === 1 && fake.stats.openConnections === 0)
+        t.equal(fake.stats.connectionsClosed, fake.stats.connectionsOpened, 'the fake saw the socket closed')
+        t.equal(outcome.costSource, 'estimated', 'no usage came back: the cost is estimated')
+        t.match(outcome.generationId, /^gen-/, 'the generation id is kept, to look the cost up later')
+      }
+    }
   },
   async offline (t) {
     const client = createOfflineClient({ appName: 'Salient' })
     t.teardown(() => client.close())
-    return client
+    return { client, checkAborted: async () => {} }
   }
 }
 
 for (const [name, make] of Object.entries(clients)) {
   t.test(`${name}: a whole reply is complete, its text every delta joined`, async (t) => {
-    const client = await make(t)
+    const { client } = await make(t)
     const stream = client.stream(ask('tell me everything'))
     const deltas: string[] = []
     for await (const delta of stream) deltas.push(delta)
@@ -57,7 +72,7 @@ for (const [name, make] of Object.entries(clients)) {
   })
 
   t.test(`${name}: an abort through the signal ends the stream as aborted, keeping what arrived`, async (t) => {
-    const client = await make(t)
+    const { client, checkAborted } = await make(t)
     const ac = new AbortController()
     const stream = client.stream({ ...ask('tell me everything'), signal: ac.signal })
     const deltas: string[] = []
@@ -70,10 +85,12 @@ for (const [name, make] of Object.entries(clients)) {
     t.equal(outcome.error?.code, 'llm_aborted')
     t.equal(outcome.text, deltas.join(''))
     t.ok(deltas.length < 5, 'the stream stopped soon after the abort')
+    t.equal(outcome.usageEstimated, true, 'a cut reply\'s usage is estimated')
+    await checkAborted(t, outcome)
   })
 
   t.test(`${name}: leaving the loop early aborts the call`, async (t) => {
-    const client = await make(t)
+    const { client } = await make(t)
     const stream = client.stream(ask('tell me everything'))
     const it = stream[Symbol.asyncIterator]()
     await it.next()
@@ -82,14 +99,14 @@ for (const [name, make] of Object.entries(clients)) {
   })
 
   t.test(`${name}: an already aborted signal gives an aborted outcome and no text`, async (t) => {
-    const client = await make(t)
+    const { client } = await make(t)
     const outcome = await client.stream({ ...ask('x'), signal: AbortSignal.abort() }).outcome
     t.equal(outcome.status, 'aborted')
     t.equal(outcome.text, '')
   })
 
   t.test(`${name}: the outcome settles with no consumer, and a late loop still gets every delta`, async (t) => {
-    const client = await make(t)
+    const { client } = await make(t)
     const stream = client.stream(ask('no loop'))
     const outcome = await stream.outcome
     const late: string[] = []
@@ -98,7 +115,7 @@ for (const [name, make] of Object.entries(clients)) {
   })
 
   t.test(`${name}: forEach gets every delta; a throw in it aborts the call and rejects`, async (t) => {
-    const client = await make(t)
+    const { client } = await make(t)
     const seen: string[] = []
     const whole = client.stream(ask('tell me everything'))
     await whole.forEach((delta) => seen.push(delta))

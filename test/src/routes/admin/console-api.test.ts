@@ -3,29 +3,15 @@
 // reply's figures and each message's facts; costs per day from the daily books and live; collisions side by side.
 import t from 'tap'
 import { sql } from 'kysely'
-import { buildChatApp, visitor } from '../../../helpers/chat-app.ts'
+import { visitor } from '../../../helpers/chat-app.ts'
+import { ADMIN_AUTH, buildConsoleApp } from '../../../helpers/admin.ts'
 import { DANA_MESSAGE } from '../../../fixtures/dana.ts'
 import { uuidv7 } from '../../../../db/uuid7.ts'
 
-const ADMIN = 'admin-token-0123456789abcdef'
-const auth = { authorization: `Bearer ${ADMIN}` }
-const catalogue = { profile: { products: ['solar panels', 'heat pump'], services: ['installation'] }, admin: { token: ADMIN } }
-
-const { app, db, fake } = await buildChatApp(t, { config: catalogue })
-const get = async (url: string) => await app.inject({ url, headers: auth })
-
-// Dana (name, email, phone, interests), Sam (a name only), Quiet (no contact: not a lead), and Lee (a customer).
-const dana = visitor(app)
-fake.enqueue({ reply: 'Thanks Dana, noted.', cost: 0.000123456 })
-await dana.post(DANA_MESSAGE)
-fake.enqueue({ reply: 'A quote is on its way.', cost: 0.0002 })
-await dana.post('When can you install?')
-const danaId = (await dana.session()).session_id as string
-
-const sam = visitor(app)
-fake.enqueue({ reply: 'Hello Sam.', cost: 0.00001 })
-await sam.post('My name is Sam Okafor and I want a heat pump')
-const samId = (await sam.session()).session_id as string
+// Dana (name, email, phone, interests) and Sam (a name only); here also Quiet (no contact: not a lead) and Lee (a
+// customer).
+const { app, db, danaId, samId } = await buildConsoleApp(t)
+const get = async (url: string) => await app.inject({ url, headers: ADMIN_AUTH })
 
 const quiet = visitor(app)
 await quiet.post('Just browsing, thanks')
@@ -47,7 +33,7 @@ t.test('leads: customers and anonymous sessions with contact details, with their
   const bySession = Object.fromEntries(leads.map((l: { session_id: string }) => [l.session_id, l]))
   t.notOk(bySession[quietId], 'a session with no contact details is not a lead')
   t.match(bySession[danaId], { kind: 'session', customer_id: null, customer_name: 'Dana Reyes', email: 'dana.reyes@example.com', phone: '+14155550134', messages: 4, products_of_interest: ['solar panels'], services_of_interest: ['installation'] })
-  const usage = (await app.inject({ url: `/api/session/${danaId}/usage`, headers: auth })).json()
+  const usage = (await app.inject({ url: `/api/session/${danaId}/usage`, headers: ADMIN_AUTH })).json()
   t.equal(bySession[danaId].cost, usage.cost, 'cost equals the usage report')
   t.equal(usage.cost, '0.000323456')
   t.match(bySession[samId], { kind: 'session', customer_name: 'Sam Okafor', email: null })
@@ -214,7 +200,7 @@ t.test('costs: per day by model and purpose, latency percentiles, per model and 
   t.match(model('m/b'), { requests: 2, cost: '0.300000001' })
   // Leads with an email or a phone (or a customer) and a request in range: Dana and Lee (Quiet left nothing, Sam
   // only a name).
-  const leeCost = (await app.inject({ url: `/api/session/${leeSession}/usage`, headers: auth })).json().cost as string
+  const leeCost = (await app.inject({ url: `/api/session/${leeSession}/usage`, headers: ADMIN_AUTH })).json().cost as string
   const { rows: [expected] } = await sql<{ spend: string, each: string }>`select (0.300323456 + ${leeCost}::numeric)::text as spend,
     trim_scale(round((0.300323456 + ${leeCost}::numeric) / 2, 9))::text as each`.execute(db)
   t.same(summary.per_lead, { leads: 2, spend: expected!.spend, cost_per_lead: expected!.each })
@@ -261,7 +247,7 @@ t.test('a merge of a collision whose session was erased is a 4xx in the error sh
   const collision = collisions.find((c: { email: string }) => c.email === 'erased.twin@example.com')
   t.ok(collision, 'the collision is listed')
   t.same((await second.request({ method: 'DELETE', url: '/api/session' })).json(), { deleted: true }, 'the visitor erases that session')
-  const merge = await app.inject({ method: 'POST', url: `/api/admin/email-collisions/${collision.id}/merge`, headers: auth })
+  const merge = await app.inject({ method: 'POST', url: `/api/admin/email-collisions/${collision.id}/merge`, headers: ADMIN_AUTH })
   t.ok(merge.statusCode >= 400 && merge.statusCode < 500, `merge answered ${merge.statusCode}`)
   t.same(Object.keys(merge.json().error).sort(), ['code', 'message'])
   t.notOk((await get('/api/admin/collisions')).json().collisions.some((c: { id: string }) => c.id === collision.id), 'and it is gone from the list')

@@ -140,7 +140,7 @@ function streetCandidates (text: string): Candidate[] {
 const PLACE_CUE = /\b(?:in|at|near|from|to|outside|around|en|meant)\s{1,3}/giu
 // Without a preposition ("I'm Ana, Brooklyn, NY 11215", a line of its own) the city must be capitalized and a
 // state code plus ZIP must follow. "City: St. Louis, MO" is a labelled line; the period of "St. Louis" ends no sentence.
-const BARE_PLACE_CUE = /(?:^|\n|[,;:(|]\s{0,3}|(?<!\b(?:St|Ft|Mt))[.!?]\s{1,3})[ \t•*-]{0,4}/gu
+const BARE_PLACE_CUE = /(?:^|\n|[,;:(|]\s{0,3}|(?<!\b(?:St|Ft|Mt))[.!?]\s{1,3})[ \t•*–—-]{0,12}/gu
 
 function localityCandidates (text: string): Candidate[] {
   const found: Candidate[] = []
@@ -161,7 +161,8 @@ function localityCandidates (text: string): Candidate[] {
     const capitalized = readLocality(text, from, true)
     const lower = capitalized === null && lowerCaseWriter ? readLocality(text, from, false) : null
     const locality = capitalized ?? (lower?.zip !== undefined ? lower : null)
-    if (locality === null || (locality.zip === undefined && !/^[ \t]*(?:\n|$)/.test(text.slice(locality.end)))) continue
+    // Without a ZIP, the place ends its line, or is a correction ("Hudson, Ohio, not New York").
+    if (locality === null || (locality.zip === undefined && !/^[ \t]*(?:\n|$|,?\s*not\b)/.test(text.slice(locality.end)))) continue
     const { end: _end, ...parts } = locality
     found.push({ parts, confidence: 0.85, start: from })
   }
@@ -171,6 +172,8 @@ function localityCandidates (text: string): Candidate[] {
 const DWELLING = 'house|home|condo|apartment|townhouse|townhome|place|property|duplex|cabin|farm|ranch|bungalow|cottage'
 const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved|moving|relocating)\\s{1,3}(?:is\\s+|are\\s+)?(?:in|to)|(?:live|living|lives|own|bought|have)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING})\\s{1,3}in)\\s{1,3}`, 'giu')
 // "I'm in Tucson." counts; "I'm currently in London but …" and "I'm in Pune this month" are a visit, not a home.
+// "we live on the Oregon coast": a state's region.
+const ON_THE_COAST = /\b(?:live|living|lives|based|located)\s{1,3}(?:on|along)\s{1,3}the\s{1,3}(?=[\p{L} ]{2,20}?\s(?:coast|shore|peninsula|panhandle)\b)/giu
 const BEEN_IN = /(?:\b(?:i'?m|i\s+am|we'?re|we\s+are)\s{1,3}(?:located\s+|out\s+|up\s+|down\s+|over\s+)?|,\s{0,2}(?:out|up|down|over)\s{1,3})in\s{1,3}(?:(?:rural|upstate|downstate|northern|southern|eastern|western|central|coastal)\s{1,3})?/giu
 const VISITING = /\b(?:currently|right\s+now|visiting|travel+ing|on\s+(?:vacation|holiday|business)|for\s+work|temporarily|at\s+the\s+moment)\b/i
 const CITY = /^\p{Lu}[\p{L}'-]{1,30}(?: \p{Lu}[\p{L}'-]{1,30}){0,2}/u
@@ -193,7 +196,8 @@ function areaCandidates (text: string): Candidate[] {
 function lonePlaceCandidates (text: string): Candidate[] {
   const cues = [
     ...[...text.matchAll(LONE_PLACE)].map((m) => ({ m, beenIn: false })),
-    ...[...text.matchAll(BEEN_IN)].map((m) => ({ m, beenIn: true }))
+    ...[...text.matchAll(BEEN_IN)].map((m) => ({ m, beenIn: true })),
+    ...[...text.matchAll(ON_THE_COAST)].map((m) => ({ m, beenIn: false }))
   ]
   return cues.flatMap(({ m, beenIn }): Candidate[] => {
     const from = m.index + m[0].length
@@ -218,10 +222,10 @@ function isHomeStatement (cue: string, after: string): boolean {
 }
 
 // "zip is 94107", "94107 area", "we're in 97222": a ZIP named as one, or where the visitor is.
-const ZIP_CUE = /\b(?:zip|zipcode|zip\s+code|postal\s+code|postcode)\b\s{0,3}(?:code\s{0,3})?(?:is\s{1,3}|:\s{0,3}|=\s{0,3}|#\s{0,3}|-\s{0,3})?(?:actually\s{1,3}|now\s{1,3})?(\d{5}(?:-\d{4})?)(?![\d-])|\b(\d{5}(?:-\d{4})?)\s{1,3}(?:area|zip|zip\s+code)\b|\b(?:i'?m|i\s+am|we'?re|we\s+are|live|living|based|located)\s{1,3}(?:in|near)\s{1,3}(\d{5})(?![\d-])/giu
+const ZIP_CUE = /\b(?:zip|zipcode|zip\s+code|postal\s+code|postcode)\b\s{0,3}(?:code\s{0,3})?(?:is\s{1,3}|'s\s{1,3}|:\s{0,3}|=\s{0,3}|#\s{0,3}|-\s{0,3})?(?:actually\s{1,3}|now\s{1,3})?(\d{5}(?:-\d{4})?)(?![\d-])|\b(\d{5}(?:-\d{4})?)\s{1,3}(?:area|zip|zip\s+code)\b|\b(?:i'?m|i\s+am|we'?re|we\s+are|live|living|based|located)\s{1,3}(?:in|near)\s{1,3}(\d{5})(?![\d-])|(?<![\d-])(\d{5})(?![\d-])[^\d.!?]{0,3}[.!?]?\s{0,3}(?:that'?s|it'?s|that\s+is)\s+(?:our|my)\s+zip\b/giu
 
 function zipCandidates (text: string): Candidate[] {
-  return [...text.matchAll(ZIP_CUE)].map((m) => ({ parts: { zip: m[1] ?? m[2] ?? m[3] ?? '' }, confidence: 0.9, start: m.index }))
+  return [...text.matchAll(ZIP_CUE)].map((m) => ({ parts: { zip: m[1] ?? m[2] ?? m[3] ?? m[4] ?? '' }, confidence: 0.9, start: m.index }))
 }
 
 function best (candidates: Candidate[], has: (parts: AddressParts) => boolean): Candidate | undefined {

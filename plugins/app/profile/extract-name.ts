@@ -1,4 +1,5 @@
 // Reads the customer's name from clear self-introductions and sign-offs, never from "I'm looking / fine / in …".
+import { SUFFIX } from './extract-address.ts'
 import { isCapitalized, properCaseWord, type Span } from './text.ts'
 
 export interface NameHit extends Span { value: string, confidence: number }
@@ -20,7 +21,7 @@ homeowner owner renter tenant landlord contractor customer client buyer resident
 confused unsure certain sick tired late early open closed off on-site onsite around away outside inside
 everyone everybody someone somebody anyone anybody nobody something anything nothing email phone text call number
 address zip name mr mrs ms miss dr sir madam regards best cheers sincerely team support sales office company family
-guy guys folks all asap please btw fyi lol ps nb re mate buddy pal bud dude man heaps lots loads urgent important
+guy guys folks all asap please btw fyi lol ps nb re wrong right mate buddy pal bud dude man heaps lots loads urgent important
 long short hard difficult complicated unusual weird tricky spelled common legal first time
 solar battery batteries heat pump panels charger installation maintenance financing audit energy quote
 monday tuesday wednesday thursday friday saturday sunday january february march july
@@ -132,7 +133,14 @@ const SIGNATURE_TAIL = /^[ ]*(?:\n[^\n]{0,80}){0,3}\s*$/
 // "Raymond Kurtz speaking." at the start of a sentence.
 const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey),\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
 // "Hugo Brandt, hugo@…, 414-…": a full name opening a message, right before the visitor's contact details.
-const NAME_THEN_CONTACT = /^\s*(?=\p{Lu}[\p{L}'-]+\s+\p{Lu}[\p{L}'-]+\s*[,|])/gu
+const NAME_THEN_CONTACT = /^\s*(?=\p{Lu}[\p{L}'-]+\s+\p{Lu}[\p{L}'-]+\s*[,|;(])/gu
+// What may follow that name: an email, a phone, or "Kalispell MT".
+const CONTACT_AFTER_NAME = /^\s*[,|;(]\s*(?:[\w.+-]+@|\+?\(?\d|\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b)/u
+// "\n\nQuentin Abara\nProject Manager, Abara Builders\nquentin@…": a signature block without a sign-off word.
+const SIGNATURE_NAME = /\n[ \t]*\n[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n)/gu
+const SIGNATURE_CONTACT = /^[ \t]*(?:\n[^\n]{0,60}){0,1}\n[ \t]*(?:[\w.+-]+@[\w.-]+|\+?\(?\d[\d ().-]{6,})[ \t]*(?:\n[^\n]{0,80}){0,2}\s*$/
+// "— Ngozi Adeyemi\n(470) 555-0189": a dash sign-off above a signature's last lines.
+const DASH_LINE = /(?:^|\n)[ ]*(?:—|–|--|-|~)[ ]*/gu
 // "Annika Berg\n17 Fjord Ln": a name on its own line right above the street of an address block.
 const NAME_ABOVE_STREET = /(?:^|\n)[ \t]*(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?[ \t]+)?\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[ \t]*\d{1,6}[ \t]+\p{Lu})/gu
 // "I'm her son, Gary.", "I'm only the intern, Zoe.": the visitor describes themselves, then names themselves.
@@ -158,7 +166,9 @@ function signOffHits (text: string): NameHit[] {
     ...hitsAfter(text, DESCRIBED, (rest) => /^\s*(?:[.!]|$)/.test(rest), 0.8),
     ...hitsAfter(text, NAME_ABOVE_STREET, (rest) => /^[ \t]*\n[ \t]*\d/.test(rest), 0.8),
     ...hitsAfter(text, SPEAKING, (rest) => /^,?\s+speaking\b/.test(rest), 0.8),
-    ...hitsAfter(text, NAME_THEN_CONTACT, (rest) => /^\s*[,|]\s*(?:[\w.+-]+@|\+?\(?\d)/.test(rest), 0.75).filter((hit) => hit.value.includes(' '))
+    ...hitsAfter(text, NAME_THEN_CONTACT, (rest) => CONTACT_AFTER_NAME.test(rest), 0.75).filter((hit) => hit.value.includes(' ')),
+    ...hitsAfter(text, SIGNATURE_NAME, (rest) => SIGNATURE_CONTACT.test(rest), 0.75),
+    ...hitsAfter(text, DASH_LINE, (rest) => SIGNATURE_TAIL.test(rest), 0.75).filter((hit) => hit.value.includes(' '))
   ]
 }
 
@@ -245,6 +255,7 @@ function wholeMessageHits (text: string): NameHit[] {
 }
 
 // After a correction: "sorry, that should be Jonathan Ashford - …", or a message ending "… with a D. Katrina Doyle".
+const STREET_WORD = new RegExp(`^(?:${SUFFIX})$`, 'i')
 const RESTATED_OPENING = /^\s*[,:–—-]?\s*(?:(?:it|that)(?:'?s|\s+is)\s+|be\s+)?(?=\p{Lu})/u
 const RESTATED_CLOSING = /[.!?]\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){1,2}\s*[.!]?\s*$)/gu
 
@@ -258,6 +269,8 @@ export function restatedName (text: string, from: number): NameHit | null {
   for (const start of starts) {
     const name = readName(text, start, 'capitalized')
     if (name === null || !name.value.includes(' ') || PLACE_PREFIX.test(name.value.split(' ')[0] ?? '')) continue
+    // "it's Whitfield Rd, not Ave" restates a street.
+    if (STREET_WORD.test(name.value.split(' ').pop() ?? '')) continue
     if (/^\s*(?:[-–—,.!;]|$)/.test(text.slice(name.end))) return { value: name.value, start, end: name.end, confidence: 0.75 }
   }
   return null

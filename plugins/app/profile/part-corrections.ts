@@ -2,20 +2,25 @@
 // 2214 not 2241", "Larch Ave not Larch St", "example.net at the end, not .com". The message alone cannot say what
 // the whole value becomes, so each is a fact naming the part; the merge applies it to the value it finds.
 import { SUFFIX } from './extract-address.ts'
+import { properCaseWord } from './text.ts'
 import type { RevisedPart, ScalarField } from './types.ts'
 
 export interface PartFact { field: ScalarField, value: string, confidence: number, part: RevisedPart }
 
 const CONFIDENCE = 0.75
 // "Larch Ave not Larch St": the same name, another suffix.
-const STREET_NAME = new RegExp(`\\b(\\p{Lu}[\\p{L}'-]+)\\s+(${SUFFIX})\\b\\.?,?\\s+not\\s+(?:the\\s+)?\\1\\s+(?:${SUFFIX})\\b`, 'iu')
+const STREET_NAME = new RegExp(`\\b(\\p{Lu}[\\p{L}'-]+)\\s+(${SUFFIX})\\b\\.?,?\\s+not\\s+(?:the\\s+)?(?:\\1\\s+)?(?:${SUFFIX})\\b`, 'iu')
 // "house number is 2214 not 2241", "it's 2214, not 2241"
 const HOUSE_NUMBER = /\b(?:house|street|building)\s+(?:number|no\.?|#)\s*(?:is|should\s+be|:)?\s*(\d{1,6}[A-Za-z]?)\b|(?<![\d-])(\d{1,6}[A-Za-z]?),?\s+not\s+\d{1,6}[A-Za-z]?\b(?!\s*[-\d])/iu
+// "forgot to add, it's Apt 4": a unit for the street given before, in a message that gives no street.
+const UNIT_ADDED = /\b(?:forgot|add|also|it'?s|its|we'?re|i'?m|and)\b[^.\n\d]{0,20}?\b(apt|apartment|unit|suite|ste)\.?\s*#?\s*([A-Za-z0-9-]{1,6})\b/iu
+const A_STREET = new RegExp(`\\b\\d{1,6}[A-Za-z]?\\s+(?:[\\p{L}\\p{N}'.-]+\\s+){1,4}?(?:${SUFFIX})\\b`, 'iu')
 // "no wait 0183": four digits standing alone, right after the correction phrase.
 const LAST_DIGITS = /^[^\d]{0,32}?(?<![\d-])(\d{4})(?![\d-])/u
-const PHONE_CONTEXT = /\b(?:number|phone|cell|mobile|digits)\b|\d{3}[\s.-]\d{3}[\s.-]\d{4}/i
+const PHONE_CONTEXT = /\b(?:number|phone|cell|mobile|digits|last\s+(?:four|4))\b|\d{3}[\s.-]\d{3}[\s.-]\d{4}/i
 // "example.net at the end, not .com": a domain that is not inside an email address.
-const DOMAIN = /(?<![\w.@-])((?:[a-z0-9-]+\.)+(?:com|net|org|edu|gov|io|co|us|info|biz))\b(?![@\w-])/iu
+// ".net, not .org": the top-level domain alone.
+const DOMAIN = /(?<![\w.@-])((?:[a-z0-9-]+)?(?:\.[a-z0-9-]+)*\.(?:com|net|org|edu|gov|io|co|us|info|biz))\b(?![@\w.-])/iu
 const EMAIL_CONTEXT = /\b(?:e-?mail|domain|at\s+the\s+end)\b|\bnot\s+\.(?:com|net|org|edu|gov|io|co|us)\b/i
 
 /** Parts corrected in `text`; `afterCorrection` is the text after the message's first correction phrase, if any. */
@@ -26,6 +31,8 @@ export function findPartCorrections (text: string, afterCorrection: string | nul
   const house = HOUSE_NUMBER.exec(text)
   const number = house?.[1] ?? house?.[2]
   if (number !== undefined && street === null) facts.push({ field: 'address_street', value: number, confidence: CONFIDENCE, part: 'house_number' })
+  const unit = A_STREET.test(text) ? null : UNIT_ADDED.exec(text)
+  if (unit !== null) facts.push({ field: 'address_street', value: `${unit[1] ?? ''} ${unit[2] ?? ''}`, confidence: CONFIDENCE, part: 'unit' })
   if (afterCorrection === null) return facts
   const digits = LAST_DIGITS.exec(afterCorrection)?.[1]
   if (digits !== undefined && PHONE_CONTEXT.test(text)) facts.push({ field: 'phone', value: digits, confidence: CONFIDENCE, part: 'last_digits' })
@@ -43,7 +50,16 @@ export function revisePart (current: string, part: RevisedPart, fragment: string
       return /^\d/.test(current) ? current.replace(/^\d+[A-Za-z]?/, fragment.toUpperCase()) : null
     case 'email_domain': {
       const at = current.lastIndexOf('@')
-      return at === -1 ? null : `${current.slice(0, at + 1)}${fragment}`
+      if (at === -1) return null
+      if (!fragment.startsWith('.')) return `${current.slice(0, at + 1)}${fragment}`
+      const dot = current.lastIndexOf('.')
+      return dot < at ? null : current.slice(0, dot) + fragment
+    }
+    case 'unit': {
+      if (/\b(?:apt|apartment|unit|suite|ste)\b|#/i.test(current)) return null
+      const [keyword = '', id = ''] = fragment.split(' ')
+      // Written as extract-address writes a unit that follows a street.
+      return `${current} ${properCaseWord(keyword)} ${id.toUpperCase()}`
     }
     case 'street_name': {
       const words = current.split(' ')

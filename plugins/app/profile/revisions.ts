@@ -19,7 +19,7 @@ const TARGETS: Array<[RegExp, ScalarField[]]> = [
 // "forget the phone number", "disregard my email", "delete my number" withdraw it.
 const WITHDRAW = /(?<!\b(?:don'?t|do\s+not|not)\s+)\b(?:ignore|disregard|forget(?:\s+about)?|delete|remove|erase|wipe|clear|scrub|purge|drop|scrap|scratch|never\s?mind|(?:please\s+)?(?:don'?t|do\s+not)\s+(?:store|keep|save|record|use|hold\s+on\s+to))\s+(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?/giu
 // "I'd rather you didn't have my phone number", "prefer you not keep my email".
-const WITHDRAW_WISH = /\b(?:rather|prefer)\s+(?:you\s+)?(?:didn'?t|did\s+not|not|don'?t)\s+(?:have|keep|store|use|hold)\s+(?:that|the|my|this|our)\s+/giu
+const WITHDRAW_WISH = /\b(?:rather|prefer)\s+(?:you\s+)?(?:didn'?t|did\s+not|not|don'?t)\s+(?:have|keep|store|use|hold|give|share)\s+(?:that|the|my|this|our)\s+/giu
 // "take my number off your system", "leave the phone out": the field sits between the verb and off / out.
 const WITHDRAW_AROUND = /\b(?:take|leave|keep)\s+(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?(?=[\p{L} -]{1,24}?\s(?:off|out)\b)/giu
 
@@ -39,7 +39,7 @@ export function findWithdrawals (text: string): Withdrawal[] {
 
 // A phrase after which the visitor restates a value: what follows replaces what came before in the same message.
 // "isn't 33301, it's 33304": the value after the "it's" is the one meant.
-const CORRECTION = /\b(?:sorry|actually|scratch\s+that|i\s+mean(?:t)?|correction|oops|my\s+bad|typo|mistyped|wrong\s+(?:one|number|email|address|zip)|should\s+(?:be|have\s+said)|rather|instead|no\s+wait|hang\s+on|hold\s+on|autocorrect)\b|\b(?:isn'?t|is\s+not)\s[^.!?\n]{1,40}?,\s*(?=it'?s\b|it\s+is\b)/giu
+const CORRECTION = /\b(?:sorry|actually|scratch\s+that|i\s+mean(?:t)?|correction|oops|my\s+bad|typo|mistyped|wrong\s+(?:one|number|email|address|zip)|should\s+(?:be|have\s+said)|rather|instead|no\s+wait|wait,?\s+no|hang\s+on|hold\s+on|autocorrect)\b|\b(?:isn'?t|is\s+not)\s[^.!?\n]{1,40}?,\s*(?=it'?s\b|it\s+is\b)/giu
 
 /** Offsets just after the first and the last correction phrase of the message, or null when it has none. */
 export function findCorrections (text: string): { first: number, last: number } | null {

@@ -26,3 +26,10 @@ t.test('revisePart refuses a part that does not fit the value', async (t) => {
   t.equal(revisePart('+1503', 'last_digits', '0142'), null, 'not a whole number to correct')
   t.same(findPartCorrections('I have 2 cats, not 3 dogs', null), [], '"2, not 3" names no house number')
 })
+
+t.test('a unit added later, a top-level domain, a suffix named alone', async (t) => {
+  t.equal(runConversation(['Address is 836 Fremont St, Monterey, CA 93940', "forgot to add, it's Apt 4"], CORPUS_OPTIONS).address_street, '836 Fremont St Apt 4')
+  t.equal(runConversation(['Address is 836 Fremont St Unit 2', "forgot to add, it's Apt 4"], CORPUS_OPTIONS).address_street, '836 Fremont St Unit 2', 'a street with a unit keeps it')
+  t.equal(runConversation(['email is priya.venkat@example.org - no sorry, .net, not .org'], CORPUS_OPTIONS).email, 'priya.venkat@example.net')
+  t.equal(runConversation(['The house is 309 Whitfield Ave, Chelmsford, MA 01824.', "Oops, it's Whitfield Rd, not Ave."], CORPUS_OPTIONS).address_street, '309 Whitfield Rd')
+})

@@ -13,9 +13,11 @@ export interface AddressParts {
 interface Candidate { parts: AddressParts, confidence: number, start: number }
 
 /** Street suffixes, as one regular-expression alternation. */
-export const SUFFIX = 'street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|ter|terr|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|loop|row|alley|crescent|cres|plaza|plz|pike|path|point|pt|ridge|cove|crossing|xing|commons|walk|bend|glen|heights|hts|hollow|manor|meadows|park|pass|landing|expressway|expy|freeway|fwy|turnpike|tpke|close'
-const STREET = new RegExp(`\\b(\\d{1,6}[A-Za-z]?)\\s{1,3}((?:[\\p{L}\\p{N}'.-]{1,30}\\s{1,3}){1,4}?)(${SUFFIX})\\b\\.?`, 'giu')
+export const SUFFIX = 'street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|ter|terr|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|loop|row|alley|crescent|cres|plaza|plz|pike|path|point|pt|ridge|cove|crossing|xing|commons|walk|bend|glen|heights|hts|hollow|manor|meadows|park|pass|landing|bluff|run|grove|knoll|trace|vista|expressway|expy|freeway|fwy|turnpike|tpke|close'
+// A street name's words are never a bare number or a lone dash ("phone 0186 address - 14 Magnolia Bluff").
+const STREET = new RegExp(`\\b(\\d{1,6}[A-Za-z]?)\\s{1,3}((?:(?!\\d+\\s)(?![-–—.]+\\s)[\\p{L}\\p{N}'.-]{1,30}\\s{1,3}){1,4}?)(${SUFFIX})\\b\\.?`, 'giu')
 const SECOND_SUFFIX = new RegExp(`^ {1,2}(${SUFFIX})\\b\\.?`, 'iu')
+const FUNCTION_WORD = new Set(['best', 'way', 'of', 'and', 'or', 'the', 'a', 'an', 'to', 'in', 'on', 'for', 'with', 'my', 'our', 'your', 'is', 'are', 'was', 'it', 'at', 'from', 'by', 'about'])
 const NOT_STREET_WORD = new Set(`
 minute minutes min mins mile miles hour hours hr hrs year years yr yrs day days week weeks month months best way of and or
 the a an to in on for with my our your is are was it at from by about kw kwh sq ft feet foot inch inches percent panels
@@ -35,22 +37,24 @@ thank cheers regards best dear ok okay yes no please sorry
 
 function formatStreetWord (word: string): string {
   if (DIRECTION.test(word) && word.length <= 3) return word.replace('.', '').toUpperCase()
+  if (/^\d+(?:st|nd|rd|th)$/i.test(word)) return word.toLowerCase()
   return /^\d/.test(word) ? word.toUpperCase() : properCaseWord(word)
 }
 
-function readStreets (text: string): Array<{ street: string, start: number, end: number, confidence: number }> {
+function readStreets (text: string): Array<{ street: string, start: number, end: number, confidence: number, cued: boolean }> {
   const found = []
   for (const match of text.matchAll(STREET)) {
     const words = (match[2] ?? '').trim().split(/\s+/)
-    if (words.some((w) => NOT_STREET_WORD.has(w.toLowerCase()))) continue
     const capitalized = words.every((w) => isCapitalized(w) || /^\d/.test(w))
-    if (!capitalized && !ADDRESS_CUE.test(leftContext(text, match.index, 40))) continue
+    // "2 acres", "10 min walk" are quantities; "33 Sunny Acres Dr" is a street.
+    if (words.some((w) => NOT_STREET_WORD.has(w.toLowerCase()) && (!capitalized || FUNCTION_WORD.has(w.toLowerCase())))) continue
+    const cued = capitalized || ADDRESS_CUE.test(leftContext(text, match.index, 40))
     // "112 Bayou Bend Rd": a suffix word ("Bend") can be part of the name when another suffix follows it.
     const second = SECOND_SUFFIX.exec(text.slice(match.index + match[0].length, match.index + match[0].length + 16))
     const suffixes = second === null ? [match[3] ?? ''] : [match[3] ?? '', second[1] ?? '']
     const street = [match[1] ?? '', ...words, ...suffixes].map(formatStreetWord).join(' ')
     const end = match.index + match[0].length + (second?.[0].length ?? 0)
-    found.push({ street, start: match.index, end, confidence: capitalized ? 0.9 : 0.75 })
+    found.push({ street, start: match.index, end, confidence: capitalized ? 0.9 : 0.75, cued })
   }
   return found
 }
@@ -81,14 +85,17 @@ const CITY_WORD = /^[\p{L}][\p{L}.'-]{0,30}/u
 const ZIP_AFTER = /^\s{0,3},?\s{0,3}(\d{5}(?:-\d{4})?)(?![\d-])/
 
 /** "Springfield, IL 62704", "austin tx", "Portland OR 97202", "Hillsboro, Oregon". */
-function readLocality (text: string, from: number, capitalizedCity: boolean, zipWithoutState = false): Locality | null {
+/** `home`: after a street or "we live in", a lower-case state code that is also a word ("la", "ma") is a state. */
+type Setting = 'plain' | 'after_street' | 'home'
+
+function readLocality (text: string, from: number, capitalizedCity: boolean, zipWithoutState = false, setting: Setting = 'plain'): Locality | null {
   const words: string[] = []
   let pos = from
   for (let n = 0; n < 3; n++) {
     const raw = CITY_WORD.exec(text.slice(pos, pos + 32))?.[0]
     const word = raw?.replace(/[.]+$/, '')
     // "Salt Lake City", "Jersey City": a capitalized City or Town ends a name that started elsewhere.
-    const cityWord = n > 0 && /^(?:City|Town)$/.test(word ?? '')
+    const cityWord = n > 0 && /^(?:City|Town)$/.test(properCaseWord(word ?? '')) && (isCapitalized(word ?? '') || text === text.toLowerCase())
     if (raw === undefined || word === undefined || (CITY_STOP.has(word.toLowerCase()) && !cityWord)) return null
     if (capitalizedCity && !isCapitalized(word)) return null
     // "in rural Vermont", "upstate New York": a region of a state, not a city.
@@ -98,7 +105,7 @@ function readLocality (text: string, from: number, capitalizedCity: boolean, zip
     pos += raw.length
     const sep = /^(?:\s{0,2},\s{0,2}(?:\n\s{0,4})?|\s{1,2})/.exec(text.slice(pos, pos + 8))
     if (sep === null) return null
-    const locality = readStateAndZip(text, pos + sep[0].length, sep[0].includes(','), words.every(isCapitalized))
+    const locality = readStateAndZip(text, pos + sep[0].length, sep[0].includes(','), words.every(isCapitalized), setting)
     if (locality !== null) return { city: words.map(properCaseWord).join(' '), ...locality }
     // Right after a street, "Phoenix 85018" is a city and a ZIP even without the state.
     const zip = zipWithoutState ? ZIP_AFTER.exec(text.slice(pos, pos + 16)) : null
@@ -111,7 +118,7 @@ function readLocality (text: string, from: number, capitalizedCity: boolean, zip
   return null
 }
 
-function readStateAndZip (text: string, at: number, comma: boolean, cityCapitalized: boolean): Omit<Locality, 'city'> | null {
+function readStateAndZip (text: string, at: number, comma: boolean, cityCapitalized: boolean, setting: Setting): Omit<Locality, 'city'> | null {
   const rest = text.slice(at, at + 40)
   const state = readState(rest, 'all')
   if (state === null) return null
@@ -120,27 +127,33 @@ function readStateAndZip (text: string, at: number, comma: boolean, cityCapitali
     const typed = rest.slice(0, 2)
     const lower = typed !== typed.toUpperCase()
     // "austin tx" is fine in an all-lower-case message; "in sales ok" and "Springfield or" are not.
-    if (lower && (cityCapitalized || isWordLikeCode(state.code))) return null
+    const wordLike = setting === 'plain' ? isWordLikeCode(state.code) : isCapsWord(state.code)
+    if (lower && (cityCapitalized || wordLike)) return null
     if (!lower && isCapsWord(state.code) && !comma) return null
   }
   return { state: state.code, ...(zip?.[1] === undefined ? {} : { zip: zip[1] }), end: at + state.length + (zip?.[0].length ?? 0) }
 }
 
+/** Streets with the place that follows them; a lower-case street without a cue counts only when one does. */
 function streetCandidates (text: string): Candidate[] {
-  return readStreets(text).map(({ street, start, end, confidence }) => {
+  return readStreets(text).flatMap(({ street, start, end, confidence, cued }) => {
     const tail = readStreetTail(text, street, end)
     const sep = /^(?:\s{0,2},\s{0,2}(?:\n\s{0,4})?|\s{0,2}\n\s{0,4}|\s{1,2}in\s{1,2}|\s{1,2})/.exec(text.slice(tail.end, tail.end + 12))
-    const locality = sep === null ? null : readLocality(text, tail.end + sep[0].length, false, true)
+    // Right after a street, "plymouth ma" is a city and a state even in lower case.
+    const locality = sep === null ? null : readLocality(text, tail.end + sep[0].length, false, true, 'after_street')
+    if (!cued && locality?.state === undefined) return []
     const { end: _end, ...place } = locality ?? { end: 0 }
-    return { parts: { street: tail.street, ...place }, confidence, start }
+    return [{ parts: { street: tail.street, ...place }, confidence, start }]
   })
 }
 
+// "we live in shreveport la": where the visitor lives, not a place they mention.
+const HOME_CUE = /\b(?:live|living|lives|based|located|we'?re|i'?m|we\s+are|i\s+am)\s{1,3}(?:out\s+|up\s+|down\s+)?in\s{1,3}$/i
 // "I meant Nampa, ID": a corrected place.
 const PLACE_CUE = /\b(?:in|at|near|from|to|outside|around|en|meant)\s{1,3}/giu
 // Without a preposition ("I'm Ana, Brooklyn, NY 11215", a line of its own) the city must be capitalized and a
 // state code plus ZIP must follow. "City: St. Louis, MO" is a labelled line; the period of "St. Louis" ends no sentence.
-const BARE_PLACE_CUE = /(?:^|\n|[,;:(|]\s{0,3}|(?<!\b(?:St|Ft|Mt))[.!?]\s{1,3})[ \t•*–—-]{0,12}/gu
+const BARE_PLACE_CUE = /(?:^|\n|[,;:(|]\s{0,3}|\s[-–—]\s{1,3}|(?<!\b(?:St|Ft|Mt))[.!?]\s{1,3})[ \t•*–—-]{0,12}/gu
 
 function localityCandidates (text: string): Candidate[] {
   const found: Candidate[] = []
@@ -148,7 +161,8 @@ function localityCandidates (text: string): Candidate[] {
     const from = match.index + match[0].length
     // "Are you in Springfield, IL?" asks where the company is.
     if (/\b(?:are|is)\s+you(?:r\s+\w+)?\s+(?:located\s+|based\s+)?$/i.test(text.slice(Math.max(0, match.index - 30), match.index))) continue
-    const locality = readLocality(text, from, false)
+    const home = HOME_CUE.test(text.slice(Math.max(0, match.index - 24), match.index + match[0].length))
+    const locality = readLocality(text, from, false, false, home ? 'home' : 'plain')
     if (locality === null) continue
     const { end: _end, ...parts } = locality
     const lowerCity = !isCapitalized(text.slice(from, from + 1))
@@ -170,7 +184,7 @@ function localityCandidates (text: string): Candidate[] {
 }
 
 const DWELLING = 'house|home|condo|apartment|townhouse|townhome|place|property|duplex|cabin|farm|ranch|bungalow|cottage'
-const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved|moving|relocating)\\s{1,3}(?:is\\s+|are\\s+)?(?:in|to)|(?:live|living|lives|own|bought|have)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING})\\s{1,3}in)\\s{1,3}`, 'giu')
+const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved|moving|relocating)\\s{1,3}(?:is\\s+|are\\s+)?(?:in|to)|(?:live|living|lives|own|bought|have)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING})\\s{1,3}in)\\s{1,3}(?:(?:rural|upstate|downstate|northern|southern|eastern|western|central|coastal)\\s{1,3})?`, 'giu')
 // "I'm in Tucson." counts; "I'm currently in London but …" and "I'm in Pune this month" are a visit, not a home.
 // "we live on the Oregon coast": a state's region.
 const ON_THE_COAST = /\b(?:live|living|lives|based|located)\s{1,3}(?:on|along)\s{1,3}the\s{1,3}(?=[\p{L} ]{2,20}?\s(?:coast|shore|peninsula|panhandle)\b)/giu
@@ -222,7 +236,7 @@ function isHomeStatement (cue: string, after: string): boolean {
 }
 
 // "zip is 94107", "94107 area", "we're in 97222": a ZIP named as one, or where the visitor is.
-const ZIP_CUE = /\b(?:zip|zipcode|zip\s+code|postal\s+code|postcode)\b\s{0,3}(?:code\s{0,3})?(?:is\s{1,3}|'s\s{1,3}|:\s{0,3}|=\s{0,3}|#\s{0,3}|-\s{0,3})?(?:actually\s{1,3}|now\s{1,3})?(\d{5}(?:-\d{4})?)(?![\d-])|\b(\d{5}(?:-\d{4})?)\s{1,3}(?:area|zip|zip\s+code)\b|\b(?:i'?m|i\s+am|we'?re|we\s+are|live|living|based|located)\s{1,3}(?:in|near)\s{1,3}(\d{5})(?![\d-])|(?<![\d-])(\d{5})(?![\d-])[^\d.!?]{0,3}[.!?]?\s{0,3}(?:that'?s|it'?s|that\s+is)\s+(?:our|my)\s+zip\b/giu
+const ZIP_CUE = /\b(?:zip|zipcode|zip\s+code|postal\s+code|postcode)\b\s{0,3}(?:code\s{0,3})?(?:is\s{1,3}|'s\s{1,3}|:\s{0,3}|=\s{0,3}|#\s{0,3}|-\s{0,3})?(?:actually\s{1,3}|now\s{1,3})?(\d{5}(?:-\d{4})?)(?![\d-])|\b(\d{5}(?:-\d{4})?)\s{1,3}(?:area|zip|zip\s+code)\b|\b(?:i'?m|i\s+am|we'?re|we\s+are|live|living|based|located|install|installing|installed)\s{1,3}(?:in|near)\s{1,3}(\d{5})(?![\d-])|(?<![\d-])(\d{5})(?![\d-])[^\d.!?]{0,3}[.!?]?\s{0,3}(?:that'?s|it'?s|that\s+is)\s+(?:our|my)\s+zip\b/giu
 
 function zipCandidates (text: string): Candidate[] {
   return [...text.matchAll(ZIP_CUE)].map((m) => ({ parts: { zip: m[1] ?? m[2] ?? m[3] ?? m[4] ?? '' }, confidence: 0.9, start: m.index }))

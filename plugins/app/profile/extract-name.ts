@@ -21,7 +21,9 @@ homeowner owner renter tenant landlord contractor customer client buyer resident
 confused unsure certain sick tired late early open closed off on-site onsite around away outside inside
 everyone everybody someone somebody anyone anybody nobody something anything nothing email phone text call number
 address zip name mr mrs ms miss dr sir madam regards best cheers sincerely team support sales office company family
-guy guys folks all asap please btw fyi lol ps nb re wrong right mate buddy pal bud dude man heaps lots loads urgent important
+guy guys folks all asap please btw fyi lol ps nb re wrong right mate totally finally usually honestly seriously
+obviously certainly absolutely hopefully unfortunately luckily recently simply merely truly nearly mostly partly
+likely unlikely lonely friendly lovely ugly silly holy buddy pal bud dude man heaps lots loads urgent important
 long short hard difficult complicated unusual weird tricky spelled common legal first time
 solar battery batteries heat pump panels charger installation maintenance financing audit energy quote
 monday tuesday wednesday thursday friday saturday sunday january february march july
@@ -133,9 +135,9 @@ const SIGNATURE_TAIL = /^[ ]*(?:\n[^\n]{0,80}){0,3}\s*$/
 // "Raymond Kurtz speaking." at the start of a sentence.
 const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey),\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
 // "Hugo Brandt, hugo@…, 414-…": a full name opening a message, right before the visitor's contact details.
-const NAME_THEN_CONTACT = /^\s*(?=\p{Lu}[\p{L}'-]+\s+\p{Lu}[\p{L}'-]+\s*[,|;(])/gu
+const NAME_THEN_CONTACT = /^\s*(?=\p{Lu}[\p{L}'-]+\s+\p{Lu}[\p{L}'-]+\s*(?:[,|;(]|\s[-–—]\s))/gu
 // What may follow that name: an email, a phone, or "Kalispell MT".
-const CONTACT_AFTER_NAME = /^\s*[,|;(]\s*(?:[\w.+-]+@|\+?\(?\d|\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b)/u
+const CONTACT_AFTER_NAME = /^\s*(?:[,|;(]|[-–—]\s)\s*(?:[\w.+-]+@|\+?\(?\d|\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b)/u
 // "\n\nQuentin Abara\nProject Manager, Abara Builders\nquentin@…": a signature block without a sign-off word.
 const SIGNATURE_NAME = /\n[ \t]*\n[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n)/gu
 const SIGNATURE_CONTACT = /^[ \t]*(?:\n[^\n]{0,60}){0,1}\n[ \t]*(?:[\w.+-]+@[\w.-]+|\+?\(?\d[\d ().-]{6,})[ \t]*(?:\n[^\n]{0,80}){0,2}\s*$/
@@ -145,6 +147,8 @@ const DASH_LINE = /(?:^|\n)[ ]*(?:—|–|--|-|~)[ ]*/gu
 const NAME_ABOVE_STREET = /(?:^|\n)[ \t]*(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?[ \t]+)?\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[ \t]*\d{1,6}[ \t]+\p{Lu})/gu
 // "I'm her son, Gary.", "I'm only the intern, Zoe.": the visitor describes themselves, then names themselves.
 const DESCRIBED = /\b(?:I'?m|I\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+,\s+(?=\p{Lu}[\p{L}'-]+\s*(?:[.!]|$))/gu
+// "Kwame Asante, by the way, 443-…"
+const BY_THE_WAY = /(?:^|[.!?]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:by\s+the\s+way|btw)\b)/gu
 const HERE = /(?:^|[.!?]\s+|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola)[,!]?\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+(?:here|again)\b)/gu
 
 /** Names read after each match of `pattern`, kept when what follows the name passes `fits`. */
@@ -164,6 +168,7 @@ function signOffHits (text: string): NameHit[] {
     ...hitsAfter(text, SIGN_OFF_LINE, (rest) => SIGNATURE_TAIL.test(rest), 0.8),
     ...hitsAfter(text, HERE, (rest) => /^\s+(?:here|again)\b/.test(rest), 0.8),
     ...hitsAfter(text, DESCRIBED, (rest) => /^\s*(?:[.!]|$)/.test(rest), 0.8),
+    ...hitsAfter(text, BY_THE_WAY, (rest) => /^,?\s+(?:by\s+the\s+way|btw)\b/.test(rest), 0.8),
     ...hitsAfter(text, NAME_ABOVE_STREET, (rest) => /^[ \t]*\n[ \t]*\d/.test(rest), 0.8),
     ...hitsAfter(text, SPEAKING, (rest) => /^,?\s+speaking\b/.test(rest), 0.8),
     ...hitsAfter(text, NAME_THEN_CONTACT, (rest) => CONTACT_AFTER_NAME.test(rest), 0.75).filter((hit) => hit.value.includes(' ')),
@@ -173,8 +178,9 @@ function signOffHits (text: string): NameHit[] {
 }
 
 // "i'm exhausted", "i'm hopeful": shapes of words that describe rather than name ("ahmed" and "ted" are names).
+// "-ly" is not among them: Wally, Kelly, Emily; the adverbs that follow "i'm" are in NOT_NAME.
 function looksLikeAdjective (value: string): boolean {
-  return value.split(' ').some((word) => /(?:ing|ly|ful|ous|ive|able|ible|less)$/i.test(word) || (word.length > 5 && /ed$/i.test(word)))
+  return value.split(' ').some((word) => /(?:ing|ful|ous|ive|able|ible|less)$/i.test(word) || (word.length > 5 && /ed$/i.test(word)))
 }
 
 /** Lower-case "i'm dana, ..." only when the word is followed by a break and is not a common word. */
@@ -189,6 +195,8 @@ const LOWER_SIGN_OFF = /(?:\b(?:thanks|thank\s+you|thx|cheers|best|regards|best\
 // "this is ana ferreira, …": the message opens with a lower-case full name (two words: "this is great," is not one).
 const LOWER_THIS_IS = /^\s*(?:(?:hi|hello|hey|hiya)[,!]?\s+)?this\s+is\s+(?=\p{Ll}+\s+\p{Ll}+\s*,)/gu
 // "deepak nair, deepak.nair@…, 408 …": a lower-case full name opening a message, right before contact details.
+// "this is naveen, naveen.kapur@…": one lower-case word, when contact details follow it.
+const LOWER_THIS_IS_CONTACT = /^\s*(?:(?:hi|hello|hey|hiya)[,!]?\s+)?this\s+is\s+(?=\p{Ll}+\s*,\s*(?:[\w.+-]+@|\+?\(?\d))/gu
 const LOWER_NAME_THEN_CONTACT = /^\s*(?=\p{Ll}+\s+\p{Ll}+\s*[,|]\s*(?:[\w.+-]+@|\+?\(?\d))/gu
 
 function lowercaseHits (text: string): NameHit[] {
@@ -197,7 +205,7 @@ function lowercaseHits (text: string): NameHit[] {
     const from = match.index + match[0].length
     const name = readName(text, from, 'strong')
     if (name === null || looksLikeAdjective(name.value)) continue
-    if (!/^\s*(?:[,.!]|$|\s+(?:from|here|and\s+i|with)\b)/i.test(text.slice(name.end))) continue
+    if (!/^\s*(?:[,.!]|$|\s+(?:from|here|and\s+i|with|btw|by\s+the\s+way)\b)/i.test(text.slice(name.end))) continue
     hits.push({ value: name.value, start: from, end: name.end, confidence: 0.6 })
   }
   for (const match of text.matchAll(LOWER_OPENING)) {
@@ -211,6 +219,7 @@ function lowercaseHits (text: string): NameHit[] {
   hits.push(...lowerHitsAfter(text, LOWER_SIGN_OFF, /^\s*[.!]?\s*$/, 2))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, /^\s*,/, 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lowerHitsAfter(text, LOWER_NAME_THEN_CONTACT, /^\s*[,|]/, 2).filter((hit) => hit.value.includes(' ')))
+  hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_CONTACT, /^\s*,/, 1))
   return hits
 }
 

@@ -21,7 +21,8 @@ const WITHDRAW = /(?<!\b(?:don'?t|do\s+not|not)\s+)\b(?:ignore|disregard|forget(
 // "I'd rather you didn't have my phone number", "prefer you not keep my email".
 const WITHDRAW_WISH = /\b(?:rather|prefer)\s+(?:you\s+)?(?:didn'?t|did\s+not|not|don'?t)\s+(?:have|keep|store|use|hold|give|share)\s+(?:that|the|my|this|our)\s+/giu
 // "take my number off your system", "leave the phone out": the field sits between the verb and off / out.
-const WITHDRAW_AROUND = /\b(?:take|leave|keep)\s+(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?(?=[\p{L} -]{1,24}?\s(?:off|out)\b)/giu
+// "I don't want my email stored" likewise.
+const WITHDRAW_AROUND = /\b(?:take|leave|keep)\s+(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?(?=[\p{L} -]{1,24}?\s(?:off|out)\b)|\b(?:don'?t|do\s+not)\s+want\s+(?:that|the|my|this|our)\s+(?=[\p{L} -]{1,24}?\s(?:stored|kept|saved|recorded|on\s+file)\b)/giu
 
 export function findWithdrawals (text: string): Withdrawal[] {
   const found: Withdrawal[] = []

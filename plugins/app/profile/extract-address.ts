@@ -59,10 +59,19 @@ function readStreets (text: string): Array<{ street: string, start: number, end:
   return found
 }
 
+// "3150 County Road 12", "Highway 50": a numbered road keeps its number.
+const NUMBERED_ROAD = /(?:\b(?:County|State|Farm|Ranch|Forest)\s+(?:Road|Rd)|\b(?:Highway|Hwy))$/i
+const ROAD_NUMBER = /^ {1,2}(\d{1,4}[A-Z]?)\b(?![-–.]?\d)/
+
 /** Direction and unit that follow the street name: "Ave NW", "St, Apt 4B". */
 function readStreetTail (text: string, street: string, end: number): { street: string, end: number } {
   let result = street
   let pos = end
+  const road = NUMBERED_ROAD.test(street) ? ROAD_NUMBER.exec(text.slice(pos, pos + 8)) : null
+  if (road !== null) {
+    result += ` ${road[1] ?? ''}`
+    pos += road[0].length
+  }
   const direction = /^ {1,2}(N|S|E|W|NE|NW|SE|SW)\b\.?/.exec(text.slice(pos, pos + 5))
   if (direction !== null) {
     result += ` ${direction[1] ?? ''}`
@@ -188,7 +197,7 @@ const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|r
 // "I'm in Tucson." counts; "I'm currently in London but …" and "I'm in Pune this month" are a visit, not a home.
 // "we live on the Oregon coast": a state's region.
 const ON_THE_COAST = /\b(?:live|living|lives|based|located)\s{1,3}(?:on|along)\s{1,3}the\s{1,3}(?=[\p{L} ]{2,20}?\s(?:coast|shore|peninsula|panhandle)\b)/giu
-const BEEN_IN = /(?:\b(?:i'?m|i\s+am|we'?re|we\s+are)\s{1,3}(?:located\s+|out\s+|up\s+|down\s+|over\s+)?|,\s{0,2}(?:out|up|down|over)\s{1,3})in\s{1,3}(?:(?:rural|upstate|downstate|northern|southern|eastern|western|central|coastal)\s{1,3})?/giu
+const BEEN_IN = /(?:\b(?:i'?m|i\s+am|we'?re|we\s+are)\s{1,3}(?:located\s+|(?:way\s+)?out\s+|up\s+|down\s+|over\s+)?|,\s{0,2}(?:out|up|down|over)\s{1,3})in\s{1,3}(?:(?:rural|upstate|downstate|northern|southern|eastern|western|central|coastal)\s{1,3})?/giu
 const VISITING = /\b(?:currently|right\s+now|visiting|travel+ing|on\s+(?:vacation|holiday|business)|for\s+work|temporarily|at\s+the\s+moment)\b/i
 const CITY = /^\p{Lu}[\p{L}'-]{1,30}(?: \p{Lu}[\p{L}'-]{1,30}){0,2}/u
 
@@ -207,6 +216,18 @@ function areaCandidates (text: string): Candidate[] {
 }
 
 /** "we live in Springfield", "based in Texas", "I'm in Tucson.": a city or a state with nothing after it. */
+// "Do you service Missoula? That's where we are."
+const WHERE_WE_ARE = /(?<![\p{L}-])(\p{Lu}[\p{L}'-]{1,30}(?: \p{Lu}[\p{L}'-]{1,30}){0,2})[?.!,]\s{0,3}(?:[Tt]hat'?s|[Ii]t'?s|[Tt]hat\s+is)\s+where\s+(?:we|I)\s+(?:are|live|am)\b/gu
+
+function whereWeAreCandidates (text: string): Candidate[] {
+  return [...text.matchAll(WHERE_WE_ARE)].flatMap((m): Candidate[] => {
+    const place = m[1] ?? ''
+    const state = readState(place, 'none')
+    if (state !== null && state.length === place.length) return [{ parts: { state: state.code }, confidence: 0.7, start: m.index }]
+    return CITY_STOP.has(place.toLowerCase()) ? [] : [{ parts: { city: place }, confidence: 0.7, start: m.index }]
+  })
+}
+
 function lonePlaceCandidates (text: string): Candidate[] {
   const cues = [
     ...[...text.matchAll(LONE_PLACE)].map((m) => ({ m, beenIn: false })),
@@ -257,7 +278,7 @@ export function extractAddress (text: string): AddressFact[] {
   // City and state come from one candidate, so a city never pairs with another address's state.
   const place = best(places, (p) => p.state !== undefined && p.city !== undefined) ??
     best(places, (p) => p.city !== undefined) ??
-    best([...lonePlaceCandidates(text), ...areaCandidates(text)], () => true)
+    best([...lonePlaceCandidates(text), ...areaCandidates(text), ...whereWeAreCandidates(text)], () => true)
   if (place?.parts.city !== undefined) facts.push({ field: 'address_city', value: place.parts.city, confidence: place.confidence })
   if (place?.parts.state !== undefined) facts.push({ field: 'address_state', value: place.parts.state, confidence: place.confidence })
   const zip = best(zipCandidates(text), () => true) ?? (place?.parts.zip === undefined ? best(places, (p) => p.zip !== undefined) : place)

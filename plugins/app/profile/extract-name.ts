@@ -13,7 +13,7 @@ fine good great well just also only still really very quite pretty too currently
 definitely probably maybe perhaps already again always never ever now today tonight tomorrow soon later back home
 out in on at to from with about for of by into over under after before during since until up down off away around
 near as like what who how why when where which whom whose all any some every each both either neither one two three
-looking interested interesting wondering hoping trying thinking planning considering curious calling writing
+looking speaking interested interesting wondering hoping trying thinking planning considering curious calling writing
 reaching emailing texting asking checking going getting having doing using buying selling moving renovating building
 shopping browsing comparing researching contacting following inquiring enquiring keen eager new old retired single
 married located based situated living staying working happy glad excited sorry afraid ready available free busy
@@ -85,7 +85,7 @@ interface Intro { pattern: RegExp, mode: Mode, confidence: number }
 
 // No /i flag next to \p{Lu}: with /iu it would match lower-case letters too.
 const INTROS: Intro[] = [
-  { pattern: /(?:\bmy\s+(?:full\s+)?(?:name|nmae|naem)\s+is|\bmy\s+name'?s|\bname\s*[:\-–—]|(?<![\p{L}-])(?:applicant|customer|client|homeowner|account\s+holder)\s*:|\bname\s+is|\bme\s+llamo|\bmi\s+nombre\s+es|\bje\s+m'appelle|\bich\s+hei(?:ß|ss)e)\s*/giu, mode: 'strong', confidence: 0.95 },
+  { pattern: /(?:\bmy\s+(?:full\s+)?(?:name|nmae|naem|nam)\s+is|\b(?:full\s+)?name\s+(?:for|on)\s+(?:the\s+)?[\p{L}-]+\s+is|\bmy\s+name'?s|\bname\s*[:\-–—]|(?<![\p{L}-])(?:applicant|customer|client|homeowner|account\s+holder)\s*:|\bname\s+is|\bme\s+llamo|\bmi\s+nombre\s+es|\bje\s+m'appelle|\bich\s+hei(?:ß|ss)e)\s*/giu, mode: 'strong', confidence: 0.95 },
   { pattern: /(?:^|[^\p{L}'])name's\s+/giu, mode: 'strong', confidence: 0.9 },
   { pattern: /(?:^|[.!?,]\s{0,3})names\s+/giu, mode: 'strong', confidence: 0.75 },
   { pattern: /\b(?:[Ii]'?m|[Ii]\s+am)\s+/gu, mode: 'capitalized', confidence: 0.85 },
@@ -129,15 +129,15 @@ function isSomeoneElsesName (text: string, at: number): boolean {
 // "Thanks,\nDana Reyes" / "Cheers, Dana" / "— Dana" at the end of the message, or a name on its own line after
 // "Best regards," followed by a short signature block (title, e-mail, phone). Longer phrases come first, so
 // "Best wishes," is read whole rather than as "Best" and a name "Wishes".
-const SIGN_OFF = /(?:\b(?:thanks(?:\s+(?:so\s+much|again|a\s+lot|in\s+advance))?|thank\s+you(?:\s+(?:so\s+much|again|in\s+advance))?|many\s+thanks|(?:with\s+)?(?:best|kind|warm|warmest)\s+(?:regards|wishes)|all\s+the\s+best|yours(?:\s+(?:faithfully|sincerely|truly))?|take\s+care|speak\s+soon|talk\s+soon|warmly|respectfully|blessings|sincerely|cheers|regards|best|thx|ta)(?!\p{L})\s*[,!.]?\s*\n?\s*|(?:^|\n|\s)(?:—|–|--|-|~)\s*)/giu
-const SIGN_OFF_LINE = /(?:^|\n)[ ]*(?:thanks(?:\s+(?:so\s+much|again|a\s+lot|in\s+advance))?|thank\s+you(?:\s+(?:so\s+much|again|in\s+advance))?|many\s+thanks|(?:with\s+)?(?:best|kind|warm|warmest)\s+(?:regards|wishes)|all\s+the\s+best|yours(?:\s+(?:faithfully|sincerely|truly))|speak\s+soon|talk\s+soon|warmly|respectfully|blessings|sincerely|cheers|regards|best|ta)(?!\p{L})[ ]*[,!.]?[ ]*\n[ ]*/giu
+const SIGN_OFF = /(?:\b(?:thanks(?:\s+(?:so\s+much|again|a\s+lot|in\s+advance))?|thank\s+you(?:\s+(?:so\s+much|again|in\s+advance))?|many\s+thanks|(?:with\s+)?(?:best|kind|warm|warmest)\s+(?:regards|wishes)|all\s+the\s+best|yours(?:\s+(?:faithfully|sincerely|truly))?|take\s+care|speak\s+soon|talk\s+soon|warmly|cordially|respectfully|blessings|sincerely|cheers|regards|best|thx|ta)(?!\p{L})\s*[,!.]?\s*\n?\s*|(?:^|\n|\s)(?:—|–|--|-|~)\s*)/giu
+const SIGN_OFF_LINE = /(?:^|\n)[ ]*(?:thanks(?:\s+(?:so\s+much|again|a\s+lot|in\s+advance))?|thank\s+you(?:\s+(?:so\s+much|again|in\s+advance))?|many\s+thanks|(?:with\s+)?(?:best|kind|warm|warmest)\s+(?:regards|wishes)|all\s+the\s+best|yours(?:\s+(?:faithfully|sincerely|truly))|speak\s+soon|talk\s+soon|warmly|cordially|respectfully|blessings|sincerely|cheers|regards|best|ta)(?!\p{L})[ ]*[,!.]?[ ]*\n[ ]*/giu
 const SIGNATURE_TAIL = /^[ ]*(?:\n[^\n]{0,80}){0,3}\s*$/
 // "Raymond Kurtz speaking." at the start of a sentence.
-const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey),\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
+const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey)\s?[,–—-]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
 // "Hugo Brandt, hugo@…, 414-…": a full name opening a message, right before the visitor's contact details.
-const NAME_THEN_CONTACT = /^\s*(?=\p{Lu}[\p{L}'-]+\s+\p{Lu}[\p{L}'-]+\s*(?:[,|;(]|\s[-–—]\s))/gu
+const NAME_THEN_CONTACT = /^\s*(?=\p{Lu}[\p{L}'-]+\s+\p{Lu}[\p{L}'-]+\s*(?:[,|;(<]|\s[-–—]\s))/gu
 // What may follow that name: an email, a phone, or "Kalispell MT".
-const CONTACT_AFTER_NAME = /^\s*(?:[,|;(]|[-–—]\s)\s*(?:[\w.+-]+@|\+?\(?\d|\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b)/u
+const CONTACT_AFTER_NAME = /^\s*(?:[,|;(<]|[-–—]\s)\s*(?:[\w.+-]+@|\+?\(?\d|\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b)/u
 // "\n\nQuentin Abara\nProject Manager, Abara Builders\nquentin@…": a signature block without a sign-off word.
 const SIGNATURE_NAME = /\n[ \t]*\n[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n)/gu
 const SIGNATURE_CONTACT = /^[ \t]*(?:\n[^\n]{0,60}){0,1}\n[ \t]*(?:[\w.+-]+@[\w.-]+|\+?\(?\d[\d ().-]{6,})[ \t]*(?:\n[^\n]{0,80}){0,2}\s*$/
@@ -212,7 +212,7 @@ function lowercaseHits (text: string): NameHit[] {
     const from = match.index + match[0].length
     const name = readName(text, from, 'strong')
     if (name === null || looksLikeAdjective(name.value)) continue
-    if (!/^\s+(?:here|from)\b/i.test(text.slice(name.end))) continue
+    if (!/^\s*,?\s+(?:here|from|speaking)\b/i.test(text.slice(name.end))) continue
     hits.push({ value: name.value, start: from, end: name.end, confidence: 0.7 })
   }
   hits.push(...lowerHitsAfter(text, LOWER_GREETING, /^\s*(?:[,.!]|$)/, 1))
@@ -236,8 +236,9 @@ function lowerHitsAfter (text: string, pattern: RegExp, rest: RegExp, maxWords: 
 }
 
 // "First name: Lupita\nSurname: Marquez", "first name's Amadou, last name Diallo": the two parts make one name.
-const FIRST_NAME_LINE = /\b(?:first|given)\s+name(?:'s|\s+is|\s*:)?[ \t]*/iu
-const LAST_NAME_LINE = /\b(?:surname|last\s+name|family\s+name)(?:'s|\s+is|\s*:)?[ \t]*/iu
+// "First: Otis\nLast: Greenleaf" on a form's lines.
+const FIRST_NAME_LINE = /\b(?:first|given)\s+name(?:'s|\s+is|\s*:)?[ \t]*|(?:^|\n)[ \t]*(?:first|given)[ \t]*:[ \t]*/iu
+const LAST_NAME_LINE = /\b(?:surname|last\s+name|family\s+name)(?:'s|\s+is|\s*:)?[ \t]*|(?:^|\n)[ \t]*(?:last|family)[ \t]*:[ \t]*/iu
 
 function formHits (text: string): NameHit[] {
   const first = FIRST_NAME_LINE.exec(text)
@@ -265,7 +266,8 @@ function wholeMessageHits (text: string): NameHit[] {
 
 // After a correction: "sorry, that should be Jonathan Ashford - …", or a message ending "… with a D. Katrina Doyle".
 const STREET_WORD = new RegExp(`^(?:${SUFFIX})$`, 'i')
-const RESTATED_OPENING = /^\s*[,:–—-]?\s*(?:(?:it|that)(?:'?s|\s+is)\s+|be\s+)?(?=\p{Lu})/u
+// "sorry, autofill got it wrong - it's Christopher Dahl": an "it's" a few words on counts too.
+const RESTATED_OPENING = /^\s*[,:–—-]?\s*(?:(?:it|that)(?:'?s|\s+is)\s+|be\s+)?(?=\p{Lu})|^[^.!?\n]{0,40}?[-–—,:]\s*(?:it|that)(?:'s|\s+is)\s+(?=\p{Lu})/u
 const RESTATED_CLOSING = /[.!?]\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){1,2}\s*[.!]?\s*$)/gu
 
 /** A full name (two or three words) restated right after a correction phrase, or closing the message. */

@@ -59,9 +59,14 @@ function parse (raw: string, region: CountryCode, hint: CountryCode | null, cued
   return null
 }
 
-/** Written phone numbers have at most six groups and rarely more than two one-digit groups ("+33 6 12 …"). */
-function plausibleShape (tokens: Token[]): boolean {
+/**
+ * Written phone numbers have at most six groups and rarely more than two one-digit groups ("+33 6 12 …"). Two
+ * five-digit groups are two ZIP codes ("46240 - 46220") unless a country says otherwise ("+91 98765 43210").
+ */
+function plausibleShape (tokens: Token[], hint: CountryCode | null): boolean {
   if (tokens.length > 6) return false
+  const international = hint !== null || tokens[0]?.text.startsWith('+') === true
+  if (!international && tokens.filter((t) => /^\d{5}$/.test(t.text)).length >= 2) return false
   return tokens.filter((t) => /^\(?\d\)?$/.test(t.text)).length <= 2
 }
 
@@ -81,7 +86,7 @@ function phonesInRun (text: string, run: Token[], region: CountryCode, hint: Cou
       const end = last.start + last.text.length
       const raw = text.slice(start, end).replace(/^\((?=[^)]*$)/, '').replace(/[(.-]+$/, '')
       const digits = raw.replace(/\D/g, '').length
-      if (digits < 7 || digits > 15 || !plausibleShape(run.slice(i, j))) continue
+      if (digits < 7 || digits > 15 || !plausibleShape(run.slice(i, j), hint)) continue
       if (looksLikeNonPhone(text, raw, start, end)) continue
       budget.left--
       const cued = PHONE_CUE.test(leftContext(text, start, 40)) || /^\s*\(?(?:cell|mobile|home|work|office)\b/i.test(rightContext(text, end, 12))

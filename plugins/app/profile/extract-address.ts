@@ -32,7 +32,7 @@ const CITY_STOP = new Set(`
 the a an my our your this that his her their its some any touch person general total fact case time order addition
 advance mind love need charge sales business town city area house home and or but so with for to of from by on at in
 about me us you it there here summer winter spring fall morning afternoon evening night hi hello hey thanks
-thank cheers regards best dear ok okay yes no please sorry
+thank cheers regards best dear ok okay yes no please sorry we we're were i'm im it's they're
 `.split(/\s+/).filter(Boolean))
 
 function formatStreetWord (word: string): string {
@@ -56,8 +56,15 @@ function readStreets (text: string): Array<{ street: string, start: number, end:
     const end = match.index + match[0].length + (second?.[0].length ?? 0)
     found.push({ street, start: match.index, end, confidence: capitalized ? 0.9 : 0.75, cued })
   }
+  for (const match of text.matchAll(ROUTE)) {
+    const street = [match[1] ?? '', ...(match[2] ?? '').split(/\s+/)].map(formatStreetWord).join(' ')
+    found.push({ street, start: match.index, end: match.index + match[0].length, confidence: 0.85, cued: true })
+  }
   return found
 }
+
+// "4780 Route 11", "12 State Route 9": a house on a numbered route, which has no suffix.
+const ROUTE = /\b(\d{1,6})\s{1,2}((?:State\s+|County\s+|US\s+)?(?:Route|Rte)\s+\d{1,4}[A-Z]?)\b(?![-–.]?\d)/giu
 
 // "3150 County Road 12", "Highway 50": a numbered road keeps its number.
 const NUMBERED_ROAD = /(?:\b(?:County|State|Farm|Ranch|Forest)\s+(?:Road|Rd)|\b(?:Highway|Hwy))$/i
@@ -143,6 +150,23 @@ function readStateAndZip (text: string, at: number, comma: boolean, cityCapitali
   return { state: state.code, ...(zip?.[1] === undefined ? {} : { zip: zip[1] }), end: at + state.length + (zip?.[0].length ?? 0) }
 }
 
+// "apt 2 at 318 college ave": the unit said before the street.
+const UNIT_BEFORE = /\b(apt|apartment|unit|suite|ste)\.?\s*#?\s*([A-Za-z0-9-]{1,6})\s+(?:at|of|in)\s+$/i
+
+function withUnitBefore (text: string, start: number, street: string): string {
+  const unit = UNIT_BEFORE.exec(text.slice(Math.max(0, start - 24), start))
+  if (unit === null || /\b(?:apt|apartment|unit|suite|ste)\b|#/i.test(street)) return street
+  return `${street} ${properCaseWord(unit[1] ?? '')} ${(unit[2] ?? '').toUpperCase()}`
+}
+
+/** "1010 orchard st in wenatchee, …": a city with no state, right after a street and "in". */
+function cityAlone (text: string, at: number, sep: string): { end: number, city?: string } {
+  if (!/\bin\b/.test(sep)) return { end: 0 }
+  const city = /^([\p{L}][\p{L}'-]{1,30}(?: [\p{L}][\p{L}'-]{1,30})?)(?=\s*(?:[,.!?]|$))/u.exec(text.slice(at + sep.length, at + sep.length + 64))?.[1]
+  if (city === undefined || city.split(' ').some((w) => CITY_STOP.has(w.toLowerCase()))) return { end: 0 }
+  return { end: 0, city: city.split(' ').map(properCaseWord).join(' ') }
+}
+
 /** Streets with the place that follows them; a lower-case street without a cue counts only when one does. */
 function streetCandidates (text: string): Candidate[] {
   return readStreets(text).flatMap(({ street, start, end, confidence, cued }) => {
@@ -151,8 +175,8 @@ function streetCandidates (text: string): Candidate[] {
     // Right after a street, "plymouth ma" is a city and a state even in lower case.
     const locality = sep === null ? null : readLocality(text, tail.end + sep[0].length, false, true, 'after_street')
     if (!cued && locality?.state === undefined) return []
-    const { end: _end, ...place } = locality ?? { end: 0 }
-    return [{ parts: { street: tail.street, ...place }, confidence, start }]
+    const { end: _end, ...place } = locality ?? cityAlone(text, tail.end, sep?.[0] ?? '')
+    return [{ parts: { street: withUnitBefore(text, start, tail.street), ...place }, confidence, start }]
   })
 }
 
@@ -219,6 +243,22 @@ function areaCandidates (text: string): Candidate[] {
 // "Do you service Missoula? That's where we are."
 const WHERE_WE_ARE = /(?<![\p{L}-])(\p{Lu}[\p{L}'-]{1,30}(?: \p{Lu}[\p{L}'-]{1,30}){0,2})[?.!,]\s{0,3}(?:[Tt]hat'?s|[Ii]t'?s|[Tt]hat\s+is)\s+where\s+(?:we|I)\s+(?:are|live|am)\b/gu
 
+// "City: Evergreen\nState: CO": a form's labelled lines.
+const CITY_LABEL = /(?:^|\n)[ \t]*(?:city|town)[ \t]*:[ \t]*(\p{L}[\p{L}'. -]{1,40}?)[ \t]*(?=\n|$)/iu
+const STATE_LABEL = /(?:^|\n)[ \t]*state[ \t]*:[ \t]*(\p{L}[\p{L} ]{1,20}?)[ \t]*(?=\n|$)/iu
+
+function labelledCandidates (text: string): Candidate[] {
+  const city = CITY_LABEL.exec(text)
+  const state = STATE_LABEL.exec(text)
+  const code = state === null ? null : readState(state[1] ?? '', 'all')
+  if (city === null && code === null) return []
+  const parts = {
+    ...(city === null ? {} : { city: (city[1] ?? '').split(' ').map(properCaseWord).join(' ') }),
+    ...(code === null ? {} : { state: code.code })
+  }
+  return [{ parts, confidence: 0.9, start: city?.index ?? state?.index ?? 0 }]
+}
+
 function whereWeAreCandidates (text: string): Candidate[] {
   return [...text.matchAll(WHERE_WE_ARE)].flatMap((m): Candidate[] => {
     const place = m[1] ?? ''
@@ -257,7 +297,7 @@ function isHomeStatement (cue: string, after: string): boolean {
 }
 
 // "zip is 94107", "94107 area", "we're in 97222": a ZIP named as one, or where the visitor is.
-const ZIP_CUE = /\b(?:zip|zipcode|zip\s+code|postal\s+code|postcode)\b\s{0,3}(?:code\s{0,3})?(?:is\s{1,3}|'s\s{1,3}|:\s{0,3}|=\s{0,3}|#\s{0,3}|-\s{0,3})?(?:actually\s{1,3}|now\s{1,3})?(\d{5}(?:-\d{4})?)(?![\d-])|\b(\d{5}(?:-\d{4})?)\s{1,3}(?:area|zip|zip\s+code)\b|\b(?:i'?m|i\s+am|we'?re|we\s+are|live|living|based|located|install|installing|installed)\s{1,3}(?:in|near)\s{1,3}(\d{5})(?![\d-])|(?<![\d-])(\d{5})(?![\d-])[^\d.!?]{0,3}[.!?]?\s{0,3}(?:that'?s|it'?s|that\s+is)\s+(?:our|my)\s+zip\b/giu
+const ZIP_CUE = /\b(?:zip|zipcode|zip\s+code|postal\s+code|postcode)\b\s{0,3}(?:code\s{0,3})?(?:is\s{1,3}|'s\s{1,3}|:\s{0,3}|=\s{0,3}|#\s{0,3}|-\s{0,3})?(?:actually\s{1,3}|now\s{1,3})?(\d{5}(?:-\d{4})?)(?![\d-])|\b(\d{5}(?:-\d{4})?)\s{1,3}(?:area|zip|zip\s+code)\b|\b(?:i'?m|i\s+am|we'?re|we\s+are|live|living|based|located|install|installing|installed)\s{1,3}(?:in|near)\s{1,3}(\d{5})(?![\d-])|(?<![\d-])(\d{5})(?![\d-])[^\d.!?]{0,12}[.!?]?\s{0,3}(?:that'?s|it'?s|that\s+is)\s+(?:(?:our|my)\s+zip|where\s+(?:we|i)\s+(?:live|are|am))\b/giu
 
 function zipCandidates (text: string): Candidate[] {
   return [...text.matchAll(ZIP_CUE)].map((m) => ({ parts: { zip: m[1] ?? m[2] ?? m[3] ?? m[4] ?? '' }, confidence: 0.9, start: m.index }))
@@ -271,7 +311,7 @@ export interface AddressFact { field: 'address_street' | 'address_city' | 'addre
 
 export function extractAddress (text: string): AddressFact[] {
   const streets = streetCandidates(text)
-  const places = [...streets, ...localityCandidates(text)]
+  const places = [...streets, ...localityCandidates(text), ...labelledCandidates(text)]
   const facts: AddressFact[] = []
   const street = best(streets, (p) => p.street !== undefined)
   if (street?.parts.street !== undefined) facts.push({ field: 'address_street', value: street.parts.street, confidence: street.confidence })

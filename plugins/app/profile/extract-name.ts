@@ -21,7 +21,7 @@ homeowner owner renter tenant landlord contractor customer client buyer resident
 confused unsure certain sick tired late early open closed off on-site onsite around away outside inside
 everyone everybody someone somebody anyone anybody nobody something anything nothing email phone text call number
 address zip name mr mrs ms miss dr sir madam regards best cheers sincerely team support sales office company family
-guy guys folks all asap please btw fyi lol ps nb re wrong right mate totally finally usually honestly seriously
+guy guys folks all asap please btw fyi lol ps nb re wrong right mate bye ty tia xx xo totally finally usually honestly seriously
 obviously certainly absolutely hopefully unfortunately luckily recently simply merely truly nearly mostly partly
 likely unlikely lonely friendly lovely ugly silly holy buddy pal bud dude man heaps lots loads urgent important
 long short hard difficult complicated unusual weird tricky spelled common legal first time
@@ -85,7 +85,7 @@ interface Intro { pattern: RegExp, mode: Mode, confidence: number }
 
 // No /i flag next to \p{Lu}: with /iu it would match lower-case letters too.
 const INTROS: Intro[] = [
-  { pattern: /(?:\bmy\s+(?:full\s+)?(?:name|nmae|naem|nam)\s+is|\b(?:full\s+)?name\s+(?:for|on)\s+(?:the\s+)?[\p{L}-]+\s+is|\bmy\s+name'?s|\bname\s*[:\-–—]|(?<![\p{L}-])(?:applicant|customer|client|homeowner|account\s+holder)\s*:|\bname\s+is|\bme\s+llamo|\bmi\s+nombre\s+es|\bje\s+m'appelle|\bich\s+hei(?:ß|ss)e)\s*/giu, mode: 'strong', confidence: 0.95 },
+  { pattern: /(?:\bmy\s+(?:full\s+)?(?:name|nmae|naem|nam|nme)\s+is|\b(?:full\s+)?name\s+(?:for|on)\s+(?:the\s+)?[\p{L}-]+\s+is|\bmy\s+name'?s|\bname\s*[:\-–—]|(?<![\p{L}-])(?:applicant|customer|client|homeowner|account\s+holder)\s*:|\bname\s+is|\bme\s+llamo|\bmi\s+nombre\s+es|\bje\s+m'appelle|\bich\s+hei(?:ß|ss)e)\s*/giu, mode: 'strong', confidence: 0.95 },
   { pattern: /(?:^|[^\p{L}'])name's\s+/giu, mode: 'strong', confidence: 0.9 },
   { pattern: /(?:^|[.!?,]\s{0,3})names\s+/giu, mode: 'strong', confidence: 0.75 },
   { pattern: /\b(?:[Ii]'?m|[Ii]\s+am)\s+/gu, mode: 'capitalized', confidence: 0.85 },
@@ -101,7 +101,7 @@ const INTROS: Intro[] = [
   { pattern: /\b(?:[Ss]peaking|[Tt]alking)\s+(?:with|to)\s+|\b[Yy]ou'?ve\s+reached\s+/gu, mode: 'capitalized', confidence: 0.8 },
   { pattern: /\b[Ss]oy\s+/gu, mode: 'capitalized', confidence: 0.8 },
   // "Hi, it's Dana" only at the start, where "It's Sunday" would still be refused by NOT_NAME.
-  { pattern: /^(?:(?:[Hh]i|[Hh]ello|[Hh]ey)[,!]?\s+)?[Ii]t(?:'?s|\s+is)\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[,.!]|$|\s(?:from|here)\b))/gu, mode: 'capitalized', confidence: 0.75 },
+  { pattern: /^(?:(?:[Hh]i|[Hh]ello|[Hh]ey)[,!]?\s+)?[Ii]t(?:'?s|\s+is)\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[,.!]|$|\s(?:from|here|again)\b))/gu, mode: 'capitalized', confidence: 0.75 },
   // "You can reach me, Priscilla, at …"
   { pattern: /\b(?:[Rr]each|[Cc]all|[Cc]ontact|[Ee]mail|[Tt]ext)\s+me,\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,)/gu, mode: 'capitalized', confidence: 0.8 }
 ]
@@ -135,7 +135,7 @@ const SIGNATURE_TAIL = /^[ ]*(?:\n[^\n]{0,80}){0,3}\s*$/
 // "Raymond Kurtz speaking." at the start of a sentence.
 const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey)\s?[,–—-]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
 // "Hugo Brandt, hugo@…, 414-…": a full name opening a message, right before the visitor's contact details.
-const NAME_THEN_CONTACT = /^\s*(?=\p{Lu}[\p{L}'-]+\s+\p{Lu}[\p{L}'-]+\s*(?:[,|;(<]|\s[-–—]\s))/gu
+const NAME_THEN_CONTACT = /(?:^|[.!?:]\s+|\n)\s*(?=\p{Lu}[\p{L}'-]+\s+\p{Lu}[\p{L}'-]+\s*(?:[,|;(<]|\s[-–—]\s))/gu
 // What may follow that name: an email, a phone, or "Kalispell MT".
 const CONTACT_AFTER_NAME = /^\s*(?:[,|;(<]|[-–—]\s)\s*(?:[\w.+-]+@|\+?\(?\d|\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b)/u
 // "\n\nQuentin Abara\nProject Manager, Abara Builders\nquentin@…": a signature block without a sign-off word.
@@ -193,7 +193,7 @@ const LOWER_GREETING = /^\s*(?:hi|hello|hey|hiya|yo)[,!]?\s+(?:this\s+is|it'?s|i
 // words of the message.
 const LOWER_SIGN_OFF = /(?:\b(?:thanks|thank\s+you|thx|cheers|best|regards|best\s+regards|kind\s+regards|sincerely)\s*(?:,\s*\n?|\n)|\n[ \t]*[-–—~][ \t]*)\s*(?=\p{Ll})/gu
 // "this is ana ferreira, …": the message opens with a lower-case full name (two words: "this is great," is not one).
-const LOWER_THIS_IS = /^\s*(?:(?:hi|hello|hey|hiya)[,!]?\s+)?this\s+is\s+(?=\p{Ll}+\s+\p{Ll}+\s*,)/gu
+const LOWER_THIS_IS = /^\s*(?:(?:hi|hello|hey|hiya)[,!]?\s+)?this\s+is\s+(?=[\p{Ll}'-]+\s+[\p{Ll}'-]+\s*(?:,|\s+(?:in|from|here)\b))/gu
 // "deepak nair, deepak.nair@…, 408 …": a lower-case full name opening a message, right before contact details.
 // "this is naveen, naveen.kapur@…": one lower-case word, when contact details follow it.
 const LOWER_THIS_IS_CONTACT = /^\s*(?:(?:hi|hello|hey|hiya)[,!]?\s+)?this\s+is\s+(?=\p{Ll}+\s*,\s*(?:[\w.+-]+@|\+?\(?\d))/gu
@@ -217,10 +217,27 @@ function lowercaseHits (text: string): NameHit[] {
   }
   hits.push(...lowerHitsAfter(text, LOWER_GREETING, /^\s*(?:[,.!]|$)/, 1))
   hits.push(...lowerHitsAfter(text, LOWER_SIGN_OFF, /^\s*[.!]?\s*$/, 2))
-  hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, /^\s*,/, 2).filter((hit) => hit.value.includes(' ')))
+  hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, /^\s*(?:,|\s+(?:in|from|here)\b)/, 2).filter((hit) => hit.value.includes(' ')))
+  hits.push(...lastLineHits(text))
   hits.push(...lowerHitsAfter(text, LOWER_NAME_THEN_CONTACT, /^\s*[,|]/, 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_CONTACT, /^\s*,/, 1))
   return hits
+}
+
+// "…\n\nMr. Clifford Ansel", "…@example.com\nJules", "…slot\nbrody": a name alone on the last line of a message of
+// several lines. In lower case only from someone who writes all in lower case, and one word.
+const LAST_LINE = /\n[ \t]*(\n[ \t]*)?(?=(?:(?:Dr|Mr|Mrs|Ms|Mx)\.?[ \t]+)?[\p{L}'-]+(?:[ \t]+[\p{L}'-]+){0,2}[ \t]*$)/gu
+
+function lastLineHits (text: string): NameHit[] {
+  const match = [...text.matchAll(LAST_LINE)].pop()
+  if (match === undefined) return []
+  const from = match.index + match[0].length
+  const lower = !isCapitalized(text.slice(from, from + 1))
+  if (lower && text !== text.toLowerCase()) return []
+  const name = readName(text, from, lower ? 'strong' : 'capitalized')
+  if (name === null || !/^[ \t]*$/.test(text.slice(name.end)) || looksLikeAdjective(name.value)) return []
+  if ((lower && name.value.includes(' ')) || PLACE_PREFIX.test(name.value.split(' ')[0] ?? '')) return []
+  return [{ value: name.value, start: from, end: name.end, confidence: match[1] === undefined ? 0.6 : 0.75 }]
 }
 
 /** A lower-case name of at most `maxWords` words after each match of `pattern`, kept when what follows fits `rest`. */

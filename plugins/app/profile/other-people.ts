@@ -20,8 +20,10 @@ const RELATIONS = [
 
 // Role words kept in the relation ("our business manager"); others are dropped ("my older brother" → brother).
 const ROLE_MODIFIERS = ['business', 'office', 'property', 'project', 'facilities', 'site', 'building', 'general', 'account', 'operations', 'finance', 'it']
-const OTHER_MODIFIERS = ['older', 'younger', 'little', 'big', 'best', 'new', 'former', 'ex', 'other', 'elderly']
-const RELATION = new RegExp(`\\b(?:my|our|the)\\s+(?:(${[...ROLE_MODIFIERS, ...OTHER_MODIFIERS].join('|')})\\s+)?(${RELATIONS.join('|')})(?:'s|s'|s)?(?![\\p{L}-])`, 'giu')
+// Any one word may stand before the relation ("our practice manager"); only role words are kept in it.
+const RELATION = new RegExp(`\\b(?:my|our|the)\\s+(?:([\\p{L}-]{2,20})\\s+)?(${RELATIONS.join('|')})(?:'s|s'|s)?(?![\\p{L}-])`, 'giu')
+// "the house next door at 211 Poplar Ridge Rd": the neighbours, unnamed.
+const NEXT_DOOR = /\b(?:the\s+)?(?:house|place|home|people|folks|family)\s+next\s+door\b/giu
 // "He's Martin Goff, 541-…": no /i flag, which would let \p{Lu} match any letter.
 const HE_IS_NAMED = /\b(?:[Hh]e|[Ss]he)(?:'s|\s+is)\s+(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+)?,)/gu
 const PRONOUN = /\b(?:(?:his|hers|her's|theirs)\s+(?:is|:)\s|(?:his|her|their)\s+(?:\w+\s+){0,2}(?:e-?mail|address|number|phone|cell|mobile|line|contact|name)\b|(?:he|she|they)\s+can\s+be\s+reached|(?:he|she)(?:'s|\s+is)\s+(?:at|on)\b|(?:reach|call|email|text|contact|cc)\s+(?:him|her|them)\s+(?:at|on)\b)/giu
@@ -42,6 +44,7 @@ function markers (text: string): Marker[] {
     ...[...text.matchAll(RELATION)].map((m) => ({ kind: 'relation' as const, m })),
     ...[...text.matchAll(PRONOUN)].map((m) => ({ kind: 'pronoun' as const, m })),
     ...[...text.matchAll(HE_IS_NAMED)].map((m) => ({ kind: 'pronoun' as const, m })),
+    ...[...text.matchAll(NEXT_DOOR)].map((m) => ({ kind: 'next_door' as const, m })),
     ...[...text.matchAll(NAMED)].filter((m) => isPlausibleName(m[1] ?? '')).map((m) => ({ kind: 'named' as const, m })),
     ...[...text.matchAll(CC)].map((m) => ({ kind: 'cc' as const, m }))
   ].sort((a, b) => a.m.index - b.m.index)
@@ -54,6 +57,7 @@ function markers (text: string): Marker[] {
     if (kind === 'relation' && /\b(?:i'?m|i\s+am|as)\s+$/i.test(text.slice(Math.max(0, start - 8), start))) continue
     if (kind === 'relation') lastRelation = normalizeRelation(m[1], m[2] ?? 'other')
     // A pronoun ("His direct line is …") refers to the last person named in the message.
+    if (kind === 'next_door') lastRelation = 'neighbor'
     const relation = kind === 'cc' ? 'cc' : kind === 'named' ? 'other' : lastRelation
     const name = kind === 'named' ? m[1] : undefined
     found.push({ start, end: start + m[0].length, relation, ...(name === undefined ? {} : { name }) })

@@ -24,8 +24,29 @@ const WITHDRAW_WISH = /\b(?:rather|prefer)\s+(?:you\s+)?(?:didn'?t|did\s+not|not
 // "I don't want my email stored" likewise.
 const WITHDRAW_AROUND = /\b(?:take|leave|keep)\s+(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?(?=[\p{L} -]{1,24}?\s(?:off|out)\b)|\b(?:don'?t|do\s+not)\s+want\s+(?:that|the|my|this|our)\s+(?=[\p{L} -]{1,24}?\s(?:stored|kept|saved|recorded|on\s+file)\b)/giu
 
+// "lark@example.com - actually no, don't save that": the field is the one named or given just before.
+const WITHDRAW_IT = /\b(?:don'?t|do\s+not)\s+(?:store|keep|save|record|use)\s+(?:that|it|this)\b(?!\s+\p{L})/giu
+const GIVEN_BEFORE: Array<[RegExp, ScalarField[]]> = [
+  [/[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\be-?mail\b/giu, ['email']],
+  [/\d{3}[\s.-]\d{3}[\s.-]\d{4}|\b(?:phone|number|cell|mobile)\b/giu, ['phone']],
+  [/\baddress\b|\b\d{5}\b/giu, ADDRESS_FIELDS]
+]
+
+function givenBefore (text: string, at: number): ScalarField[] | null {
+  const window = text.slice(Math.max(0, at - 120), at)
+  let best: { index: number, fields: ScalarField[] } | null = null
+  for (const [pattern, fields] of GIVEN_BEFORE) {
+    for (const m of window.matchAll(pattern)) if (best === null || m.index > best.index) best = { index: m.index, fields }
+  }
+  return best?.fields ?? null
+}
+
 export function findWithdrawals (text: string): Withdrawal[] {
   const found: Withdrawal[] = []
+  for (const match of text.matchAll(WITHDRAW_IT)) {
+    const fields = givenBefore(text, match.index)
+    if (fields !== null) found.push({ fields, end: match.index + match[0].length })
+  }
   for (const match of [...text.matchAll(WITHDRAW), ...text.matchAll(WITHDRAW_AROUND), ...text.matchAll(WITHDRAW_WISH)]) {
     const rest = text.slice(match.index + match[0].length, match.index + match[0].length + 24)
     for (const [pattern, fields] of TARGETS) {

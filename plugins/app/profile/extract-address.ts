@@ -217,7 +217,7 @@ function localityCandidates (text: string): Candidate[] {
 }
 
 const DWELLING = 'house|home|condo|apartment|townhouse|townhome|place|property|duplex|cabin|farm|ranch|bungalow|cottage'
-const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved|moving|relocating)\\s{1,3}(?:is\\s+|are\\s+)?(?:in|to)|(?:live|living|lives|own|bought|have)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING})\\s{1,3}in)\\s{1,3}(?:(?:rural|upstate|downstate|northern|southern|eastern|western|central|coastal)\\s{1,3})?`, 'giu')
+const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved|moving|relocating)\\s{1,3}(?:is\\s+|are\\s+|out\\s+|up\\s+|down\\s+)?(?:in|to)(?:\\s{1,3}the(?=\\s{1,3}\\p{Lu}))?|(?:hello|hi|greetings|howdy)\\s{1,3}from|(?:live|living|lives|own|bought|have)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING})\\s{1,3}in)\\s{1,3}(?:(?:rural|upstate|downstate|northern|southern|eastern|western|central|coastal)\\s{1,3})?`, 'giu')
 // "I'm in Tucson." counts; "I'm currently in London but …" and "I'm in Pune this month" are a visit, not a home.
 // "we live on the Oregon coast": a state's region.
 const ON_THE_COAST = /\b(?:live|living|lives|based|located)\s{1,3}(?:on|along)\s{1,3}the\s{1,3}(?=[\p{L} ]{2,20}?\s(?:coast|shore|peninsula|panhandle)\b)/giu
@@ -299,8 +299,15 @@ function isHomeStatement (cue: string, after: string): boolean {
 // "zip is 94107", "94107 area", "we're in 97222": a ZIP named as one, or where the visitor is.
 const ZIP_CUE = /\b(?:zip|zipcode|zip\s+code|postal\s+code|postcode)\b\s{0,3}(?:code\s{0,3})?(?:is\s{1,3}|'s\s{1,3}|:\s{0,3}|=\s{0,3}|#\s{0,3}|-\s{0,3})?(?:actually\s{1,3}|now\s{1,3})?(\d{5}(?:-\d{4})?)(?![\d-])|\b(\d{5}(?:-\d{4})?)\s{1,3}(?:area|zip|zip\s+code)\b|\b(?:i'?m|i\s+am|we'?re|we\s+are|live|living|based|located|install|installing|installed)\s{1,3}(?:in|near)\s{1,3}(\d{5})(?![\d-])|(?<![\d-])(\d{5})(?![\d-])[^\d.!?]{0,12}[.!?]?\s{0,3}(?:that'?s|it'?s|that\s+is)\s+(?:(?:our|my)\s+zip|where\s+(?:we|i)\s+(?:live|are|am))\b/giu
 
+// "Do you serve the 55401 area?" asks about us, unless the visitor then says it is theirs.
+const ASKING_US = /\b(?:do|does|can|could|will|would|are|is)\s+(?:you|your)\b[^.!?]*$/i
+const THEIRS_AFTER = /^[^.!?]{0,40}[.!?]?\s{0,3}(?:that'?s|it'?s|that\s+is)\s+(?:our|my|where)\b/i
+
 function zipCandidates (text: string): Candidate[] {
-  return [...text.matchAll(ZIP_CUE)].map((m) => ({ parts: { zip: m[1] ?? m[2] ?? m[3] ?? m[4] ?? '' }, confidence: 0.9, start: m.index }))
+  return [...text.matchAll(ZIP_CUE)].flatMap((m) => {
+    const asked = (m[2] !== undefined || m[3] !== undefined) && ASKING_US.test(leftContext(text, m.index, 80)) && !THEIRS_AFTER.test(text.slice(m.index + m[0].length))
+    return asked ? [] : [{ parts: { zip: m[1] ?? m[2] ?? m[3] ?? m[4] ?? '' }, confidence: 0.9, start: m.index }]
+  })
 }
 
 function best (candidates: Candidate[], has: (parts: AddressParts) => boolean): Candidate | undefined {

@@ -135,9 +135,9 @@ const SIGNATURE_TAIL = /^[ ]*(?:\n[^\n]{0,80}){0,3}\s*$/
 // "Raymond Kurtz speaking." at the start of a sentence.
 const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey)\s?[,–—-]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
 // "Hugo Brandt, hugo@…, 414-…": a full name opening a message, right before the visitor's contact details.
-const NAME_THEN_CONTACT = /(?:^|[.!?:]\s+|\n)\s*(?=\p{Lu}[\p{L}'-]+\s+\p{Lu}[\p{L}'-]+\s*(?:[,|;(<]|\s[-–—]\s))/gu
+const NAME_THEN_CONTACT = /(?:^|[.!?:]\s+|\n|\bme\s+[-–—]\s+)[ \t]*(?=\p{Lu}[\p{L}'-]+[ \t]+\p{Lu}[\p{L}'-]+[ \t]*(?:[,|;(<]|\s[-–—]\s|\n))/gu
 // What may follow that name: an email, a phone, or "Kalispell MT".
-const CONTACT_AFTER_NAME = /^\s*(?:[,|;(<]|[-–—]\s)\s*(?:[\w.+-]+@|\+?\(?\d|\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b)/u
+const CONTACT_AFTER_NAME = /^[ \t]*(?:[,|;(<]|[-–—]\s|\n)\s*(?:[\w.+-]+@|\+?\(?\d|\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b)/u
 // "\n\nQuentin Abara\nProject Manager, Abara Builders\nquentin@…": a signature block without a sign-off word.
 const SIGNATURE_NAME = /\n[ \t]*\n[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n)/gu
 const SIGNATURE_CONTACT = /^[ \t]*(?:\n[^\n]{0,60}){0,1}\n[ \t]*(?:[\w.+-]+@[\w.-]+|\+?\(?\d[\d ().-]{6,})[ \t]*(?:\n[^\n]{0,80}){0,2}\s*$/
@@ -149,7 +149,7 @@ const NAME_ABOVE_STREET = /(?:^|\n)[ \t]*(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?[ \t]+
 const DESCRIBED = /\b(?:I'?m|I\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+,\s+(?=\p{Lu}[\p{L}'-]+\s*(?:[.!]|$))/gu
 // "Kwame Asante, by the way, 443-…"
 const BY_THE_WAY = /(?:^|[.!?]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:by\s+the\s+way|btw)\b)/gu
-const HERE = /(?:^|[.!?]\s+|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola)[,!]?\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+(?:here|again)\b)/gu
+const HERE = /(?:^|[.!?]\s+|\(|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola)[,!]?\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+(?:here|again)\b)/gu
 
 /** Names read after each match of `pattern`, kept when what follows the name passes `fits`. */
 function hitsAfter (text: string, pattern: RegExp, fits: (rest: string) => boolean, confidence: number): NameHit[] {
@@ -212,7 +212,7 @@ function lowercaseHits (text: string): NameHit[] {
     const from = match.index + match[0].length
     const name = readName(text, from, 'strong')
     if (name === null || looksLikeAdjective(name.value)) continue
-    if (!/^\s*,?\s+(?:here|from|speaking)\b/i.test(text.slice(name.end))) continue
+    if (!/^\s*,?\s+(?:here|from|speaking|btw|by\s+the\s+way)\b/i.test(text.slice(name.end))) continue
     hits.push({ value: name.value, start: from, end: name.end, confidence: 0.7 })
   }
   hits.push(...lowerHitsAfter(text, LOWER_GREETING, /^\s*(?:[,.!]|$)/, 1))

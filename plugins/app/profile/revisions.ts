@@ -17,15 +17,15 @@ const TARGETS: Array<[RegExp, ScalarField[]]> = [
 
 // "don't forget my address" keeps it; "ignore that address", "never mind the address", "please don't store my name",
 // "forget the phone number", "disregard my email", "delete my number" withdraw it.
-const WITHDRAW = /(?<!\b(?:don'?t|do\s+not|not)\s+)\b(?:ignore|disregard|forget(?:\s+about)?|delete|remove|erase|wipe|clear|scrub|purge|drop|scrap|scratch|never\s?mind|(?:please\s+)?(?:don'?t|do\s+not)\s+(?:store|keep|save|record|use|hold\s+on\s+to))\s+(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?/giu
+const WITHDRAW = /(?<!\b(?:don'?t|do\s+not|not)\s+)\b(?:ignore|disregard|forget(?:\s+about)?|delete|remove|erase|wipe|clear|scrub|purge|drop|scrap|scratch|never\s?mind|(?:please\s+)?(?:don'?t|do\s+not|(?:could|can|would)\s+you\s+not)\s+(?:store|keep|save|record|use|hold\s+on\s+to))\s+(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?/giu
 // "I'd rather you didn't have my phone number", "prefer you not keep my email".
-const WITHDRAW_WISH = /\b(?:rather|prefer)\s+(?:you\s+)?(?:didn'?t|did\s+not|not|don'?t)\s+(?:have|keep|store|use|hold|give|share)\s+(?:that|the|my|this|our)\s+/giu
+const WITHDRAW_WISH = /\b(?:rather|prefer)\s+(?:you\s+)?(?:didn'?t|did\s+not|not|don'?t)\s+(?:have|keep|store|use|hold|give|share|leave)\s+(?:that|the|my|this|our)\s+/giu
 // "take my number off your system", "leave the phone out": the field sits between the verb and off / out.
 // "I don't want my email stored" likewise.
 const WITHDRAW_AROUND = /\b(?:take|leave|keep)\s+(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?(?=[\p{L} -]{1,24}?\s(?:off|out)\b)|\b(?:don'?t|do\s+not)\s+want\s+(?:that|the|my|this|our)\s+(?=[\p{L} -]{1,24}?\s(?:stored|kept|saved|recorded|on\s+file)\b)/giu
 
 // "lark@example.com - actually no, don't save that": the field is the one named or given just before.
-const WITHDRAW_IT = /\b(?:don'?t|do\s+not)\s+(?:store|keep|save|record|use)\s+(?:that|it|this)\b(?!\s+\p{L})/giu
+const WITHDRAW_IT = /\b(?:(?:don'?t|do\s+not)\s+(?:store|keep|save|record|use)|remove|delete|erase|wipe|drop|scratch|forget)\s+(?:that|it|this)\b(?!\s+\p{L})/giu
 const GIVEN_BEFORE: Array<[RegExp, ScalarField[]]> = [
   [/[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\be-?mail\b/giu, ['email']],
   [/\d{3}[\s.-]\d{3}[\s.-]\d{4}|\b(?:phone|number|cell|mobile)\b/giu, ['phone']],

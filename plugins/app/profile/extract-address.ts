@@ -17,6 +17,8 @@ export const SUFFIX = 'street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|dr
 // A street name's words are never a bare number or a lone dash ("phone 0186 address - 14 Magnolia Bluff").
 const STREET = new RegExp(`\\b(\\d{1,6}[A-Za-z]?)\\s{1,3}((?:(?!\\d+\\s)(?![-–—.]+\\s)[\\p{L}\\p{N}'.-]{1,30}\\s{1,3}){1,4}?)(${SUFFIX})\\b\\.?`, 'giu')
 const SECOND_SUFFIX = new RegExp(`^ {1,2}(${SUFFIX})\\b\\.?`, 'iu')
+// Not "Can you put a charger in at …", which asks for work there.
+const PAST_WORK = /(?<!\b(?:can|could|would|will|to|please)\s)\b(?:you|your\s+(?:crew|team|guys|company|installers?|techs?))\s+(?:put|installed|did|fitted|built|wired|fixed)\b/i
 const FUNCTION_WORD = new Set(['best', 'way', 'of', 'and', 'or', 'the', 'a', 'an', 'to', 'in', 'on', 'for', 'with', 'my', 'our', 'your', 'is', 'are', 'was', 'it', 'at', 'from', 'by', 'about'])
 const NOT_STREET_WORD = new Set(`
 minute minutes min mins mile miles hour hours hr hrs year years yr yrs day days week weeks month months best way of and or
@@ -48,6 +50,8 @@ function readStreets (text: string): Array<{ street: string, start: number, end:
     const capitalized = words.every((w) => isCapitalized(w) || /^\d/.test(w))
     // "2 acres", "10 min walk" are quantities; "33 Sunny Acres Dr" is a street.
     if (words.some((w) => NOT_STREET_WORD.has(w.toLowerCase()) && (!capitalized || FUNCTION_WORD.has(w.toLowerCase())))) continue
+    // "Your crew put a battery in at 61 Thistle Ln for our neighbour": work we did elsewhere.
+    if (PAST_WORK.test(leftContext(text, match.index, 80))) continue
     const cued = capitalized || ADDRESS_CUE.test(leftContext(text, match.index, 40))
     // "112 Bayou Bend Rd": a suffix word ("Bend") can be part of the name when another suffix follows it.
     const second = SECOND_SUFFIX.exec(text.slice(match.index + match[0].length, match.index + match[0].length + 16))

@@ -92,7 +92,7 @@ const INTROS: Intro[] = [
   { pattern: /\b[Tt]his\s+is\s+/gu, mode: 'capitalized', confidence: 0.85 },
   { pattern: /\b[Cc]all\s+me\s+/gu, mode: 'capitalized', confidence: 0.8 },
   // "people call me Gus", "everyone calls me Bubba", "I go by Peggy", "I prefer to be called Liz"
-  { pattern: /\b(?:[Cc]alls\s+me|[Gg]o(?:es)?\s+by|[Kk]nown\s+as|[Kk]nows?\s+me\s+as|to\s+be\s+called|I\s+answer\s+to)\s+/gu, mode: 'capitalized', confidence: 0.9 },
+  { pattern: /\b(?:[Cc]alls\s+me|[Gg]o(?:es)?\s+by|[Kk]nown\s+as|[Kk]nows?\s+me\s+as|to\s+be\s+called|I\s+answer\s+to)\s+/gu, mode: 'capitalized', confidence: 0.96 },
   // "put the contract in my name, Walter Ebbesen"
   { pattern: /\b(?:in|under)\s+my\s+name[,:]?\s+(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
   // "ask for Wendell - that is me"
@@ -103,7 +103,7 @@ const INTROS: Intro[] = [
   // "Hi, it's Dana" only at the start, where "It's Sunday" would still be refused by NOT_NAME.
   { pattern: /^(?:(?:[Hh]i|[Hh]ello|[Hh]ey)[,!]?\s+)?[Ii]t(?:'?s|\s+is)\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[,.!]|$|\s(?:from|here|again)\b))/gu, mode: 'capitalized', confidence: 0.75 },
   // "You can reach me, Priscilla, at …"
-  { pattern: /\b(?:[Rr]each|[Cc]all|[Cc]ontact|[Ee]mail|[Tt]ext)\s+me,\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,)/gu, mode: 'capitalized', confidence: 0.8 }
+  { pattern: /\b(?:[Rr]each|[Cc]all|[Cc]ontact|[Ee]mail|[Tt]ext|to)\s+me,\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,)/gu, mode: 'capitalized', confidence: 0.8 }
 ]
 
 function introHits (text: string): NameHit[] {
@@ -186,7 +186,7 @@ function looksLikeAdjective (value: string): boolean {
 /** Lower-case "i'm dana, ..." only when the word is followed by a break and is not a common word. */
 const LOWER_INTRO = /\b(?:i'?m|i\s+am)\s+(?=\p{Ll})/gu
 // "tony here btw", "hi, this is mei lin from the dental office": a lower-case name only where the message opens.
-const LOWER_OPENING = /^\s*(?:(?:hi|hello|hey)[,!]?\s+)?(?:this\s+is\s+|it'?s\s+)?(?=\p{Ll})/gu
+const LOWER_OPENING = /^\s*(?:(?:yes|ok|okay)[,!]?\s+)?(?:(?:hi|hello|hey)[,!]?\s+)?(?:this\s+is\s+|it'?s\s+)?(?=\p{Ll})/gu
 // "hey it's marco, …": a greeting, then "it's" / "this is" and one word that ends the clause.
 const LOWER_GREETING = /^\s*(?:hi|hello|hey|hiya|yo)[,!]?\s+(?:this\s+is|it'?s|it\s+is)\s+(?=\p{Ll})/gu
 // "regards, tomasz", "thanks,\nmarie", "talk soon\n- mike": a sign-off, a comma, line break or dash, then the last
@@ -196,7 +196,7 @@ const LOWER_SIGN_OFF = /(?:\b(?:thanks|thank\s+you|thx|cheers|best|regards|best\
 const LOWER_THIS_IS = /^\s*(?:(?:hi|hello|hey|hiya)[,!]?\s+)?this\s+is\s+(?=[\p{Ll}'-]+\s+[\p{Ll}'-]+\s*(?:,|\s+(?:in|from|here)\b))/gu
 // "deepak nair, deepak.nair@…, 408 …": a lower-case full name opening a message, right before contact details.
 // "this is naveen, naveen.kapur@…": one lower-case word, when contact details follow it.
-const LOWER_THIS_IS_CONTACT = /^\s*(?:(?:hi|hello|hey|hiya)[,!]?\s+)?this\s+is\s+(?=\p{Ll}+\s*,\s*(?:[\w.+-]+@|\+?\(?\d))/gu
+const LOWER_THIS_IS_CONTACT = /^\s*(?:(?:hi|hello|hey|hiya)[,!]?\s+)?(?:this\s+is|it'?s|its)\s+(?=\p{Ll}+\s*,\s*(?:[\w.+-]+@|\+?\(?\d|(?:text|call|email|reach)\s+me\b))/gu
 const LOWER_NAME_THEN_CONTACT = /^\s*(?=\p{Ll}+\s+\p{Ll}+\s*[,|]\s*(?:[\w.+-]+@|\+?\(?\d))/gu
 
 function lowercaseHits (text: string): NameHit[] {
@@ -205,7 +205,8 @@ function lowercaseHits (text: string): NameHit[] {
     const from = match.index + match[0].length
     const name = readName(text, from, 'strong')
     if (name === null || looksLikeAdjective(name.value)) continue
-    if (!/^\s*(?:[,.!]|$|\s+(?:from|here|and\s+i|with|btw|by\s+the\s+way)\b)/i.test(text.slice(name.end))) continue
+    // "hi im marisa kwon my email is …": a run-on's next clause starts with "my".
+    if (!/^\s*(?:[,.!]|$|\s+(?:from|here|and\s+i|with|btw|by\s+the\s+way|my)\b)/i.test(text.slice(name.end))) continue
     hits.push({ value: name.value, start: from, end: name.end, confidence: 0.6 })
   }
   for (const match of text.matchAll(LOWER_OPENING)) {

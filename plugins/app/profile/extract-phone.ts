@@ -115,7 +115,7 @@ export function findPhones (text: string, defaultRegion: string): PhoneHit[] {
 
 const STALE = /\b(?:not|old|no longer|used to be|was)\b[:\s]{0,3}$/i
 // "I called 800-…" is ours; "I'd rather be called at home: 505-…" is theirs.
-const NOT_THEIRS = /\b(?:your|you at|tried\s+(?:to\s+)?(?:call|reach|text|ring)(?:ing)?|(?<!\bbe\s)called|dialed|dialled|rang)\b[^\d]{0,15}$/i
+const NOT_THEIRS = /\b(?:your(?!\s+(?:main\s+)?(?:contact|point))|you at|tried\s+(?:to\s+)?(?:call|reach|text|ring)(?:ing)?|(?<!\bbe\s)called|dialed|dialled|rang)\b[^\d]{0,15}$/i
 
 export function pickOwnPhone (text: string, defaultRegion: string): PhoneHit | null {
   const hits = findPhones(text, defaultRegion).filter((hit) => {

@@ -33,7 +33,10 @@ const NAMED = /\b(\p{Lu}[\p{Ll}'-]+)'s\s+(?:\w+\s+)?(?:e-?mail|number|phone|cell
 // "cc hank@…", "cc our facilities guy Hank on the quote, hank@…"
 const CC = /\b(?:cc|cc'd|copy|loop\s+in)\s+(?!me\b|my\b)(?=[^.\n@]{0,60}?[\w.+-]+@)/giu
 // The visitor talking about themselves again ends the other person's part of the sentence.
-const SELF = new RegExp(`\\b(?:[Cc]alls?\\s+me|[Ii]|[Ii]'m|[Ii]m|[Ii]'ve|[Ii]'ll|[Mm]e|[Mm]ine|[Mm]yself)\\b|\\b[Mm]y\\s+(?!(?:${RELATIONS.join('|')})\\b)`, 'gu')
+const SELF = new RegExp(`\\b(?:[Cc]alls?\\s+me|[Ii]|[Ii]'m|[Ii]m|[Ii]'ve|[Ii]'ll|[Mm]e|[Mm]ine|[Mm]yself)\\b|\\b[Mm]y\\s+(?!(?:${RELATIONS.join('|')}|behalf)\\b)`, 'gu')
+// "My husband's cell is … but he's hard to reach - the house line, …, is the best way to get me": a spaced dash ends
+// the clause about the other person, unless their details follow it ("signs off - angela@…").
+const CLAUSE_DASH = /\s[-–—]\s(?![\w.+-]+@|\+?\(?\d)/
 
 interface Marker extends Span { relation: string, name?: string }
 
@@ -77,7 +80,8 @@ function normalizeRelation (modifier: string | undefined, raw: string): string {
 }
 
 function spanEnd (text: string, marker: Marker, next: number): number {
-  const limit = Math.min(sentenceEnd(text, marker.end, 300), next)
+  const dash = CLAUSE_DASH.exec(text.slice(marker.end, marker.end + 300))
+  const limit = Math.min(sentenceEnd(text, marker.end, 300), next, dash === null ? Infinity : marker.end + dash.index)
   SELF.lastIndex = 0
   const self = SELF.exec(text.slice(marker.end, limit))
   return self !== null ? marker.end + self.index : limit

@@ -18,6 +18,7 @@ export const SUFFIX = 'street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|dr
 const STREET = new RegExp(`\\b(\\d{1,6}[A-Za-z]?)\\s{1,3}((?:(?!\\d+\\s)(?![-–—.]+\\s)[\\p{L}\\p{N}'.-]{1,30}\\s{1,3}){1,4}?)(${SUFFIX})\\b\\.?`, 'giu')
 const SECOND_SUFFIX = new RegExp(`^ {1,2}(${SUFFIX})\\b\\.?`, 'iu')
 // Not "Can you put a charger in at …", which asks for work there.
+const WORKPLACE = /\b(?:i|we)\s+work\s+(?:at|on)\s+$|\b(?:my|our)\s+(?:office|work|job)\s+(?:is\s+)?(?:at|on)\s+$/i
 const PAST_WORK = /(?<!\b(?:can|could|would|will|to|please)\s)\b(?:you|your\s+(?:crew|team|guys|company|installers?|techs?))\s+(?:put|installed|did|fitted|built|wired|fixed)\b/i
 const FUNCTION_WORD = new Set(['best', 'way', 'of', 'and', 'or', 'the', 'a', 'an', 'to', 'in', 'on', 'for', 'with', 'my', 'our', 'your', 'is', 'are', 'was', 'it', 'at', 'from', 'by', 'about'])
 const NOT_STREET_WORD = new Set(`
@@ -58,7 +59,9 @@ function readStreets (text: string): Array<{ street: string, start: number, end:
     const suffixes = second === null ? [match[3] ?? ''] : [match[3] ?? '', second[1] ?? '']
     const street = [match[1] ?? '', ...words, ...suffixes].map(formatStreetWord).join(' ')
     const end = match.index + match[0].length + (second?.[0].length ?? 0)
-    found.push({ street, start: match.index, end, confidence: capitalized ? 0.9 : 0.75, cued })
+    // "I work at 100 Commerce Dr … our house at …": a workplace yields to a home.
+    const workplace = WORKPLACE.test(leftContext(text, match.index, 40))
+    found.push({ street, start: match.index, end, confidence: workplace ? 0.7 : capitalized ? 0.9 : 0.75, cued })
   }
   for (const match of text.matchAll(ROUTE)) {
     const street = [match[1] ?? '', ...(match[2] ?? '').split(/\s+/)].map(formatStreetWord).join(' ')
@@ -126,7 +129,9 @@ function readLocality (text: string, from: number, capitalizedCity: boolean, zip
     const sep = /^(?:\s{0,2},\s{0,2}(?:\n\s{0,4})?|\s{1,2})/.exec(text.slice(pos, pos + 8))
     if (sep === null) return null
     const locality = readStateAndZip(text, pos + sep[0].length, sep[0].includes(','), words.every(isCapitalized), setting)
-    if (locality !== null) return { city: words.map(properCaseWord).join(' '), ...locality }
+    // "Port Washington, WI": a state's name that another state follows is part of the city.
+    const partOfCity = locality !== null && locality.zip === undefined && readState(text.slice(locality.end).replace(/^\s{0,2},?\s{0,2}/, ''), 'none') !== null
+    if (locality !== null && !partOfCity) return { city: words.map(properCaseWord).join(' '), ...locality }
     // Right after a street, "Phoenix 85018" is a city and a ZIP even without the state.
     const zip = zipWithoutState ? ZIP_AFTER.exec(text.slice(pos, pos + 16)) : null
     // Someone who types all in lower case ("2207 s wabash ave chicago 60616") gets the city in proper case.
@@ -213,7 +218,7 @@ function localityCandidates (text: string): Candidate[] {
     const lower = capitalized === null && lowerCaseWriter ? readLocality(text, from, false) : null
     const locality = capitalized ?? (lower?.zip !== undefined ? lower : null)
     // Without a ZIP, the place ends its line, or is a correction ("Hudson, Ohio, not New York").
-    if (locality === null || (locality.zip === undefined && !/^[ \t]*(?:\n|$|,?\s*not\b)/.test(text.slice(locality.end)))) continue
+    if (locality === null || (locality.zip === undefined && !/^[ \t]*(?:\n|$|,?\s*not\b|\s[-–—]\s)/.test(text.slice(locality.end)))) continue
     const { end: _end, ...parts } = locality
     found.push({ parts, confidence: 0.85, start: from })
   }

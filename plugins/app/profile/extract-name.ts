@@ -101,7 +101,7 @@ const INTROS: Intro[] = [
   { pattern: /\b(?:[Ss]peaking|[Tt]alking)\s+(?:with|to)\s+|\b[Yy]ou'?ve\s+reached\s+/gu, mode: 'capitalized', confidence: 0.8 },
   { pattern: /\b[Ss]oy\s+/gu, mode: 'capitalized', confidence: 0.8 },
   // "Hi, it's Dana" only at the start, where "It's Sunday" would still be refused by NOT_NAME.
-  { pattern: /^(?:(?:[Hh]i|[Hh]ello|[Hh]ey)[,!]?\s+)?[Ii]t(?:'?s|\s+is)\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[,.!]|$|\s(?:from|here|again)\b))/gu, mode: 'capitalized', confidence: 0.75 },
+  { pattern: /^(?:(?:[Hh]i|[Hh]ello|[Hh]ey)(?:\s+again)?[,!]?\s+)?[Ii]t(?:'?s|\s+is)\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[,.!]|$|\s(?:from|here|again)\b))/gu, mode: 'capitalized', confidence: 0.75 },
   // "You can reach me, Priscilla, at …"
   { pattern: /\b(?:[Rr]each|[Cc]all|[Cc]ontact|[Ee]mail|[Tt]ext|to)\s+me,\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,)/gu, mode: 'capitalized', confidence: 0.8 }
 ]
@@ -135,10 +135,12 @@ const SIGNATURE_TAIL = /^[ ]*(?:\n[^\n]{0,80}){0,3}\s*$/
 // "Raymond Kurtz speaking." at the start of a sentence.
 const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey)\s?[,–—-]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
 // "Hugo Brandt, hugo@…, 414-…": a full name opening a message, right before the visitor's contact details.
-const NAME_THEN_CONTACT = /(?:^|[.!?:]\s+|\n|\bme\s+[-–—]\s+)[ \t]*(?=\p{Lu}[\p{L}'-]+[ \t]+\p{Lu}[\p{L}'-]+[ \t]*(?:[,|;(<]|\s[-–—]\s|\n))/gu
+const NAME_THEN_CONTACT = /(?:^|[.!?:]\s+|\n|\bme\s+[-–—]\s+)[ \t]*(?=\p{Lu}[\p{L}'-]+[ \t]+\p{Lu}[\p{L}'-]+[ \t]*(?:[,|;(<]|\s[-–—]\s|\n|\s+from\s))/gu
 // What may follow that name: an email, a phone, or "Kalispell MT".
-const CONTACT_AFTER_NAME = /^[ \t]*(?:[,|;(<]|[-–—]\s|\n)\s*(?:[\w.+-]+@|\+?\(?\d|\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b)/u
+const CONTACT_AFTER_NAME = /^[ \t]*(?:(?:[,|;(<]|[-–—]\s|\n)\s*(?:[\w.+-]+@|\+?\(?\d|\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b)|\s+from\s+\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b)/u
 // "\n\nQuentin Abara\nProject Manager, Abara Builders\nquentin@…": a signature block without a sign-off word.
+// "--\nLionel Ferrante\nFerrante Woodworks\n…": the line under a signature separator.
+const SEPARATOR_LINE = /(?:^|\n)[ \t]*(?:--|—|–)[ \t]*\n[ \t]*/gu
 const SIGNATURE_NAME = /\n[ \t]*\n[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n)/gu
 const SIGNATURE_CONTACT = /^[ \t]*(?:\n[^\n]{0,60}){0,1}\n[ \t]*(?:[\w.+-]+@[\w.-]+|\+?\(?\d[\d ().-]{6,})[ \t]*(?:\n[^\n]{0,80}){0,2}\s*$/
 // "— Ngozi Adeyemi\n(470) 555-0189": a dash sign-off above a signature's last lines.
@@ -173,6 +175,7 @@ function signOffHits (text: string): NameHit[] {
     ...hitsAfter(text, SPEAKING, (rest) => /^,?\s+speaking\b/.test(rest), 0.8),
     ...hitsAfter(text, NAME_THEN_CONTACT, (rest) => CONTACT_AFTER_NAME.test(rest), 0.75).filter((hit) => hit.value.includes(' ')),
     ...hitsAfter(text, SIGNATURE_NAME, (rest) => SIGNATURE_CONTACT.test(rest), 0.75),
+    ...hitsAfter(text, SEPARATOR_LINE, (rest) => SIGNATURE_TAIL.test(rest), 0.8),
     ...hitsAfter(text, DASH_LINE, (rest) => SIGNATURE_TAIL.test(rest), 0.75).filter((hit) => hit.value.includes(' '))
   ]
 }
@@ -191,13 +194,15 @@ const LOWER_OPENING = /^\s*(?:(?:yes|ok|okay)[,!]?\s+)?(?:(?:hi|hello|hey)[,!]?\
 const LOWER_GREETING = /^\s*(?:hi|hello|hey|hiya|yo)[,!]?\s+(?:this\s+is|it'?s|it\s+is)\s+(?=\p{Ll})/gu
 // "regards, tomasz", "thanks,\nmarie", "talk soon\n- mike": a sign-off, a comma, line break or dash, then the last
 // words of the message.
-const LOWER_SIGN_OFF = /(?:\b(?:thanks|thank\s+you|thx|cheers|best|regards|best\s+regards|kind\s+regards|sincerely)\s*(?:,\s*\n?|\n)|\n[ \t]*[-–—~][ \t]*)\s*(?=\p{Ll})/gu
+const LOWER_SIGN_OFF = /(?:\b(?:thanks|thank\s+you|thx|cheers|best|regards|best\s+regards|kind\s+regards|sincerely)\s*(?:,\s*\n?|\n)|\n[ \t]*(?:--|[-–—~])[ \t]*|[ \t][-–—][ \t]+(?=\p{Ll}+\s*$))\s*(?=\p{Ll})/gu
 // "this is ana ferreira, …": the message opens with a lower-case full name (two words: "this is great," is not one).
 const LOWER_THIS_IS = /^\s*(?:(?:hi|hello|hey|hiya)[,!]?\s+)?this\s+is\s+(?=[\p{Ll}'-]+\s+[\p{Ll}'-]+\s*(?:,|\s+(?:in|from|here)\b))/gu
 // "deepak nair, deepak.nair@…, 408 …": a lower-case full name opening a message, right before contact details.
 // "this is naveen, naveen.kapur@…": one lower-case word, when contact details follow it.
 const LOWER_THIS_IS_CONTACT = /^\s*(?:(?:hi|hello|hey|hiya)[,!]?\s+)?(?:this\s+is|it'?s|its)\s+(?=\p{Ll}+\s*,\s*(?:[\w.+-]+@|\+?\(?\d|(?:text|call|email|reach)\s+me\b))/gu
-const LOWER_NAME_THEN_CONTACT = /^\s*(?=\p{Ll}+\s+\p{Ll}+\s*[,|]\s*(?:[\w.+-]+@|\+?\(?\d))/gu
+const LOWER_NAME_THEN_CONTACT = /^\s*(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=\p{Ll}+\s+\p{Ll}+\s*[,|]\s*(?:[\w.+-]+@|\+?\(?\d))/gu
+// "name corwin tate\nemial …": a form's label without its colon, the name filling the line.
+const LOWER_NAME_LABEL = /(?:^|\n)[ \t]*name[ \t]+(?=\p{Ll}+[ \t]+\p{Ll}+[ \t]*\n)/gu
 
 function lowercaseHits (text: string): NameHit[] {
   const hits: NameHit[] = []
@@ -217,10 +222,12 @@ function lowercaseHits (text: string): NameHit[] {
     hits.push({ value: name.value, start: from, end: name.end, confidence: 0.7 })
   }
   hits.push(...lowerHitsAfter(text, LOWER_GREETING, /^\s*(?:[,.!]|$)/, 1))
-  hits.push(...lowerHitsAfter(text, LOWER_SIGN_OFF, /^\s*[.!]?\s*$/, 2))
+  // A phone may close the signature: "-- gus fairley 270-555-0115".
+  hits.push(...lowerHitsAfter(text, LOWER_SIGN_OFF, /^\s*[.!]?\s*(?:\+?\(?\d[\d ().-]{6,}\d)?\s*$/, 2))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, /^\s*(?:,|\s+(?:in|from|here)\b)/, 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lastLineHits(text))
   hits.push(...lowerHitsAfter(text, LOWER_NAME_THEN_CONTACT, /^\s*[,|]/, 2).filter((hit) => hit.value.includes(' ')))
+  hits.push(...lowerHitsAfter(text, LOWER_NAME_LABEL, /^[ \t]*\n/, 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_CONTACT, /^\s*,/, 1))
   return hits
 }

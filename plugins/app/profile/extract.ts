@@ -14,12 +14,12 @@ import type { ArrayField, ExtractOptions, ProfileFact, ScalarField } from './typ
 const OTHER_CONTACTS_CONFIDENCE = 0.8
 // "my landlord is Mr. Ortiz at 55 Pine St", "her address is …", "he lives at …", "my tenant Priya is at 555 Elm St",
 // "at her place in Tulsa", "my neighbour Arturo Gomez at 40 Sage Ct"
-const OTHERS_ADDRESS = /^[^\d]{0,40}?\s(?:at|on)\s+\d|\b(?:lives|stays|is\s+based|is\s+located)\s+(?:in|at|on)\b|\b(?:his|her|their)\s+(?:place|house|home|property|apartment|condo|cabin|farm)\b|\b(?:is|'s)\s+(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:at|on)\s+\d|\b(?:his|her|their)\s+(?:home\s+|mailing\s+)?address\b|\b(?:lives|stays)\s+at\b|(?:\b(?:is|are)|'s|'re)\s+(?:at|on)\s+\d/u
+const OTHERS_ADDRESS = /^[^\d]{0,40}?\s(?:at|on)\s+\d|\b(?:is|are)\s+(?:buying|selling|renting|building)\s+\d|\b(?:lives|stays|is\s+based|is\s+located)\s+(?:in|at|on)\b|\b(?:his|her|their)\s+(?:place|house|home|property|apartment|condo|cabin|farm)\b|\b(?:is|'s)\s+(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:at|on)\s+\d|\b(?:his|her|their)\s+(?:home\s+|mailing\s+)?address\b|\b(?:lives|stays)\s+at\b|(?:\b(?:is|are)|'s|'re)\s+(?:at|on)\s+\d/u
 const BARE_ZIP_CONFIDENCE = 0.7
 const ZIP_WORD = /\b(?:zip|zipcode|postcode|postal\s+code)\b/i
 // "It's for my brother-in-law's house", "the panels are for my mom": the relative's address is the job site.
 // "I'm helping my mother get a heat pump for her house at …" too.
-const JOB_FOR_SOMEONE = /\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+|\b(?:arranging|getting|organi[sz]ing|buying|booking|setting\s+up)\s+(?:[\w-]+\s+){0,4}?for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\s+(?:get|with|install|buy|choose)\b/i
+const JOB_FOR_SOMEONE = /\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+|\b(?:arranging|getting|organi[sz]ing|buying|booking|setting\s+up|sorting(?:\s+out)?|planning)\s+(?:[\w-]+\s+){0,4}?for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\s+(?:get|with|install|buy|choose)\b/i
 
 type ScalarFact = Extract<ProfileFact, { field: ScalarField }>
 

@@ -72,7 +72,7 @@ export function findCorrections (text: string): { first: number, last: number } 
 }
 
 // "actually it's 30308": a bare ZIP after a correction can only mean the ZIP the visitor gave before.
-const BARE_ZIP = /^[^\d]{0,40}?(?<![\d-])(\d{5})(?![\d-])/u
+const BARE_ZIP = /^[^\d]{0,64}?(?<![\d-])(\d{5})(?![\d-])/u
 
 export function bareZipAfter (text: string, from: number): string | null {
   return BARE_ZIP.exec(text.slice(from))?.[1] ?? null

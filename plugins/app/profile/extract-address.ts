@@ -19,6 +19,8 @@ const STREET = new RegExp(`\\b(\\d{1,6}[A-Za-z]?)\\s{1,3}((?:(?!\\d+\\s)(?![-–
 const SECOND_SUFFIX = new RegExp(`^ {1,2}(${SUFFIX})\\b\\.?`, 'iu')
 // Not "Can you put a charger in at …", which asks for work there.
 const WORKPLACE = /\b(?:i|we)\s+work\s+(?:at|on)\s+$|\b(?:my|our)\s+(?:office|work|job)\s+(?:is\s+)?(?:at|on)\s+$/i
+// "I'm the agent listing 1402 Oak Hollow Dr": a property for sale, not the visitor's home.
+const LISTING = /\b(?:listing|showing|selling)\s+$/i
 const PAST_WORK = /(?<!\b(?:can|could|would|will|to|please)\s)\b(?:you|your\s+(?:crew|team|guys|company|installers?|techs?))\s+(?:put|installed|did|fitted|built|wired|fixed)\b/i
 const FUNCTION_WORD = new Set(['best', 'way', 'of', 'and', 'or', 'the', 'a', 'an', 'to', 'in', 'on', 'for', 'with', 'my', 'our', 'your', 'is', 'are', 'was', 'it', 'at', 'from', 'by', 'about'])
 const NOT_STREET_WORD = new Set(`
@@ -52,7 +54,7 @@ function readStreets (text: string): Array<{ street: string, start: number, end:
     // "2 acres", "10 min walk" are quantities; "33 Sunny Acres Dr" is a street.
     if (words.some((w) => NOT_STREET_WORD.has(w.toLowerCase()) && (!capitalized || FUNCTION_WORD.has(w.toLowerCase())))) continue
     // "Your crew put a battery in at 61 Thistle Ln for our neighbour": work we did elsewhere.
-    if (PAST_WORK.test(leftContext(text, match.index, 80))) continue
+    if (PAST_WORK.test(leftContext(text, match.index, 80)) || LISTING.test(leftContext(text, match.index, 40))) continue
     const cued = capitalized || ADDRESS_CUE.test(leftContext(text, match.index, 40))
     // "112 Bayou Bend Rd": a suffix word ("Bend") can be part of the name when another suffix follows it.
     const second = SECOND_SUFFIX.exec(text.slice(match.index + match[0].length, match.index + match[0].length + 16))
@@ -193,13 +195,15 @@ function streetCandidates (text: string): Candidate[] {
 const HOME_CUE = /\b(?:live|living|lives|based|located|we'?re|i'?m|we\s+are|i\s+am)\s{1,3}(?:out\s+|up\s+|down\s+)?in\s{1,3}$/i
 // "I meant Nampa, ID": a corrected place.
 const PLACE_CUE = /\b(?:in|at|near|from|to|outside|around|en|meant)\s{1,3}/giu
+// "it's Frisco, TX now": a place restated after a correction (no /i: \p{Lu} must stay a capital).
+const RESTATED_PLACE_CUE = /\b(?:[Ii]t'?s|[Ii]t\s+is)\s{1,3}(?=\p{Lu}[\p{L}'-]+(?:\s\p{Lu}[\p{L}'-]+)?,\s{0,2}[A-Z]{2}\b)/gu
 // Without a preposition ("I'm Ana, Brooklyn, NY 11215", a line of its own) the city must be capitalized and a
 // state code plus ZIP must follow. "City: St. Louis, MO" is a labelled line; the period of "St. Louis" ends no sentence.
 const BARE_PLACE_CUE = /(?:^|\n|[,;:(|]\s{0,3}|\s[-–—]\s{1,3}|(?<!\b(?:St|Ft|Mt))[.!?]\s{1,3})[ \t•*–—-]{0,12}/gu
 
 function localityCandidates (text: string): Candidate[] {
   const found: Candidate[] = []
-  for (const match of text.matchAll(PLACE_CUE)) {
+  for (const match of [...text.matchAll(PLACE_CUE), ...text.matchAll(RESTATED_PLACE_CUE)]) {
     const from = match.index + match[0].length
     // "Are you in Springfield, IL?" asks where the company is.
     if (/\b(?:are|is)\s+you(?:r\s+\w+)?\s+(?:located\s+|based\s+)?$/i.test(text.slice(Math.max(0, match.index - 30), match.index))) continue

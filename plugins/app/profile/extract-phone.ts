@@ -113,7 +113,9 @@ export function findPhones (text: string, defaultRegion: string): PhoneHit[] {
   return hits
 }
 
-const STALE = /\b(?:not|old|no longer|used to be|was)\b[:\s]{0,3}$/i
+const STALE = /\b(?:not|old|no longer|used to be(?:\s+(?:on|at))?|was)\b[:\s]{0,3}$/i
+// "… but the new number is 806-…": the number the visitor moved to.
+const NEWER = /\b(?:new|now|instead|updated|correct|actually)\b[^\d]{0,30}$/i
 // "I called 800-…" is ours; "I'd rather be called at home: 505-…" is theirs.
 const NOT_THEIRS = /\b(?:your(?!\s+(?:main\s+)?(?:contact|point))|you at|tried\s+(?:to\s+)?(?:call|reach|text|ring)(?:ing)?|(?<!\bbe\s)called|dialed|dialled|rang)\b[^\d]{0,15}$/i
 
@@ -122,5 +124,5 @@ export function pickOwnPhone (text: string, defaultRegion: string): PhoneHit | n
     const before = leftContext(text, hit.start, 30)
     return !STALE.test(before) && !NOT_THEIRS.test(before)
   })
-  return hits[0] ?? null
+  return hits.find((hit) => NEWER.test(leftContext(text, hit.start, 40))) ?? hits[0] ?? null
 }

@@ -15,7 +15,7 @@ const RELATIONS = [
   'landlady', 'roommate', 'flatmate', 'accountant', 'bookkeeper', 'lawyer', 'attorney', 'contractor', 'electrician',
   'architect', 'realtor', 'agent', 'ceo', 'cfo', 'admin', 'lead', 'coordinator', 'director', 'representative', 'rep',
   'guy', 'gal', 'person', 'owner', 'principal', 'teacher', 'pastor',
-  'client', 'buyer', 'seller', 'builder', 'installer', 'plumber', 'roofer', 'inspector', 'designer', 'handyman'
+  'client', 'buyer', 'seller', 'gc', 'builder', 'installer', 'plumber', 'roofer', 'inspector', 'designer', 'handyman'
 ]
 
 // Role words kept in the relation ("our business manager"); others are dropped ("my older brother" → brother).

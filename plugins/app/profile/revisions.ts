@@ -17,7 +17,7 @@ const TARGETS: Array<[RegExp, ScalarField[]]> = [
 
 // "don't forget my address" keeps it; "ignore that address", "never mind the address", "please don't store my name",
 // "forget the phone number", "disregard my email", "delete my number" withdraw it.
-const WITHDRAW = /(?<!\b(?:don'?t|do\s+not|not)\s+)\b(?:ignore|disregard|forget(?:\s+about)?|delete|remove|erase|wipe|clear|scrub|purge|drop|scrap|scratch|never\s?mind|(?:please\s+)?(?:don'?t|do\s+not|(?:could|can|would)\s+you\s+not)\s+(?:store|keep|save|record|use|hold\s+on\s+to))\s+(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?/giu
+const WITHDRAW = /(?<!\b(?:don'?t|do\s+not|not)\s+)\b(?:ignore|disregard|forget(?:\s+about)?|delete|remove|erase|wipe|clear|scrub|purge|drop|scrap|scratch|skip|never\s?mind|(?:please\s+)?(?:don'?t|do\s+not|(?:could|can|would)\s+you\s+not)\s+(?:store|keep|save|record|use|hold\s+on\s+to))\s+(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?/giu
 // "I'd rather you didn't have my phone number", "prefer you not keep my email".
 const WITHDRAW_WISH = /\b(?:rather|prefer)\s+(?:you\s+)?(?:didn'?t|did\s+not|not|don'?t)\s+(?:have|keep|store|use|hold|give|share|leave)\s+(?:that|the|my|this|our)\s+/giu
 // "take my number off your system", "leave the phone out": the field sits between the verb and off / out.
@@ -61,7 +61,7 @@ export function findWithdrawals (text: string): Withdrawal[] {
 
 // A phrase after which the visitor restates a value: what follows replaces what came before in the same message.
 // "isn't 33301, it's 33304": the value after the "it's" is the one meant.
-const CORRECTION = /\b(?:sorry|actually|scratch\s+that|i\s+mean(?:t)?|correction|oops|my\s+bad|typo|mistyped|wrong\s+(?:one|number|email|address|zip)|should\s+(?:be|have\s+said)|rather|instead|no\s+wait|wait,?\s+no|hang\s+on|hold\s+on|autocorrect|autofill)\b|^\s*no[,!.]\s|\b(?:isn'?t|is\s+not)\s[^.!?\n]{1,40}?,\s*(?=it'?s\b|it\s+is\b)/giu
+const CORRECTION = /\b(?:sorry|actually|scratch\s+that|i\s+mean(?:t)?|correction|oops|my\s+bad|typo|mistyped|wrong\s+(?:one|number|email|address|zip)|should\s+(?:be|have\s+said)|rather|instead|no\s+wait|wait,?\s+no|oh\s+wait|hang\s+on|hold\s+on|autocorrect|autofill)\b|^\s*no[,!.]\s|\b(?:isn'?t|is\s+not)\s[^.!?\n]{1,40}?,\s*(?=it'?s\b|it\s+is\b)/giu
 
 /** Offsets just after the first and the last correction phrase of the message, or null when it has none. */
 export function findCorrections (text: string): { first: number, last: number } | null {

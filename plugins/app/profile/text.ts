@@ -23,8 +23,8 @@ export function blankSpans (text: string, spans: Span[]): string {
   return chars.join('')
 }
 
-// "Mr. Ortiz" does not end a sentence.
-const BOUNDARY = /(?<!\b(?:Mr|Mrs|Ms|Dr))[.!?]+(?=\s|$)|\n|;/g
+// "Mr. Ortiz", "Rev. Dwight Amos" do not end a sentence.
+const BOUNDARY = /(?<!\b(?:Mr|Mrs|Ms|Dr|Rev|Fr|Prof|Sr|Jr|St))[.!?]+(?=\s|$)|\n|;/g
 
 /** Offset of the end of the sentence that contains `from`, looking at most `limit` characters ahead. */
 export function sentenceEnd (text: string, from: number, limit = 2000): number {

@@ -1,5 +1,5 @@
 // Scores the rule extractor on the held-out conversation batches and prints precision and recall per scalar field.
-//   node --import tsx bench/profile-eval.ts [--batch a|b|…|o] (all when none is named) [--misses]
+//   node --import tsx bench/profile-eval.ts [--batch a|b|…|p] (all when none is named) [--misses]
 import { parseArgs } from 'node:util'
 import { CORPUS_OPTIONS } from '../test/fixtures/profile-corpus.ts'
 import { BATCH_A } from '../test/fixtures/profile-batch-a.ts'
@@ -17,10 +17,11 @@ import { BATCH_L } from '../test/fixtures/profile-batch-l.ts'
 import { BATCH_M } from '../test/fixtures/profile-batch-m.ts'
 import { BATCH_N } from '../test/fixtures/profile-batch-n.ts'
 import { BATCH_O } from '../test/fixtures/profile-batch-o.ts'
+import { BATCH_P } from '../test/fixtures/profile-batch-p.ts'
 import { scoreBatch, scoreTable, type ScoredConversation } from '../test/helpers/profile-score.ts'
 
 const { values } = parseArgs({ options: { batch: { type: 'string', multiple: true }, misses: { type: 'boolean', default: false } } })
-const batches: Record<string, ScoredConversation[]> = { a: BATCH_A, b: BATCH_B, c: BATCH_C, d: BATCH_D, e: BATCH_E, f: BATCH_F, g: BATCH_G, h: BATCH_H, i: BATCH_I, j: BATCH_J, k: BATCH_K, l: BATCH_L, m: BATCH_M, n: BATCH_N, o: BATCH_O }
+const batches: Record<string, ScoredConversation[]> = { a: BATCH_A, b: BATCH_B, c: BATCH_C, d: BATCH_D, e: BATCH_E, f: BATCH_F, g: BATCH_G, h: BATCH_H, i: BATCH_I, j: BATCH_J, k: BATCH_K, l: BATCH_L, m: BATCH_M, n: BATCH_N, o: BATCH_O, p: BATCH_P }
 for (const name of values.batch ?? Object.keys(batches)) {
   const batch = batches[name]
   if (batch === undefined) throw new Error(`no batch ${name}`)

@@ -32,7 +32,8 @@ room rooms people person times time dollars bucks k x
 // A cue before a lower-case street; "its 2207 s wabash ave …" opens with the address itself.
 const ADDRESS_CUE = /\b(?:live|lives|living|located|address|adress|addr|ship|deliver|install|house|home|place|property|farm|cabin|condo|apartment|at|on)\b[^\d]{0,20}$|^\s*(?:it'?s|it\s+is)?\s*$/i
 const DIRECTION = /^(?:n|s|e|w|ne|nw|se|sw|north|south|east|west)\.?$/i
-const UNIT = /^\s*,?\s*(?:\n\s*)?(apt|apartment|unit|suite|ste|floor|bldg|building|rm|room|#)\.?\s*#?\s*([A-Za-z0-9-]{1,6})\b/i
+// A whole keyword: ", Stevens Point" starts with "Ste" and is no suite.
+const UNIT = /^\s*,?\s*(?:\n\s*)?((?:apt|apartment|unit|suite|ste|floor|bldg|building|rm|room)\b|#)\.?\s*#?\s*([A-Za-z0-9-]{1,6})\b/i
 const CITY_STOP = new Set(`
 the a an my our your this that his her their its some any touch person general total fact case time order addition
 advance mind love need charge sales business town city area house home and or but so with for to of from by on at in
@@ -196,7 +197,7 @@ const HOME_CUE = /\b(?:live|living|lives|based|located|we'?re|i'?m|we\s+are|i\s+
 // "I meant Nampa, ID": a corrected place.
 const PLACE_CUE = /\b(?:in|at|near|from|to|outside|around|en|meant)\s{1,3}/giu
 // "it's Frisco, TX now": a place restated after a correction (no /i: \p{Lu} must stay a capital).
-const RESTATED_PLACE_CUE = /\b(?:[Ii]t'?s|[Ii]t\s+is)\s{1,3}(?=\p{Lu}[\p{L}'-]+(?:\s\p{Lu}[\p{L}'-]+)?,\s{0,2}[A-Z]{2}\b)/gu
+const RESTATED_PLACE_CUE = /\b(?:[Ii]t'?s|[Ii]t\s+is|[Tt]hat'?s|[Tt]hat\s+is)\s{1,3}(?=\p{Lu}[\p{L}'-]+(?:\s\p{Lu}[\p{L}'-]+)?,\s{0,2}[A-Z]{2}\b)/gu
 // Without a preposition ("I'm Ana, Brooklyn, NY 11215", a line of its own) the city must be capitalized and a
 // state code plus ZIP must follow. "City: St. Louis, MO" is a labelled line; the period of "St. Louis" ends no sentence.
 const BARE_PLACE_CUE = /(?:^|\n|[,;:(|]\s{0,3}|\s[-–—]\s{1,3}|(?<!\b(?:St|Ft|Mt))[.!?]\s{1,3})[ \t•*–—-]{0,12}/gu

@@ -135,9 +135,9 @@ const SIGNATURE_TAIL = /^[ ]*(?:\n[^\n]{0,80}){0,3}\s*$/
 // "Raymond Kurtz speaking." at the start of a sentence.
 const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey)\s?[,–—-]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
 // "Hugo Brandt, hugo@…, 414-…": a full name opening a message, right before the visitor's contact details.
-const NAME_THEN_CONTACT = /(?:^|[.!?:]\s+|\n|\bme\s+[-–—]\s+)[ \t]*(?=\p{Lu}[\p{L}'-]+[ \t]+\p{Lu}[\p{L}'-]+[ \t]*(?:[,|;(<]|\s[-–—]\s|\n|\s+from\s))/gu
+const NAME_THEN_CONTACT = /(?:^|[.!?:]\s+|\n|\bme\s+[-–—]\s+)[ \t]*(?=\p{Lu}[\p{L}'-]+[ \t]+\p{Lu}[\p{L}'-]+[ \t]*(?:[,|;(</]|\s[-–—]\s|\n|\s+from\s))/gu
 // What may follow that name: an email, a phone, or "Kalispell MT".
-const CONTACT_AFTER_NAME = /^[ \t]*(?:(?:[,|;(<]|[-–—]\s|\n)\s*(?:[\w.+-]+@|\+?\(?\d|\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b)|\s+from\s+\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b)/u
+const CONTACT_AFTER_NAME = /^[ \t]*(?:(?:[,|;(</]|[-–—]\s|\n)\s*(?:[\w.+-]+@|\+?\(?\d|\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b)|\s+from\s+\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b)/u
 // "\n\nQuentin Abara\nProject Manager, Abara Builders\nquentin@…": a signature block without a sign-off word.
 // "--\nLionel Ferrante\nFerrante Woodworks\n…": the line under a signature separator.
 const SEPARATOR_LINE = /(?:^|\n)[ \t]*(?:--|—|–)[ \t]*\n[ \t]*/gu
@@ -148,7 +148,13 @@ const DASH_LINE = /(?:^|\n)[ ]*(?:—|–|--|-|~)[ ]*/gu
 // "Annika Berg\n17 Fjord Ln": a name on its own line right above the street of an address block.
 const NAME_ABOVE_STREET = /(?:^|\n)[ \t]*(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?[ \t]+)?\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[ \t]*\d{1,6}[ \t]+\p{Lu})/gu
 // "I'm her son, Gary.", "I'm only the intern, Zoe.": the visitor describes themselves, then names themselves.
-const DESCRIBED = /\b(?:I'?m|I\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+,\s+(?=\p{Lu}[\p{L}'-]+\s*(?:[.!]|$))/gu
+// "- me (Ilse Marwick): ilse@…"
+const ME_PARENS = /\bme\s*\(\s*(?=\p{Lu})/gu
+// "Mrs. Beverly Tanaka - wondering …": a message that opens with a title and a full name.
+const HONORIFIC_OPENING = /^\s*(?=(?:Mrs|Mr|Ms|Mx|Dr)\.?\s+\p{Lu}[\p{L}'-]+\s+\p{Lu})/gu
+// "- Mirela Dragan, 402-555-0175": contact details closing a signature line.
+const CONTACT_TAIL = /^\s*,\s*(?:\+?\(?\d[\d ().-]{6,}\d|[\w.+-]+@\S+)\s*$/
+const DESCRIBED = /\b(?:I'?m|I\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+,\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!]|$|,\s*(?:\+?\(?\d|[\w.+-]+@)))/gu
 // "Kwame Asante, by the way, 443-…"
 const BY_THE_WAY = /(?:^|[.!?]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:by\s+the\s+way|btw)\b)/gu
 const HERE = /(?:^|[.!?]\s+|\(|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola|(?:[Gg]ood\s+)?(?:[Mm]orning|[Aa]fternoon|[Ee]vening))[,!]?\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+(?:here|again)\b)/gu
@@ -169,14 +175,16 @@ function signOffHits (text: string): NameHit[] {
     ...hitsAfter(text, SIGN_OFF, (rest) => /^\s*[.!]?\s*$/.test(rest), 0.8),
     ...hitsAfter(text, SIGN_OFF_LINE, (rest) => SIGNATURE_TAIL.test(rest), 0.8),
     ...hitsAfter(text, HERE, (rest) => /^\s+(?:here|again)\b/.test(rest), 0.8),
-    ...hitsAfter(text, DESCRIBED, (rest) => /^\s*(?:[.!]|$)/.test(rest), 0.8),
+    ...hitsAfter(text, DESCRIBED, (rest) => /^\s*(?:[.!]|$|,\s*(?:\+?\(?\d|[\w.+-]+@))/.test(rest), 0.8),
+    ...hitsAfter(text, ME_PARENS, (rest) => /^\s*\)/.test(rest), 0.85),
+    ...hitsAfter(text, HONORIFIC_OPENING, (rest) => /^\s*(?:[-–—,.!:]|$)/.test(rest), 0.8).filter((hit) => hit.value.includes(' ')),
     ...hitsAfter(text, BY_THE_WAY, (rest) => /^,?\s+(?:by\s+the\s+way|btw)\b/.test(rest), 0.8),
     ...hitsAfter(text, NAME_ABOVE_STREET, (rest) => /^[ \t]*\n[ \t]*\d/.test(rest), 0.8),
     ...hitsAfter(text, SPEAKING, (rest) => /^,?\s+speaking\b/.test(rest), 0.8),
     ...hitsAfter(text, NAME_THEN_CONTACT, (rest) => CONTACT_AFTER_NAME.test(rest), 0.75).filter((hit) => hit.value.includes(' ')),
     ...hitsAfter(text, SIGNATURE_NAME, (rest) => SIGNATURE_CONTACT.test(rest), 0.75),
     ...hitsAfter(text, SEPARATOR_LINE, (rest) => SIGNATURE_TAIL.test(rest), 0.8),
-    ...hitsAfter(text, DASH_LINE, (rest) => SIGNATURE_TAIL.test(rest), 0.75).filter((hit) => hit.value.includes(' '))
+    ...hitsAfter(text, DASH_LINE, (rest) => SIGNATURE_TAIL.test(rest) || CONTACT_TAIL.test(rest), 0.75).filter((hit) => hit.value.includes(' '))
   ]
 }
 
@@ -211,7 +219,7 @@ function lowercaseHits (text: string): NameHit[] {
     const name = readName(text, from, 'strong')
     if (name === null || looksLikeAdjective(name.value)) continue
     // "hi im marisa kwon my email is …": a run-on's next clause starts with "my".
-    if (!/^\s*(?:[,.!]|$|\s+(?:from|here|and\s+i|with|btw|by\s+the\s+way|my)\b)/i.test(text.slice(name.end))) continue
+    if (!/^\s*(?:[,.!]|$|\s+(?:from|here|and\s+i|with|btw|by\s+the\s+way|my)\b|\s+at\s+\d)/i.test(text.slice(name.end))) continue
     hits.push({ value: name.value, start: from, end: name.end, confidence: 0.6 })
   }
   for (const match of text.matchAll(LOWER_OPENING)) {
@@ -307,15 +315,21 @@ export function restatedName (text: string, from: number): NameHit | null {
     if (name === null || !name.value.includes(' ') || PLACE_PREFIX.test(name.value.split(' ')[0] ?? '')) continue
     // "it's Whitfield Rd, not Ave" restates a street.
     if (STREET_WORD.test(name.value.split(' ').pop() ?? '')) continue
+    // "that's Miramar Beach, FL 32550" restates a place.
+    if (/^\s*,?\s*[A-Z]{2}\b/.test(text.slice(name.end))) continue
     if (/^\s*(?:[-–—,.!;]|$)/.test(text.slice(name.end))) return { value: name.value, start, end: name.end, confidence: 0.75 }
   }
   return null
 }
 
 /** The most confident self-introduction; ties go to the first one in the message. */
+// A mail client's own last line is not the writer's signature.
+const SENT_FROM = /\n[ \t]*Sent from my [^\n]*\s*$/i
+
 export function pickOwnName (message: string): NameHit | null {
   // "HI THIS IS GORDON PELLETIER, …": read a shouted message as lower case, where every word is not a capital.
-  const text = /\p{Lu}{3}/u.test(message) && message === message.toUpperCase() ? message.toLowerCase() : message
+  const unshouted = /\p{Lu}{3}/u.test(message) && message === message.toUpperCase() ? message.toLowerCase() : message
+  const text = unshouted.replace(SENT_FROM, (line) => ' '.repeat(line.length))
   const hits = [...introHits(text), ...signOffHits(text), ...lowercaseHits(text), ...formHits(text), ...wholeMessageHits(text)]
   hits.sort((a, b) => b.confidence - a.confidence || a.start - b.start)
   return hits[0] ?? null

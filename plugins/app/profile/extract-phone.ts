@@ -35,7 +35,9 @@ function countryHint (text: string): CountryCode | null {
 
 function looksLikeNonPhone (text: string, raw: string, start: number, end: number): boolean {
   const before = text.slice(Math.max(0, start - 2), start)
-  if (/[$€£#]\s*$/.test(before) || /[\p{L}\p{N}]$/u.test(before)) return true
+  // "#123" is an order or a unit; "ph# 575-…" is a phone.
+  const hashLabel = /\b(?:ph|tel|phone|cell|mobile|no|num)\s*#\s*$/i.test(text.slice(Math.max(0, start - 10), start))
+  if (/[$€£]\s*$/.test(before) || (/#\s*$/.test(before) && !hashLabel) || /[\p{L}\p{N}]$/u.test(before)) return true
   if (/^[\p{L}\p{N}@/]/u.test(text.slice(end, end + 1))) return true
   if (DATE.test(raw) || YEARS.test(raw) || MONEY_OR_UNIT.test(text.slice(end, end + 10))) return true
   const context = leftContext(text, start, 40)

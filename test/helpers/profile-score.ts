@@ -2,13 +2,8 @@
 // extract + merge, and each scalar field's final value is compared with the expected one.
 import { extractProfileFacts } from '../../plugins/app/profile/extract.ts'
 import { emptyProfile, mergeProfile } from '../../plugins/app/profile/merge.ts'
+import type { BatchConversation } from '../fixtures/profile-batch-a.ts'
 import { SCALAR_FIELDS, type ExtractOptions, type ProfileValues, type ScalarField } from '../../plugins/app/profile/types.ts'
-
-export interface ScoredConversation {
-  id: string
-  messages: string[]
-  expected: Partial<Record<ScalarField, string>>
-}
 
 export interface FieldScore { tp: number, fp: number, fn: number, precision: number, recall: number }
 export interface Miss { id: string, field: ScalarField, got: string | null, want: string | null }
@@ -24,7 +19,7 @@ export function runConversation (messages: string[], options: ExtractOptions): P
 const ratio = (num: number, den: number): number => den === 0 ? 1 : num / den
 
 /** Per scalar field: a right value is a true positive; a wrong one is both a false positive and a false negative. */
-export function scoreBatch (batch: ScoredConversation[], options: ExtractOptions): { fields: Record<ScalarField, FieldScore>, misses: Miss[] } {
+export function scoreBatch (batch: BatchConversation[], options: ExtractOptions): { fields: Record<ScalarField, FieldScore>, misses: Miss[] } {
   const counts = new Map<ScalarField, { tp: number, fp: number, fn: number }>(SCALAR_FIELDS.map((f) => [f, { tp: 0, fp: 0, fn: 0 }]))
   const misses: Miss[] = []
   for (const conversation of batch) {

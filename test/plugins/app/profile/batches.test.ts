@@ -4,22 +4,7 @@
 // targets on every field.
 import t from 'tap'
 import { CORPUS_OPTIONS } from '../../../fixtures/profile-corpus.ts'
-import { BATCH_A } from '../../../fixtures/profile-batch-a.ts'
-import { BATCH_B } from '../../../fixtures/profile-batch-b.ts'
-import { BATCH_C } from '../../../fixtures/profile-batch-c.ts'
-import { BATCH_D } from '../../../fixtures/profile-batch-d.ts'
-import { BATCH_E } from '../../../fixtures/profile-batch-e.ts'
-import { BATCH_F } from '../../../fixtures/profile-batch-f.ts'
-import { BATCH_G } from '../../../fixtures/profile-batch-g.ts'
-import { BATCH_H } from '../../../fixtures/profile-batch-h.ts'
-import { BATCH_I } from '../../../fixtures/profile-batch-i.ts'
-import { BATCH_J } from '../../../fixtures/profile-batch-j.ts'
-import { BATCH_K } from '../../../fixtures/profile-batch-k.ts'
-import { BATCH_L } from '../../../fixtures/profile-batch-l.ts'
-import { BATCH_M } from '../../../fixtures/profile-batch-m.ts'
-import { BATCH_N } from '../../../fixtures/profile-batch-n.ts'
-import { BATCH_O } from '../../../fixtures/profile-batch-o.ts'
-import { BATCH_P } from '../../../fixtures/profile-batch-p.ts'
+import { BATCHES, type BatchName } from '../../../fixtures/profile-batches.ts'
 import { runConversation, scoreBatch, scoreTable } from '../../../helpers/profile-score.ts'
 import { SCALAR_FIELDS } from '../../../../plugins/app/profile/types.ts'
 import { extractProfileFacts } from '../../../../plugins/app/profile/extract.ts'
@@ -28,8 +13,8 @@ const PRECISION_TARGET = 0.97
 const RECALL_TARGET = 0.9
 
 t.test('batch A meets the targets on every scalar field', async (t) => {
-  t.ok(BATCH_A.length >= 40)
-  const { fields } = scoreBatch(BATCH_A, CORPUS_OPTIONS)
+  t.ok(BATCHES.A.length >= 40)
+  const { fields } = scoreBatch(BATCHES.A, CORPUS_OPTIONS)
   t.comment(`batch A\n${scoreTable(fields)}`)
   for (const field of SCALAR_FIELDS) {
     t.ok(fields[field].precision >= PRECISION_TARGET, `${field} precision ${fields[field].precision.toFixed(3)}`)
@@ -38,28 +23,29 @@ t.test('batch A meets the targets on every scalar field', async (t) => {
 })
 
 // Right and wrong values over all scalar fields after round sixteen (bench/PROFILE-EVAL.md).
-const FLOORS = [
-  { name: 'B', batch: BATCH_B, right: 74, wrong: 0 },
-  { name: 'C', batch: BATCH_C, right: 63, wrong: 1 },
-  { name: 'D', batch: BATCH_D, right: 100, wrong: 2 },
-  { name: 'E', batch: BATCH_E, right: 103, wrong: 0 },
-  { name: 'F', batch: BATCH_F, right: 85, wrong: 0 },
-  { name: 'G', batch: BATCH_G, right: 140, wrong: 0 },
-  { name: 'H', batch: BATCH_H, right: 154, wrong: 0 },
-  { name: 'I', batch: BATCH_I, right: 201, wrong: 0 },
-  { name: 'J', batch: BATCH_J, right: 246, wrong: 0 },
-  { name: 'K', batch: BATCH_K, right: 256, wrong: 0 },
-  { name: 'L', batch: BATCH_L, right: 252, wrong: 0 },
-  { name: 'M', batch: BATCH_M, right: 270, wrong: 0 },
+const FLOORS: Array<{ name: BatchName, right: number, wrong: number }> = [
+  { name: 'B', right: 74, wrong: 0 },
+  { name: 'C', right: 63, wrong: 1 },
+  { name: 'D', right: 100, wrong: 2 },
+  { name: 'E', right: 103, wrong: 0 },
+  { name: 'F', right: 85, wrong: 0 },
+  { name: 'G', right: 140, wrong: 0 },
+  { name: 'H', right: 154, wrong: 0 },
+  { name: 'I', right: 201, wrong: 0 },
+  { name: 'J', right: 246, wrong: 0 },
+  { name: 'K', right: 256, wrong: 0 },
+  { name: 'L', right: 252, wrong: 0 },
+  { name: 'M', right: 270, wrong: 0 },
   // n126 expects a ZIP+4 cut to five digits; the extractor keeps it whole, as the PATCH route and the corpus do.
-  { name: 'N', batch: BATCH_N, right: 293, wrong: 1 },
+  { name: 'N', right: 293, wrong: 1 },
   // o126 likewise (a ZIP+4).
-  { name: 'O', batch: BATCH_O, right: 307, wrong: 1 },
-  { name: 'P', batch: BATCH_P, right: 327, wrong: 1 }
+  { name: 'O', right: 307, wrong: 1 },
+  { name: 'P', right: 327, wrong: 1 }
 ]
 
 t.test('batches B to P stay at least where they scored', async (t) => {
-  for (const { name, batch, right, wrong } of FLOORS) {
+  for (const { name, right, wrong } of FLOORS) {
+    const batch = BATCHES[name]
     t.ok(batch.length >= 40, `batch ${name}: ${batch.length} conversations`)
     const { fields, misses } = scoreBatch(batch, CORPUS_OPTIONS)
     t.comment(`batch ${name}\n${scoreTable(fields)}`)

@@ -81,6 +81,12 @@ function formatWord (word: string, index: number): string {
   return /^Mc\p{Ll}/u.test(proper) ? 'Mc' + (proper[2] ?? '').toUpperCase() + proper.slice(3) : proper
 }
 
+// Fragments several patterns share: a title, the start of an email or a phone, "City ST", a lower-case greeting.
+const TITLE = String.raw`(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?`
+const CONTACT = String.raw`(?:[\w.+-]+@|\+?\(?\d)`
+const CITY_STATE = String.raw`\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b`
+const LOWER_HELLO = String.raw`(?:hi|hello|hey|hiya|yo)[,!]?\s+`
+
 interface Intro { pattern: RegExp, mode: Mode, confidence: number }
 
 // No /i flag next to \p{Lu}: with /iu it would match lower-case letters too.
@@ -129,15 +135,17 @@ function isSomeoneElsesName (text: string, at: number): boolean {
 // "Thanks,\nDana Reyes" / "Cheers, Dana" / "— Dana" at the end of the message, or a name on its own line after
 // "Best regards," followed by a short signature block (title, e-mail, phone). Longer phrases come first, so
 // "Best wishes," is read whole rather than as "Best" and a name "Wishes".
-const SIGN_OFF = /(?:\b(?:thanks(?:\s+(?:so\s+much|again|a\s+lot|in\s+advance))?|thank\s+you(?:\s+(?:so\s+much|again|in\s+advance))?|many\s+thanks|(?:with\s+)?(?:best|kind|warm|warmest)\s+(?:regards|wishes)|all\s+the\s+best|yours(?:\s+(?:faithfully|sincerely|truly))?|take\s+care|speak\s+soon|talk\s+soon|warmly|cordially|respectfully|blessings|sincerely|cheers|regards|best|thx|ta)(?!\p{L})\s*[,!.]?\s*\n?\s*|(?:^|\n|\s)(?:—|–|--|-|~)\s*)/giu
-const SIGN_OFF_LINE = /(?:^|\n)[ ]*(?:thanks(?:\s+(?:so\s+much|again|a\s+lot|in\s+advance))?|thank\s+you(?:\s+(?:so\s+much|again|in\s+advance))?|many\s+thanks|(?:with\s+)?(?:best|kind|warm|warmest)\s+(?:regards|wishes)|all\s+the\s+best|yours(?:\s+(?:faithfully|sincerely|truly))|speak\s+soon|talk\s+soon|warmly|cordially|respectfully|blessings|sincerely|cheers|regards|best|ta)(?!\p{L})[ ]*[,!.]?[ ]*\n[ ]*/giu
+// One list of sign-off phrases for every form below (the longer first).
+const SIGN_OFF_WORDS = String.raw`(?:thanks(?:\s+(?:so\s+much|again|a\s+lot|in\s+advance))?|thank\s+you(?:\s+(?:so\s+much|again|in\s+advance))?|many\s+thanks|(?:with\s+)?(?:best|kind|warm|warmest)\s+(?:regards|wishes)|all\s+the\s+best|yours(?:\s+(?:faithfully|sincerely|truly))?|take\s+care|speak\s+soon|talk\s+soon|warmly|cordially|respectfully|blessings|sincerely|cheers|regards|best|thx|ta)(?!\p{L})`
+const SIGN_OFF = new RegExp(String.raw`(?:\b${SIGN_OFF_WORDS}\s*[,!.]?\s*\n?\s*|(?:^|\n|\s)(?:—|–|--|-|~)\s*)`, 'giu')
+const SIGN_OFF_LINE = new RegExp(String.raw`(?:^|\n)[ ]*${SIGN_OFF_WORDS}[ ]*[,!.]?[ ]*\n[ ]*`, 'giu')
 const SIGNATURE_TAIL = /^[ ]*(?:\n[^\n]{0,80}){0,3}\s*$/
 // "Raymond Kurtz speaking." at the start of a sentence.
 const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey)\s?[,–—-]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
 // "Hugo Brandt, hugo@…, 414-…": a full name opening a message, right before the visitor's contact details.
 const NAME_THEN_CONTACT = /(?:^|[.!?:]\s+|\n|\bme\s+[-–—]\s+)[ \t]*(?=\p{Lu}[\p{L}'-]+[ \t]+\p{Lu}[\p{L}'-]+[ \t]*(?:[,|;(</]|\s[-–—]\s|\n|\s+from\s))/gu
 // What may follow that name: an email, a phone, or "Kalispell MT".
-const CONTACT_AFTER_NAME = /^[ \t]*(?:(?:[,|;(</]|[-–—]\s|\n)\s*(?:[\w.+-]+@|\+?\(?\d|\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b)|\s+from\s+\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b)/u
+const CONTACT_AFTER_NAME = new RegExp(String.raw`^[ \t]*(?:(?:[,|;(</]|[-–—]\s|\n)\s*(?:${CONTACT}|${CITY_STATE})|\s+from\s+${CITY_STATE})`, 'u')
 // "\n\nQuentin Abara\nProject Manager, Abara Builders\nquentin@…": a signature block without a sign-off word.
 // "--\nLionel Ferrante\nFerrante Woodworks\n…": the line under a signature separator.
 const SEPARATOR_LINE = /(?:^|\n)[ \t]*(?:--|—|–)[ \t]*\n[ \t]*/gu
@@ -146,15 +154,16 @@ const SIGNATURE_CONTACT = /^[ \t]*(?:\n[^\n]{0,60}){0,1}\n[ \t]*(?:[\w.+-]+@[\w.
 // "— Ngozi Adeyemi\n(470) 555-0189": a dash sign-off above a signature's last lines.
 const DASH_LINE = /(?:^|\n)[ ]*(?:—|–|--|-|~)[ ]*/gu
 // "Annika Berg\n17 Fjord Ln": a name on its own line right above the street of an address block.
-const NAME_ABOVE_STREET = /(?:^|\n)[ \t]*(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?[ \t]+)?\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[ \t]*\d{1,6}[ \t]+\p{Lu})/gu
+const NAME_ABOVE_STREET = new RegExp(String.raw`(?:^|\n)[ \t]*(?=(?:${TITLE}[ \t]+)?\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[ \t]*\d{1,6}[ \t]+\p{Lu})`, 'gu')
 // "I'm her son, Gary.", "I'm only the intern, Zoe.": the visitor describes themselves, then names themselves.
 // "- me (Ilse Marwick): ilse@…"
 const ME_PARENS = /\bme\s*\(\s*(?=\p{Lu})/gu
 // "Mrs. Beverly Tanaka - wondering …": a message that opens with a title and a full name.
-const HONORIFIC_OPENING = /^\s*(?=(?:Mrs|Mr|Ms|Mx|Dr)\.?\s+\p{Lu}[\p{L}'-]+\s+\p{Lu})/gu
+const HONORIFIC_OPENING = new RegExp(String.raw`^\s*(?=${TITLE}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu})`, 'gu')
 // "- Mirela Dragan, 402-555-0175": contact details closing a signature line.
+const DESCRIBED_END = new RegExp(String.raw`^\s*(?:[.!]|$|,\s*${CONTACT})`, 'u')
 const CONTACT_TAIL = /^\s*,\s*(?:\+?\(?\d[\d ().-]{6,}\d|[\w.+-]+@\S+)\s*$/
-const DESCRIBED = /\b(?:I'?m|I\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+,\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!]|$|,\s*(?:\+?\(?\d|[\w.+-]+@)))/gu
+const DESCRIBED = new RegExp(String.raw`\b(?:I'?m|I\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+,\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!]|$|,\s*${CONTACT}))`, 'gu')
 // "Kwame Asante, by the way, 443-…"
 const BY_THE_WAY = /(?:^|[.!?]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:by\s+the\s+way|btw)\b)/gu
 const HERE = /(?:^|[.!?]\s+|\(|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola|(?:[Gg]ood\s+)?(?:[Mm]orning|[Aa]fternoon|[Ee]vening))[,!]?\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+(?:here|again)\b)/gu
@@ -175,7 +184,7 @@ function signOffHits (text: string): NameHit[] {
     ...hitsAfter(text, SIGN_OFF, (rest) => /^\s*[.!]?\s*$/.test(rest), 0.8),
     ...hitsAfter(text, SIGN_OFF_LINE, (rest) => SIGNATURE_TAIL.test(rest), 0.8),
     ...hitsAfter(text, HERE, (rest) => /^\s+(?:here|again)\b/.test(rest), 0.8),
-    ...hitsAfter(text, DESCRIBED, (rest) => /^\s*(?:[.!]|$|,\s*(?:\+?\(?\d|[\w.+-]+@))/.test(rest), 0.8),
+    ...hitsAfter(text, DESCRIBED, (rest) => DESCRIBED_END.test(rest), 0.8),
     ...hitsAfter(text, ME_PARENS, (rest) => /^\s*\)/.test(rest), 0.85),
     ...hitsAfter(text, HONORIFIC_OPENING, (rest) => /^\s*(?:[-–—,.!:]|$)/.test(rest), 0.8).filter((hit) => hit.value.includes(' ')),
     ...hitsAfter(text, BY_THE_WAY, (rest) => /^,?\s+(?:by\s+the\s+way|btw)\b/.test(rest), 0.8),
@@ -197,18 +206,18 @@ function looksLikeAdjective (value: string): boolean {
 /** Lower-case "i'm dana, ..." only when the word is followed by a break and is not a common word. */
 const LOWER_INTRO = /\b(?:i'?m|i\s+am)\s+(?=\p{Ll})/gu
 // "tony here btw", "hi, this is mei lin from the dental office": a lower-case name only where the message opens.
-const LOWER_OPENING = /^\s*(?:(?:yes|ok|okay)[,!]?\s+)?(?:(?:hi|hello|hey)[,!]?\s+)?(?:this\s+is\s+|it'?s\s+)?(?=\p{Ll})/gu
+const LOWER_OPENING = new RegExp(String.raw`^\s*(?:(?:yes|ok|okay)[,!]?\s+)?(?:${LOWER_HELLO})?(?:this\s+is\s+|it'?s\s+)?(?=\p{Ll})`, 'gu')
 // "hey it's marco, …": a greeting, then "it's" / "this is" and one word that ends the clause.
-const LOWER_GREETING = /^\s*(?:hi|hello|hey|hiya|yo)[,!]?\s+(?:this\s+is|it'?s|it\s+is)\s+(?=\p{Ll})/gu
+const LOWER_GREETING = new RegExp(String.raw`^\s*${LOWER_HELLO}(?:this\s+is|it'?s|it\s+is)\s+(?=\p{Ll})`, 'gu')
 // "regards, tomasz", "thanks,\nmarie", "talk soon\n- mike": a sign-off, a comma, line break or dash, then the last
 // words of the message.
-const LOWER_SIGN_OFF = /(?:\b(?:thanks|thank\s+you|thx|cheers|best|regards|best\s+regards|kind\s+regards|sincerely)\s*(?:,\s*\n?|\n)|\n[ \t]*(?:--|[-–—~])[ \t]*|[ \t][-–—][ \t]+(?=\p{Ll}+\s*$))\s*(?=\p{Ll})/gu
+const LOWER_SIGN_OFF = new RegExp(String.raw`(?:\b${SIGN_OFF_WORDS}\s*(?:,\s*\n?|\n)|\n[ \t]*(?:--|[-–—~])[ \t]*|[ \t][-–—][ \t]+(?=\p{Ll}+\s*$))\s*(?=\p{Ll})`, 'gu')
 // "this is ana ferreira, …": the message opens with a lower-case full name (two words: "this is great," is not one).
-const LOWER_THIS_IS = /^\s*(?:(?:hi|hello|hey|hiya)[,!]?\s+)?this\s+is\s+(?=[\p{Ll}'-]+\s+[\p{Ll}'-]+\s*(?:,|\s+(?:in|from|here)\b))/gu
+const LOWER_THIS_IS = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?this\s+is\s+(?=[\p{Ll}'-]+\s+[\p{Ll}'-]+\s*(?:,|\s+(?:in|from|here)\b))`, 'gu')
 // "deepak nair, deepak.nair@…, 408 …": a lower-case full name opening a message, right before contact details.
 // "this is naveen, naveen.kapur@…": one lower-case word, when contact details follow it.
-const LOWER_THIS_IS_CONTACT = /^\s*(?:(?:hi|hello|hey|hiya)[,!]?\s+)?(?:this\s+is|it'?s|its)\s+(?=\p{Ll}+\s*,\s*(?:[\w.+-]+@|\+?\(?\d|(?:text|call|email|reach)\s+me\b))/gu
-const LOWER_NAME_THEN_CONTACT = /^\s*(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=\p{Ll}+\s+\p{Ll}+\s*[,|]\s*(?:[\w.+-]+@|\+?\(?\d))/gu
+const LOWER_THIS_IS_CONTACT = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?(?:this\s+is|it'?s|its)\s+(?=\p{Ll}+\s*,\s*(?:${CONTACT}|(?:text|call|email|reach)\s+me\b))`, 'gu')
+const LOWER_NAME_THEN_CONTACT = new RegExp(String.raw`^\s*(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=\p{Ll}+\s+\p{Ll}+\s*[,|]\s*${CONTACT})`, 'gu')
 // "name corwin tate\nemial …": a form's label without its colon, the name filling the line.
 const LOWER_NAME_LABEL = /(?:^|\n)[ \t]*name[ \t]+(?=\p{Ll}+[ \t]+\p{Ll}+[ \t]*\n)/gu
 
@@ -242,7 +251,7 @@ function lowercaseHits (text: string): NameHit[] {
 
 // "…\n\nMr. Clifford Ansel", "…@example.com\nJules", "…slot\nbrody": a name alone on the last line of a message of
 // several lines. In lower case only from someone who writes all in lower case, and one word.
-const LAST_LINE = /\n[ \t]*(\n[ \t]*)?(?=(?:(?:Dr|Mr|Mrs|Ms|Mx)\.?[ \t]+)?[\p{L}'-]+(?:[ \t]+[\p{L}'-]+){0,2}[ \t]*$)/gu
+const LAST_LINE = new RegExp(String.raw`\n[ \t]*(\n[ \t]*)?(?=(?:${TITLE}[ \t]+)?[\p{L}'-]+(?:[ \t]+[\p{L}'-]+){0,2}[ \t]*$)`, 'gu')
 
 function lastLineHits (text: string): NameHit[] {
   const match = [...text.matchAll(LAST_LINE)].pop()

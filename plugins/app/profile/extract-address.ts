@@ -106,7 +106,9 @@ function readStreetTail (text: string, street: string, end: number): { street: s
 
 interface Locality { city?: string, state?: string, zip?: string, end: number }
 
-const REGION_WORD = /^(?:rural|upstate|downstate|northern|southern|eastern|western|central|coastal|suburban)$/
+// "rural Vermont", "upstate New York": words for a region of a state, never part of a city's name.
+const REGIONS = 'rural|upstate|downstate|northern|southern|eastern|western|central|coastal|suburban'
+const REGION_WORD = new RegExp(`^(?:${REGIONS})$`)
 const CITY_WORD = /^[\p{L}][\p{L}.'-]{0,30}/u
 const ZIP_AFTER = /^\s{0,3},?\s{0,3}(\d{5}(?:-\d{4})?)(?![\d-])/
 
@@ -231,11 +233,11 @@ function localityCandidates (text: string): Candidate[] {
 }
 
 const DWELLING = 'house|home|condo|apartment|townhouse|townhome|place|property|duplex|cabin|farm|ranch|bungalow|cottage'
-const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved|moving|relocating)\\s{1,3}(?:is\\s+|are\\s+|out\\s+|up\\s+|down\\s+)?(?:in|to)(?:\\s{1,3}the(?=\\s{1,3}\\p{Lu}))?|(?:hello|hi|greetings|howdy)\\s{1,3}from|(?:live|living|lives|own|bought|have)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING})\\s{1,3}in)\\s{1,3}(?:(?:rural|upstate|downstate|northern|southern|eastern|western|central|coastal)\\s{1,3})?`, 'giu')
+const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved|moving|relocating)\\s{1,3}(?:is\\s+|are\\s+|out\\s+|up\\s+|down\\s+)?(?:in|to)(?:\\s{1,3}the(?=\\s{1,3}\\p{Lu}))?|(?:hello|hi|greetings|howdy)\\s{1,3}from|(?:live|living|lives|own|bought|have)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING})\\s{1,3}in)\\s{1,3}(?:(?:${REGIONS})\\s{1,3})?`, 'giu')
 // "I'm in Tucson." counts; "I'm currently in London but …" and "I'm in Pune this month" are a visit, not a home.
 // "we live on the Oregon coast": a state's region.
 const ON_THE_COAST = /\b(?:live|living|lives|based|located)\s{1,3}(?:on|along)\s{1,3}the\s{1,3}(?=[\p{L} ]{2,20}?\s(?:coast|shore|peninsula|panhandle)\b)/giu
-const BEEN_IN = /(?:\b(?:i'?m|i\s+am|we'?re|we\s+are)\s{1,3}(?:located\s+|(?:way\s+)?out\s+|up\s+|down\s+|over\s+)?|,\s{0,2}(?:out|up|down|over)\s{1,3})in\s{1,3}(?:(?:rural|upstate|downstate|northern|southern|eastern|western|central|coastal)\s{1,3})?/giu
+const BEEN_IN = new RegExp(String.raw`(?:\b(?:i'?m|i\s+am|we'?re|we\s+are)\s{1,3}(?:located\s+|(?:way\s+)?out\s+|up\s+|down\s+|over\s+)?|,\s{0,2}(?:out|up|down|over)\s{1,3})in\s{1,3}(?:(?:${REGIONS})\s{1,3})?`, 'giu')
 const VISITING = /\b(?:currently|right\s+now|visiting|travel+ing|on\s+(?:vacation|holiday|business)|for\s+work|temporarily|at\s+the\s+moment)\b/i
 const CITY = /^\p{Lu}[\p{L}'-]{1,30}(?: \p{Lu}[\p{L}'-]{1,30}){0,2}/u
 

@@ -2,7 +2,7 @@
 // 2214 not 2241", "Larch Ave not Larch St", "example.net at the end, not .com". The message alone cannot say what
 // the whole value becomes, so each is a fact naming the part; the merge applies it to the value it finds.
 import { SUFFIX } from './extract-address.ts'
-import { properCaseWord } from './text.ts'
+import { PHONE_SHAPE, properCaseWord } from './text.ts'
 import type { RevisedPart, ScalarField } from './types.ts'
 
 export interface PartFact { field: ScalarField, value: string, confidence: number, part: RevisedPart }
@@ -17,8 +17,7 @@ const UNIT_ADDED = /\b(?:forgot|add|also|it'?s|its|we'?re|i'?m|and)\b[^.\n\d]{0,
 const A_STREET = new RegExp(`\\b\\d{1,6}[A-Za-z]?\\s+(?:[\\p{L}\\p{N}'.-]+\\s+){1,4}?(?:${SUFFIX})\\b`, 'iu')
 // "no wait 0183": four digits standing alone, right after the correction phrase.
 const LAST_DIGITS = /^[^\d]{0,32}?(?<![\d-])(\d{4})(?![\d-])/u
-const FULL_PHONE = /\d{3}[\s.)-]{0,2}\d{3}[\s.-]\d{4}/
-const PHONE_CONTEXT = /\b(?:number|phone|cell|mobile|digits|last\s+(?:four|4))\b|\d{3}[\s.-]\d{3}[\s.-]\d{4}/i
+const PHONE_CONTEXT = new RegExp(String.raw`\b(?:number|phone|cell|mobile|digits|last\s+(?:four|4))\b|${PHONE_SHAPE.source}`, 'i')
 // "example.net at the end, not .com": a domain that is not inside an email address.
 // ".net, not .org": the top-level domain alone.
 const DOMAIN = /(?<![\w.@-])((?:[a-z0-9-]+)?(?:\.[a-z0-9-]+)*\.(?:com|net|org|edu|gov|io|co|us|info|biz))\b(?![@\w.-])/iu
@@ -36,7 +35,7 @@ export function findPartCorrections (text: string, afterCorrection: string | nul
   if (unit !== null) facts.push({ field: 'address_street', value: `${unit[1] ?? ''} ${unit[2] ?? ''}`, confidence: CONFIDENCE, part: 'unit' })
   if (afterCorrection === null) return facts
   // A whole value restated after the correction is read as a whole value, not as a part.
-  const digits = FULL_PHONE.test(afterCorrection) ? undefined : LAST_DIGITS.exec(afterCorrection)?.[1]
+  const digits = PHONE_SHAPE.test(afterCorrection) ? undefined : LAST_DIGITS.exec(afterCorrection)?.[1]
   if (digits !== undefined && PHONE_CONTEXT.test(text)) facts.push({ field: 'phone', value: digits, confidence: CONFIDENCE, part: 'last_digits' })
   const domain = afterCorrection.includes('@') ? undefined : DOMAIN.exec(afterCorrection)?.[1]
   if (domain !== undefined && EMAIL_CONTEXT.test(text)) facts.push({ field: 'email', value: domain.toLowerCase(), confidence: CONFIDENCE, part: 'email_domain' })

@@ -1,6 +1,7 @@
 // Where a message takes back or corrects what the visitor said: "— no, ignore that address", "please don't keep my
 // name" (withdrawals), and "sorry, …", "scratch that, …", "I meant …" (corrections). The extractor reads the fields
 // named here from the text after the phrase only, so the value given before it never wins.
+import { PHONE_SHAPE } from './text.ts'
 import type { ScalarField } from './types.ts'
 
 export interface Withdrawal { fields: ScalarField[], end: number }
@@ -17,18 +18,20 @@ const TARGETS: Array<[RegExp, ScalarField[]]> = [
 
 // "don't forget my address" keeps it; "ignore that address", "never mind the address", "please don't store my name",
 // "forget the phone number", "disregard my email", "delete my number" withdraw it.
-const WITHDRAW = /(?<!\b(?:don'?t|do\s+not|not)\s+)\b(?:ignore|disregard|forget(?:\s+about)?|delete|remove|erase|wipe|clear|scrub|purge|drop|scrap|scratch|skip|never\s?mind|(?:please\s+)?(?:don'?t|do\s+not|(?:could|can|would)\s+you\s+not)\s+(?:store|keep|save|record|use|hold\s+on\s+to))\s+(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?/giu
+// The words between a withdrawing verb and the field it names ("that old", "my").
+const WHICH = String.raw`(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?`
+const WITHDRAW = new RegExp(String.raw`(?<!\b(?:don'?t|do\s+not|not)\s+)\b(?:ignore|disregard|forget(?:\s+about)?|delete|remove|erase|wipe|clear|scrub|purge|drop|scrap|scratch|skip|never\s?mind|(?:please\s+)?(?:don'?t|do\s+not|(?:could|can|would)\s+you\s+not)\s+(?:store|keep|save|record|use|hold\s+on\s+to))\s+${WHICH}`, 'giu')
 // "I'd rather you didn't have my phone number", "prefer you not keep my email".
-const WITHDRAW_WISH = /\b(?:rather|prefer)\s+(?:you\s+)?(?:didn'?t|did\s+not|not|don'?t)\s+(?:have|keep|store|use|hold|give|share|leave)\s+(?:that|the|my|this|our)\s+/giu
+const WITHDRAW_WISH = new RegExp(String.raw`\b(?:rather|prefer)\s+(?:you\s+)?(?:didn'?t|did\s+not|not|don'?t)\s+(?:have|keep|store|use|hold|give|share|leave)\s+${WHICH}`, 'giu')
 // "take my number off your system", "leave the phone out": the field sits between the verb and off / out.
 // "I don't want my email stored" likewise.
-const WITHDRAW_AROUND = /\b(?:take|leave|keep)\s+(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?(?=[\p{L} -]{1,24}?\s(?:off|out)\b)|\b(?:don'?t|do\s+not)\s+want\s+(?:that|the|my|this|our)\s+(?=[\p{L} -]{1,24}?\s(?:stored|kept|saved|recorded|on\s+file)\b)/giu
+const WITHDRAW_AROUND = new RegExp(String.raw`\b(?:take|leave|keep)\s+${WHICH}(?=[\p{L} -]{1,24}?\s(?:off|out)\b)|\b(?:don'?t|do\s+not)\s+want\s+${WHICH}(?=[\p{L} -]{1,24}?\s(?:stored|kept|saved|recorded|on\s+file)\b)`, 'giu')
 
 // "lark@example.com - actually no, don't save that": the field is the one named or given just before.
 const WITHDRAW_IT = /\b(?:(?:don'?t|do\s+not)\s+(?:store|keep|save|record|use)|remove|delete|erase|wipe|drop|scratch|forget)\s+(?:that|it|this)\b(?!\s+\p{L})/giu
 const GIVEN_BEFORE: Array<[RegExp, ScalarField[]]> = [
   [/[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\be-?mail\b/giu, ['email']],
-  [/\d{3}[\s.-]\d{3}[\s.-]\d{4}|\b(?:phone|number|cell|mobile)\b/giu, ['phone']],
+  [new RegExp(String.raw`${PHONE_SHAPE.source}|\b(?:phone|number|cell|mobile)\b`, 'giu'), ['phone']],
   [/\baddress\b|\b\d{5}\b/giu, ADDRESS_FIELDS]
 ]
 

@@ -1,6 +1,9 @@
 // Small string helpers shared by the extractors; every helper keeps character offsets stable.
 export interface Span { start: number, end: number }
 
+/** A North American number as people type it ("402 555 0126", "(402) 555-0126", "402.555.0126"), found anywhere. */
+export const PHONE_SHAPE = /\d{3}[\s.)-]{0,2}\d{3}[\s.-]\d{4}/
+
 const MAX_TEXT = 20_000
 
 /** Same length as the input, so offsets found in the result point into the original message. */

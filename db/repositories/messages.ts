@@ -2,6 +2,7 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
 import type { DB, Message, MessageMetadata, ProfileValues } from '../types.ts'
 import { uuidv7 } from '../uuid7.ts'
+import { effectiveProfileQuery } from './profiles.ts'
 
 /** What the LLM's context needs of a message: no metadata or timestamp to decode (50 JSONB values and Dates a turn). */
 export type ContextMessage = Pick<Message, 'id' | 'role' | 'content'>
@@ -18,13 +19,11 @@ function newestFirst<Q extends SelectQueryBuilder<DB, 'messages', object>> (quer
 }
 
 /**
- * The profile a session sees as one JSON value: its customer's when linked, else its own (as profiles.effective
- * reads it), or null.
+ * The profile a session sees as one JSON value, or null: profiles.ts's effectiveProfileQuery (its customer's when
+ * linked, else its own), so the turn and the profile routes make that choice in one place.
  */
-function profileJson (sessionId: string) {
-  return sql<ProfileValues | null>`(select to_jsonb(p) from sessions s join profiles p
-    on (s.customer_id is not null and p.customer_id = s.customer_id) or (s.customer_id is null and p.session_id = s.id)
-    where s.id = ${sessionId})`
+function profileJson (db: Kysely<DB>, sessionId: string) {
+  return sql<ProfileValues | null>`(select to_jsonb(p) from (${effectiveProfileQuery(db, sessionId)}) as p)`
 }
 
 /**
@@ -96,7 +95,7 @@ export function createMessageRepository (db: Kysely<DB>) {
         // cast() rather than ::, which pgbench would read as a variable when bench/turns.ts replays this statement).
         // The profile the session sees (SPEC §11's memory) rides on the new message's row: no extra round trip.
         .selectFrom('inserted').select(['id', 'role', 'content', 'session_id', 'metadata', 'created_at'])
-        .select(withProfile ? profileJson(sessionId).as('profile') : sql<ProfileValues | null>`cast(null as jsonb)`.as('profile'))
+        .select(withProfile ? profileJson(db, sessionId).as('profile') : sql<ProfileValues | null>`cast(null as jsonb)`.as('profile'))
         .unionAll((db) => db.selectFrom('older').select([...CONTEXT_COLUMNS,
           sql<string>`cast(null as uuid)`.as('session_id'), sql<MessageMetadata>`cast(null as jsonb)`.as('metadata'), sql<Date>`cast(null as timestamptz)`.as('created_at'),
           sql<ProfileValues | null>`cast(null as jsonb)`.as('profile')]))
@@ -115,7 +114,7 @@ export function createMessageRepository (db: Kysely<DB>) {
 
     /** The profile the session sees, for a turn that could not read it with its message (a retried save). */
     async profileOf (sessionId: string): Promise<ProfileValues | null> {
-      const row = await db.selectNoFrom(profileJson(sessionId).as('profile')).executeTakeFirst()
+      const row = await db.selectNoFrom(profileJson(db, sessionId).as('profile')).executeTakeFirst()
       return row?.profile ?? null
     },
 

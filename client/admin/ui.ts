@@ -1,5 +1,6 @@
 // Small pieces every view uses: headings, notices, tables that turn into cards on a narrow screen, definition lists.
 import { h } from '../src/dom.ts'
+import type { ViewContext } from './main.ts'
 
 export { h }
 
@@ -37,4 +38,18 @@ export function link (href: string, text: string, attrs: Record<string, string> 
 
 export function errorText (err: unknown): string {
   return err instanceof Error ? err.message : 'Something went wrong.'
+}
+
+/**
+ * A view's request: its answer while the view is still the one on screen, else null. A failure is shown through
+ * `show` as an error notice, unless the operator has already moved on.
+ */
+export async function loadForView<T> (context: Pick<ViewContext, 'current'>, show: (notice: HTMLElement) => void, load: () => Promise<T>): Promise<T | null> {
+  try {
+    const value = await load()
+    return context.current() ? value : null
+  } catch (err) {
+    if (context.current()) show(notice(errorText(err), 'error'))
+    return null
+  }
 }

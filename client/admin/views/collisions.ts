@@ -6,7 +6,7 @@ import { api, ApiError, type IdentityLink } from '../api.ts'
 import { formatCount, formatWhen, text } from '../format.ts'
 import type { ViewContext } from '../main.ts'
 import type { Route } from '../router.ts'
-import { definitions, errorText, h, heading, link, notice, table } from '../ui.ts'
+import { definitions, errorText, h, heading, link, notice, table, loadForView } from '../ui.ts'
 
 type Collision = CollisionReview['collisions'][number]
 type Side = Collision['session']
@@ -89,13 +89,8 @@ async function linksSection (rerender: () => void): Promise<HTMLElement> {
 export async function renderCollisions (root: HTMLElement, route: Route, context: ViewContext): Promise<void> {
   const rerender = () => { context.go(`/admin/collisions${route.params.size > 0 ? `?${route.params.toString()}` : ''}`, true) }
   root.replaceChildren(heading('Collisions'))
-  let review: CollisionReview
-  try {
-    review = await api.collisions()
-  } catch (err) {
-    if (context.current()) root.append(notice(errorText(err), 'error'))
-    return
-  }
+  const review = await loadForView(context, (n) => root.append(n), async () => await api.collisions())
+  if (review === null) return
   const links = await linksSection(rerender)
   if (!context.current()) return
   root.append(

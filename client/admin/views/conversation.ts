@@ -5,7 +5,7 @@ import { api } from '../api.ts'
 import { formatCost, formatCount, formatMs, formatValue, formatWhen, isEmptyValue, text } from '../format.ts'
 import type { ViewContext } from '../main.ts'
 import type { Route } from '../router.ts'
-import { definitions, errorText, h, heading, link, notice } from '../ui.ts'
+import { definitions, h, heading, link, notice, loadForView } from '../ui.ts'
 
 type Message = Transcript['messages'][number]
 
@@ -45,14 +45,8 @@ function messageItem (m: Message): HTMLElement {
 export async function renderConversation (root: HTMLElement, route: Route, context: ViewContext): Promise<void> {
   const sessionId = route.sessionId ?? ''
   root.replaceChildren(heading('Conversation'), h('p', {}, link('/admin/leads', '← Leads')))
-  let transcript: Transcript
-  try {
-    transcript = await api.transcript(sessionId)
-  } catch (err) {
-    if (context.current()) root.append(notice(errorText(err), 'error'))
-    return
-  }
-  if (!context.current()) return
+  const transcript = await loadForView(context, (n) => root.append(n), async () => await api.transcript(sessionId))
+  if (transcript === null) return
   const s = transcript.session
   const interests = [...s.products_of_interest ?? [], ...s.services_of_interest ?? []].join(', ')
   const address = [s.address_street, s.address_city, s.address_state, s.address_zip].filter(Boolean).join(', ')

@@ -1,12 +1,12 @@
 // /admin/costs: what the assistant cost over a chosen range — per day by model and by purpose, requests with
 // latency and time to first token, a table per model, and the cost per lead.
-import type { CostsDaily, CostsSummary } from '../../../src/routes/schemas/admin.ts'
+import type { CostsDaily } from '../../../src/routes/schemas/admin.ts'
 import { api } from '../api.ts'
 import { lineChart, type ChartSeries } from '../chart.ts'
 import { formatCost, formatCount, formatMs, utcDay } from '../format.ts'
 import type { ViewContext } from '../main.ts'
 import type { Route } from '../router.ts'
-import { definitions, errorText, h, heading, notice, table } from '../ui.ts'
+import { definitions, h, heading, notice, table, loadForView } from '../ui.ts'
 
 type UsageRow = CostsDaily['usage'][number]
 
@@ -67,14 +67,9 @@ export async function renderCosts (root: HTMLElement, route: Route, context: Vie
   const from = route.params.get('from') ?? utcDay(29)
   const to = route.params.get('to') ?? utcDay(0)
   root.replaceChildren(heading('Costs'), rangeForm(from, to, context))
-  let daily: CostsDaily, summary: CostsSummary
-  try {
-    [daily, summary] = await Promise.all([api.costsDaily(from, to), api.costsSummary(from, to)])
-  } catch (err) {
-    if (context.current()) root.append(notice(errorText(err), 'error'))
-    return
-  }
-  if (!context.current()) return
+  const loaded = await loadForView(context, (n) => root.append(n), async () => await Promise.all([api.costsDaily(from, to), api.costsSummary(from, to)]))
+  if (loaded === null) return
+  const [daily, summary] = loaded
   const days = daysOf(daily.from, daily.to)
   const { requests, timing } = latencySeries(daily, days)
   const charts = [

@@ -6,7 +6,7 @@ import { api } from '../api.ts'
 import { formatCost, formatCount, formatWhen, text } from '../format.ts'
 import type { ViewContext } from '../main.ts'
 import type { Route } from '../router.ts'
-import { errorText, h, heading, link, notice, table, type Column } from '../ui.ts'
+import { errorText, h, heading, link, notice, table, type Column, loadForView } from '../ui.ts'
 
 const FILTERS = ['q', 'interest', 'from', 'to', 'sort', 'order'] as const
 const DEFAULTS: Partial<Record<typeof FILTERS[number], string>> = { sort: 'last_activity', order: 'desc' }
@@ -59,14 +59,8 @@ export async function renderLeads (root: HTMLElement, route: Route, context: Vie
 
   const results = h('section', { class: 'results', 'aria-label': 'Leads', 'data-testid': 'lead-results' })
   root.replaceChildren(heading('Leads'), form, results)
-  let page
-  try {
-    page = await api.leads(params)
-  } catch (err) {
-    if (context.current()) results.replaceChildren(notice(errorText(err), 'error'))
-    return
-  }
-  if (!context.current()) return
+  const page = await loadForView(context, (n) => results.replaceChildren(n), async () => await api.leads(params))
+  if (page === null) return
   if (page.leads.length === 0) {
     results.replaceChildren(notice('No leads match these filters.'))
     return

@@ -125,8 +125,9 @@ function createProfileService ({ repository, settings, onFactsApplied }: Depende
       return result
     },
 
-    extractByRules (text: string): ProfileFact[] {
-      return extractProfileFacts(text, { products: settings.products, services: settings.services, defaultRegion: settings.default_region })
+    /** `previous`: the visitor's message before this one, which "please don't use that" points back at. */
+    extractByRules (text: string, previous: string | null = null): ProfileFact[] {
+      return extractProfileFacts(text, { products: settings.products, services: settings.services, defaultRegion: settings.default_region }, previous)
     },
 
     async collisions (limit: number) {
@@ -154,10 +155,10 @@ export default fp(async (app) => {
     await profile.apply(session, message.id, extractionFacts(extraction, settings.default_region), 'llm', log)
   }
 
-  app.chat.onHumanMessage(async ({ session, message, log }) => {
+  app.chat.onHumanMessage(async ({ session, message, previous, log }) => {
     let changed: ProfileValues | undefined
     if (settings.extractor !== 'llm') {
-      const result = await profile.apply(session, message.id, profile.extractByRules(message.content), 'rules', log)
+      const result = await profile.apply(session, message.id, profile.extractByRules(message.content, previous), 'rules', log)
       // What this message taught is in this turn's memory message already.
       if (result !== null && result.changes.length > 0) changed = result.profile
     }

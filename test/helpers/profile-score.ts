@@ -11,8 +11,8 @@ export interface Miss { id: string, field: ScalarField, got: string | null, want
 export const MIN_CONFIDENCE = 0.6
 
 export function runConversation (messages: string[], options: ExtractOptions): ProfileValues {
-  return messages.reduce((profile, message) => {
-    return mergeProfile(profile, extractProfileFacts(message, options), MIN_CONFIDENCE).next
+  return messages.reduce((profile, message, i) => {
+    return mergeProfile(profile, extractProfileFacts(message, options, messages[i - 1] ?? null), MIN_CONFIDENCE).next
   }, emptyProfile())
 }
 

@@ -41,8 +41,9 @@ export interface ReplayedTurn { kind: 'replay', result: TurnResult }
 /**
  * Runs after a human message is saved, before the LLM is called. `profile` is the profile the session sees as the
  * turn read it; a listener that changes it returns the new values, which the turn's memory message then uses.
+ * `previous` is the visitor's message before this one when the turn's context holds it (read in the same statement).
  */
-export type HumanMessageListener = (event: { session: Session, message: Message, log: FastifyBaseLogger, profile: ProfileValues | null }) =>
+export type HumanMessageListener = (event: { session: Session, message: Message, previous: string | null, log: FastifyBaseLogger, profile: ProfileValues | null }) =>
   Promise<ProfileValues | undefined> | ProfileValues | undefined
 
 export interface TurnInput {
@@ -84,11 +85,12 @@ export function createTurnService ({ config, llm, messages, ledger, slots: share
   }
 
   /** Runs the listeners in turn; returns the profile as the last one that changed it left it. */
-  async function notifyListeners (session: Session, message: Message, turnLog: FastifyBaseLogger, read: ProfileValues | null): Promise<ProfileValues | null> {
+  async function notifyListeners (session: Session, message: Message, context: ContextMessage[], turnLog: FastifyBaseLogger, read: ProfileValues | null): Promise<ProfileValues | null> {
     let profile = read
+    const previous = context.findLast((m) => m.role === 'human' && m.id !== message.id)?.content ?? null
     for (const listener of listeners) {
       try {
-        profile = await listener({ session, message, log: turnLog, profile }) ?? profile
+        profile = await listener({ session, message, previous, log: turnLog, profile }) ?? profile
       } catch (err) {
         turnLog.error({ event: 'chat.listener_failed', err }, 'a human-message listener failed; the turn goes on')
       }
@@ -223,7 +225,7 @@ export function createTurnService ({ config, llm, messages, ledger, slots: share
           context = await messages.recent(session.id, config.llm.context_messages, session.customer_id) // a failed turn, asked anew
           profile = config.memory.enabled ? await messages.profileOf(session.id) : null
         } else {
-          profile = await notifyListeners(session, human, turnLog, profile)
+          profile = await notifyListeners(session, human, context, turnLog, profile)
         }
         const sent = buildContext(context, profile)
         const controller = new AbortController()

@@ -38,7 +38,8 @@ const CITY_STOP = new Set(`
 the a an my our your this that his her their its some any touch person general total fact case time order addition
 advance mind love need charge sales business town city area house home and or but so with for to of from by on at in
 about me us you it there here summer winter spring fall morning afternoon evening night hi hello hey thanks
-thank cheers regards best dear ok okay yes no please sorry we we're were i'm im it's they're
+thank cheers regards best dear ok okay yes no please sorry we we're were i'm im it's they're i am is are was
+live lives living located based staying moved reside work works
 `.split(/\s+/).filter(Boolean))
 
 function formatStreetWord (word: string): string {
@@ -202,6 +203,7 @@ const PLACE_CUE = /\b(?:in|at|near|from|to|outside|around|en|meant)\s{1,3}/giu
 const RESTATED_PLACE_CUE = /\b(?:[Ii]t'?s|[Ii]t\s+is|[Tt]hat'?s|[Tt]hat\s+is)\s{1,3}(?=\p{Lu}[\p{L}'-]+(?:\s\p{Lu}[\p{L}'-]+)?,\s{0,2}[A-Z]{2}\b)/gu
 // Without a preposition ("I'm Ana, Brooklyn, NY 11215", a line of its own) the city must be capitalized and a
 // state code plus ZIP must follow. "City: St. Louis, MO" is a labelled line; the period of "St. Louis" ends no sentence.
+const ZIP_FIRST = /\b(?:in|at|near|from)\s{1,3}(\d{5})\s{1,2}(?=\p{L})/giu
 const BARE_PLACE_CUE = /(?:^|\n|[,;:(|]\s{0,3}|\s[-–—]\s{1,3}|(?<!\b(?:St|Ft|Mt))[.!?]\s{1,3})[ \t•*–—-]{0,12}/gu
 
 function localityCandidates (text: string): Candidate[] {
@@ -219,6 +221,13 @@ function localityCandidates (text: string): Candidate[] {
   }
   // Someone who types all in lower case ("santa fe nm 87501") gets a lower-case city when a ZIP follows.
   const lowerCaseWriter = text === text.toLowerCase()
+  // "we're in 19380 west chester pa": the ZIP first, then the city and state.
+  for (const match of text.matchAll(ZIP_FIRST)) {
+    const locality = readLocality(text, match.index + match[0].length, !lowerCaseWriter, false, 'home')
+    if (locality?.state === undefined || locality.zip !== undefined) continue
+    const { end: _end, ...parts } = locality
+    found.push({ parts: { ...parts, zip: match[1] ?? '' }, confidence: 0.85, start: match.index })
+  }
   for (const match of text.matchAll(BARE_PLACE_CUE)) {
     const from = match.index + match[0].length
     const capitalized = readLocality(text, from, true)
@@ -237,7 +246,10 @@ const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|r
 // "I'm in Tucson." counts; "I'm currently in London but …" and "I'm in Pune this month" are a visit, not a home.
 // "we live on the Oregon coast": a state's region.
 const ON_THE_COAST = /\b(?:live|living|lives|based|located)\s{1,3}(?:on|along)\s{1,3}the\s{1,3}(?=[\p{L} ]{2,20}?\s(?:coast|shore|peninsula|panhandle)\b)/giu
-const BEEN_IN = new RegExp(String.raw`(?:\b(?:i'?m|i\s+am|we'?re|we\s+are)\s{1,3}(?:located\s+|(?:way\s+)?out\s+|up\s+|down\s+|over\s+)?|,\s{0,2}(?:out|up|down|over)\s{1,3})in\s{1,3}(?:(?:${REGIONS})\s{1,3})?`, 'giu')
+// "We're a family of five in Provo", "I'm a retired teacher in Boise": what the visitor is, and where; not "I'm a big
+// believer in Tesla".
+const A_KIND_OF = String.raw`an?\s{1,3}(?:(?!(?:fan|believer|interested|expert|beginner|newbie|investor|specialist|agent|realtor)\b)[\p{L}-]{1,20}\s{1,3}){1,5}?`
+const BEEN_IN = new RegExp(String.raw`(?:\b(?:i'?m|i\s+am|we'?re|we\s+are)\s{1,3}(?:located\s+|(?:way\s+)?out\s+|up\s+|down\s+|over\s+|${A_KIND_OF})?|,\s{0,2}(?:out|up|down|over)\s{1,3})in\s{1,3}(?:(?:${REGIONS})\s{1,3})?`, 'giu')
 const VISITING = /\b(?:currently|right\s+now|visiting|travel+ing|on\s+(?:vacation|holiday|business)|for\s+work|temporarily|at\s+the\s+moment)\b/i
 const CITY = /^\p{Lu}[\p{L}'-]{1,30}(?: \p{Lu}[\p{L}'-]{1,30}){0,2}/u
 
@@ -301,11 +313,26 @@ function lonePlaceCandidates (text: string): Candidate[] {
   })
 }
 
-/** "we're in tucson, zip 85710": in an all-lower-case message, a city only when a ZIP is given with it. */
+// After "I'm in" a lower-case word that ends the clause is a place unless it is one of these ("im in a rush, …").
+const LOWER_NOT_PLACE = new Set(`
+trouble luck school college class hospital bed pain shock doubt debt limbo tears hurry rush process middle between
+favor favour agreement contact line place charge love need town talks discussions tech retail finance healthcare
+construction insurance marketing education sales escrow contract negotiations progress stock budget shape good bad
+it this that these those here there today tomorrow now no yes all too also sure so well ok okay
+`.split(/\s+/).filter(Boolean))
+
+/**
+ * "we're in tucson, zip 85710", "im in spokane, do you …": in an all-lower-case message, one or two words that end
+ * the clause, or any place when a ZIP is given with it.
+ */
 function lowerCaseCity (text: string, from: number): string | undefined {
-  if (text !== text.toLowerCase() || zipCandidates(text).length === 0) return undefined
-  const words = /^\p{Ll}[\p{L}'-]{1,30}(?: \p{Ll}[\p{L}'-]{1,30})?(?=\s*[,.])/u.exec(text.slice(from, from + 64))?.[0]
-  return words === undefined ? undefined : words.split(' ').map(properCaseWord).join(' ')
+  if (text !== text.toLowerCase()) return undefined
+  const withZip = zipCandidates(text).length > 0
+  const words = /^\p{Ll}[\p{L}'-]{1,30}(?: \p{Ll}[\p{L}'-]{1,30})?(?=\s*[,.])/u.exec(text.slice(from, from + 64))?.[0] ??
+    (withZip ? undefined : /^\p{Ll}[\p{L}'-]{1,30}(?: \p{Ll}[\p{L}'-]{1,30})?(?=\s*(?:[!?]|$))/u.exec(text.slice(from, from + 64))?.[0])
+  if (words === undefined) return undefined
+  if (!withZip && words.split(' ').some((w) => LOWER_NOT_PLACE.has(w) || CITY_STOP.has(w) || readState(w, 'none') !== null)) return undefined
+  return words.split(' ').map(properCaseWord).join(' ')
 }
 
 function isHomeStatement (cue: string, after: string): boolean {

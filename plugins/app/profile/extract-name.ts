@@ -285,11 +285,21 @@ const LAST_NAME_LINE = /\b(?:surname|last\s+name|family\s+name)(?:'s|\s+is|\s*:)
 function formHits (text: string): NameHit[] {
   const first = FIRST_NAME_LINE.exec(text)
   const last = LAST_NAME_LINE.exec(text)
-  if (first === null || last === null) return []
-  const given = readName(text, first.index + first[0].length, 'strong')
-  const family = readName(text, last.index + last[0].length, 'strong')
-  if (given === null || family === null) return []
+  const given = first === null ? null : readName(text, first.index + first[0].length, 'strong')
+  if (first === null || given === null) return []
+  const family = last === null ? null : readName(text, last.index + last[0].length, 'strong')
+  // "First name Leontine" alone: the given name, which a later "Last name Harrowgate" completes.
+  if (family === null) return given.value.includes(' ') ? [] : [{ value: given.value, start: first.index, end: given.end, confidence: 0.9 }]
   return [{ value: `${given.value} ${family.value}`, start: first.index, end: family.end, confidence: 0.96 }]
+}
+
+/** "Last name Harrowgate", "my surname is Okafor" with no given name in the message: one word to complete a name. */
+export function surnameAlone (text: string): NameHit | null {
+  const last = LAST_NAME_LINE.exec(text)
+  if (last === null || FIRST_NAME_LINE.test(text)) return null
+  const family = readName(text, last.index + last[0].length, 'strong')
+  if (family === null || family.value.includes(' ') || !/^\s*(?:[,.!;]|$|\n|\s+(?:and|but|btw|with)\b)/i.test(text.slice(family.end))) return null
+  return { ...family, start: last.index, confidence: 0.8 }
 }
 
 // A message that is only a full name ("Valentina Cruz"): the answer to "may I have your name?". Not a place

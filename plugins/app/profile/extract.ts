@@ -2,7 +2,7 @@
 import { extractAddress } from './extract-address.ts'
 import { findEmails, pickOwnEmail } from './extract-email.ts'
 import { extractInterests } from './extract-interests.ts'
-import { pickOwnName, restatedName } from './extract-name.ts'
+import { pickOwnName, restatedName, surnameAlone } from './extract-name.ts'
 import { pickOwnPhone } from './extract-phone.ts'
 import { extractPreferences } from './extract-preferences.ts'
 import { findOtherPeople } from './other-people.ts'
@@ -30,9 +30,10 @@ const after = (text: string, end: number): string => blankSpans(text, [{ start: 
 
 /**
  * Facts in the order they apply: withdrawals first (the field empties), then values. A field named by a withdrawal
- * or restated after a correction takes its value only from the text that follows that phrase.
+ * or restated after a correction takes its value only from the text that follows that phrase. `previous` is the
+ * visitor's message before this one, for a withdrawal that points back at it ("please don't use that").
  */
-export function extractProfileFacts (text: string, options: ExtractOptions): ProfileFact[] {
+export function extractProfileFacts (text: string, options: ExtractOptions, previous: string | null = null): ProfileFact[] {
   const normalized = normalizeText(text)
   let facts = factsIn(normalized, options)
   const corrections = findCorrections(normalized)
@@ -40,7 +41,7 @@ export function extractProfileFacts (text: string, options: ExtractOptions): Pro
   // Applied after the whole values: "773 555 0138 no wait 0183" corrects the number of the same message.
   facts.push(...findPartCorrections(normalized, corrections === null ? null : normalized.slice(corrections.first)))
   const withdrawn: ProfileFact[] = []
-  for (const withdrawal of findWithdrawals(normalized)) {
+  for (const withdrawal of findWithdrawals(normalized, previous === null ? null : normalizeText(previous))) {
     const later = factsIn(after(normalized, withdrawal.end), options).filter(isScalar)
     facts = [
       ...facts.filter((f) => !isScalar(f) || !withdrawal.fields.includes(f.field)),
@@ -79,8 +80,10 @@ function factsIn (normalized: string, options: ExtractOptions): ProfileFact[] {
   const own = blankSpans(normalized, others.spans)
   const facts: ProfileFact[] = []
 
+  const surname = surnameAlone(own)
   const name = pickOwnName(own)
-  if (name !== null) facts.push({ field: 'customer_name', value: name.value, confidence: name.confidence })
+  if (surname !== null) facts.push({ field: 'customer_name', value: surname.value, confidence: surname.confidence, part: 'surname' })
+  else if (name !== null) facts.push({ field: 'customer_name', value: name.value, confidence: name.confidence })
   const email = pickOwnEmail(own)
   if (email !== null) facts.push({ field: 'email', value: email.value, confidence: email.confidence })
   const phone = pickOwnPhone(blankSpans(own, findEmails(own)), options.defaultRegion)

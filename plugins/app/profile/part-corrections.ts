@@ -62,6 +62,12 @@ export function revisePart (current: string, part: RevisedPart, fragment: string
       // Written as extract-address writes a unit that follows a street.
       return `${current} ${properCaseWord(keyword)} ${id.toUpperCase()}`
     }
+    case 'surname': {
+      // "Leontine" becomes "Leontine Harrowgate"; "Leontine Smith" becomes "Leontine Harrowgate".
+      const words = current.split(' ')
+      if (words.length > 3 || words[words.length - 1]?.toLowerCase() === fragment.toLowerCase()) return null
+      return `${words.length === 1 ? current : words.slice(0, -1).join(' ')} ${fragment}`
+    }
     case 'street_name': {
       const words = current.split(' ')
       const [name = '', suffix = ''] = fragment.split(' ')

@@ -28,7 +28,7 @@ const WITHDRAW_WISH = new RegExp(String.raw`\b(?:rather|prefer)\s+(?:you\s+)?(?:
 const WITHDRAW_AROUND = new RegExp(String.raw`\b(?:take|leave|keep)\s+${WHICH}(?=[\p{L} -]{1,24}?\s(?:off|out)\b)|\b(?:don'?t|do\s+not)\s+want\s+${WHICH}(?=[\p{L} -]{1,24}?\s(?:stored|kept|saved|recorded|on\s+file)\b)`, 'giu')
 
 // "lark@example.com - actually no, don't save that": the field is the one named or given just before.
-const WITHDRAW_IT = /\b(?:(?:don'?t|do\s+not)\s+(?:store|keep|save|record|use)|remove|delete|erase|wipe|drop|scratch|forget)\s+(?:that|it|this)\b(?!\s+\p{L})/giu
+const WITHDRAW_IT = /\b(?:(?:don'?t|do\s+not)\s+(?:store|keep|save|record|use)|remove|delete|erase|wipe|drop|scratch|forget|ignore|disregard)\s+(?:that|it|this)\b(?!\s+\p{L})/giu
 const GIVEN_BEFORE: Array<[RegExp, ScalarField[]]> = [
   [/[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\be-?mail\b/giu, ['email']],
   [new RegExp(String.raw`${PHONE_SHAPE.source}|\b(?:phone|number|cell|mobile)\b`, 'giu'), ['phone']],
@@ -44,10 +44,18 @@ function givenBefore (text: string, at: number): ScalarField[] | null {
   return best?.fields ?? null
 }
 
-export function findWithdrawals (text: string): Withdrawal[] {
+// "forget it" alone may drop the whole enquiry; "don't use that" or "forget that number" points at a value.
+const POINTS_AT_VALUE = /\b(?:that|this)$|^(?:don'?t|do\s+not)\b/i
+
+/**
+ * `previous`: the visitor's message before this one, which "please don't use that" at the start of a message
+ * refers to when this message gives nothing before the phrase.
+ */
+export function findWithdrawals (text: string, previous: string | null = null): Withdrawal[] {
   const found: Withdrawal[] = []
   for (const match of text.matchAll(WITHDRAW_IT)) {
-    const fields = givenBefore(text, match.index)
+    const earlier = previous !== null && POINTS_AT_VALUE.test(match[0]) ? givenBefore(previous, previous.length) : null
+    const fields = givenBefore(text, match.index) ?? earlier
     if (fields !== null) found.push({ fields, end: match.index + match[0].length })
   }
   for (const match of [...text.matchAll(WITHDRAW), ...text.matchAll(WITHDRAW_AROUND), ...text.matchAll(WITHDRAW_WISH)]) {

@@ -82,6 +82,18 @@ t.test('a later, different value replaces a field; arrays grow as a union', asyn
   t.same(profile.products_of_interest, ['solar panels', 'battery storage'])
 })
 
+t.test('a turn\'s extraction sees the visitor\'s message before it: "please don\'t use that" withdraws its number', async (t) => {
+  const { app } = await buildChatApp(t, { config: catalogue })
+  const v = visitor(app)
+  await v.post('Here\'s my number: 563-555-0118.')
+  t.equal((await v.request({ url: '/api/session/profile' })).json().phone, '+15635550118')
+  await v.post('Actually please don\'t use that, I\'d prefer email once I\'m ready.')
+  t.equal((await v.request({ url: '/api/session/profile' })).json().phone, null)
+  await v.post('First name Leontine')
+  await v.post('Last name Harrowgate')
+  t.equal((await v.request({ url: '/api/session/profile' })).json().customer_name, 'Leontine Harrowgate')
+})
+
 t.test('facts about other people never land in the customer\'s own fields', async (t) => {
   const { app } = await buildChatApp(t, { config: catalogue })
   const v = visitor(app)

@@ -4,6 +4,7 @@ import { extractProfileFacts } from '../../../../plugins/app/profile/extract.ts'
 import { emptyProfile, mergeProfile } from '../../../../plugins/app/profile/merge.ts'
 import type { ExtractOptions, ProfileValues } from '../../../../plugins/app/profile/types.ts'
 import { DANA_MESSAGE } from '../../../fixtures/dana.ts'
+import { runConversation } from '../../../helpers/profile-score.ts'
 
 const OPTIONS: ExtractOptions = {
   products: ['solar panels', 'battery storage', 'heat pump', 'EV charger'],
@@ -318,4 +319,17 @@ t.test('a normal message is cheap', async (t) => {
   t.comment(`${(perMessage * 1000).toFixed(0)} µs per message`)
   // Hundreds of microseconds on an idle machine; the bound only catches a pathological regression on a busy CI box.
   t.ok(perMessage < 50, 'well under 50 ms per message')
+})
+
+t.test('"please don\'t use that" at the start of a message withdraws what the message before it gave', async (t) => {
+  const phoneThenWithdrawn = runConversation(['Here\'s my number: 563-555-0118.', 'Actually please don\'t use that, I\'d prefer email.'], OPTIONS)
+  t.equal(phoneThenWithdrawn.phone, null)
+  const emailThenWithdrawn = runConversation(['you can write to rue.fenwick@example.com', 'ignore that, my partner handles it'], OPTIONS)
+  t.equal(emailThenWithdrawn.email, null)
+  const withdrawnThenGiven = runConversation(['cell is 503-555-0124', 'scratch that, 503-555-0199 is better'], OPTIONS)
+  t.equal(withdrawnThenGiven.phone, '+15035550199', 'a value after the phrase is the new one')
+  const forgetIt = runConversation(['my number is 503-555-0124', 'how much is a heat pump?', 'forget it, too expensive'], OPTIONS)
+  t.equal(forgetIt.phone, '+15035550124', '"forget it" after another message withdraws nothing')
+  const notBefore = runConversation(['how much is a battery', 'don\'t use that, we have solar already'], OPTIONS)
+  t.same([notBefore.phone, notBefore.email], [null, null], 'nothing given before, nothing withdrawn')
 })

@@ -16,11 +16,14 @@ interface Candidate { parts: AddressParts, confidence: number, start: number }
 export const SUFFIX = 'street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|ter|terr|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|loop|row|alley|crescent|cres|plaza|plz|pike|path|point|pt|ridge|cove|crossing|xing|commons|walk|bend|glen|heights|hts|hollow|manor|meadows|park|pass|landing|bluff|run|grove|knoll|trace|vista|expressway|expy|freeway|fwy|turnpike|tpke|close'
 // A street name's words are never a bare number or a lone dash ("phone 0186 address - 14 Magnolia Bluff").
 const STREET = new RegExp(`\\b(\\d{1,6}[A-Za-z]?)\\s{1,3}((?:(?!\\d+\\s)(?![-–—.]+\\s)[\\p{L}\\p{N}'.-]{1,30}\\s{1,3}){1,4}?)(${SUFFIX})\\b\\.?`, 'giu')
+const SUFFIX_WORD = new RegExp(`^(?:${SUFFIX})$`, 'iu')
 const SECOND_SUFFIX = new RegExp(`^ {1,2}(${SUFFIX})\\b\\.?`, 'iu')
 // Not "Can you put a charger in at …", which asks for work there.
 const WORKPLACE = /\b(?:i|we)\s+work\s+(?:at|on)\s+$|\b(?:my|our)\s+(?:office|work|job)\s+(?:is\s+)?(?:at|on)\s+$/i
 // "I'm the agent listing 1402 Oak Hollow Dr": a property for sale, not the visitor's home.
 const LISTING = /\b(?:listing|showing|selling)\s+$/i
+// "is your office at 400 commerce pkwy?": the company's place, asked about.
+const YOUR_PLACE = /\byour\s+(?:[\w-]+\s+)?(?:office|shop|showroom|store|warehouse|location|branch|address|place|hq|headquarters|building)\s+(?:still\s+)?(?:is\s+|on\s+|at\s+|located\s+)*$/i
 const PAST_WORK = /(?<!\b(?:can|could|would|will|to|please)\s)\b(?:you|your\s+(?:crew|team|guys|company|installers?|techs?))\s+(?:put|installed|did|fitted|built|wired|fixed)\b/i
 const FUNCTION_WORD = new Set(['best', 'way', 'of', 'and', 'or', 'the', 'a', 'an', 'to', 'in', 'on', 'for', 'with', 'my', 'our', 'your', 'is', 'are', 'was', 'it', 'at', 'from', 'by', 'about'])
 const NOT_STREET_WORD = new Set(`
@@ -39,7 +42,7 @@ the a an my our your this that his her their its some any touch person general t
 advance mind love need charge sales business town city area house home and or but so with for to of from by on at in
 about me us you it there here summer winter spring fall morning afternoon evening night hi hello hey thanks
 thank cheers regards best dear ok okay yes no please sorry we we're were i'm im it's they're i am is are was
-live lives living located based staying moved reside work works
+live lives living located based staying moved reside work works not
 `.split(/\s+/).filter(Boolean))
 
 function formatStreetWord (word: string): string {
@@ -56,7 +59,7 @@ function readStreets (text: string): Array<{ street: string, start: number, end:
     // "2 acres", "10 min walk" are quantities; "33 Sunny Acres Dr" is a street.
     if (words.some((w) => NOT_STREET_WORD.has(w.toLowerCase()) && (!capitalized || FUNCTION_WORD.has(w.toLowerCase())))) continue
     // "Your crew put a battery in at 61 Thistle Ln for our neighbour": work we did elsewhere.
-    if (PAST_WORK.test(leftContext(text, match.index, 80)) || LISTING.test(leftContext(text, match.index, 40))) continue
+    if (PAST_WORK.test(leftContext(text, match.index, 80)) || LISTING.test(leftContext(text, match.index, 40)) || YOUR_PLACE.test(leftContext(text, match.index, 50))) continue
     const cued = capitalized || ADDRESS_CUE.test(leftContext(text, match.index, 40))
     // "112 Bayou Bend Rd": a suffix word ("Bend") can be part of the name when another suffix follows it.
     const second = SECOND_SUFFIX.exec(text.slice(match.index + match[0].length, match.index + match[0].length + 16))
@@ -174,11 +177,18 @@ function withUnitBefore (text: string, start: number, street: string): string {
   return `${street} ${properCaseWord(unit[1] ?? '')} ${(unit[2] ?? '').toUpperCase()}`
 }
 
-/** "1010 orchard st in wenatchee, …": a city with no state, right after a street and "in". */
-function cityAlone (text: string, at: number, sep: string): { end: number, city?: string } {
-  if (!/\bin\b/.test(sep)) return { end: 0 }
-  const city = /^([\p{L}][\p{L}'-]{1,30}(?: [\p{L}][\p{L}'-]{1,30})?)(?=\s*(?:[,.!?]|$))/u.exec(text.slice(at + sep.length, at + sep.length + 64))?.[1]
-  if (city === undefined || city.split(' ').some((w) => CITY_STOP.has(w.toLowerCase()))) return { end: 0 }
+/**
+ * "1010 orchard st in wenatchee, …": a city with no state, right after a street and "in"; "… cascade ave colorado
+ * springs" when the words end the message. "1902 cedar swale ln 53711": a ZIP right after the street.
+ */
+function cityAlone (text: string, at: number, sep: string): { end: number, city?: string, zip?: string } {
+  const zip = /^\s{0,2},?\s{0,2}(\d{5}(?:-\d{4})?)(?![\d-])/.exec(text.slice(at, at + 16))?.[1]
+  if (zip !== undefined) return { end: 0, zip }
+  const rest = text.slice(at + sep.length, at + sep.length + 64)
+  const city = /\bin\b/.test(sep)
+    ? /^([\p{L}][\p{L}'-]{1,30}(?: [\p{L}][\p{L}'-]{1,30})?)(?=\s*(?:[,.!?]|$))/u.exec(rest)?.[1]
+    : /^([\p{L}][\p{L}'-]{1,30}(?: [\p{L}][\p{L}'-]{1,30}){0,2})(?=\s*[.!]?\s*$)/u.exec(rest)?.[1]
+  if (city === undefined || city.split(' ').some((w) => CITY_STOP.has(w.toLowerCase()) || LOWER_NOT_PLACE.has(w.toLowerCase()) || SUFFIX_WORD.test(w))) return { end: 0 }
   return { end: 0, city: city.split(' ').map(properCaseWord).join(' ') }
 }
 
@@ -203,6 +213,7 @@ const PLACE_CUE = /\b(?:in|at|near|from|to|outside|around|en|meant)\s{1,3}/giu
 const RESTATED_PLACE_CUE = /\b(?:[Ii]t'?s|[Ii]t\s+is|[Tt]hat'?s|[Tt]hat\s+is)\s{1,3}(?=\p{Lu}[\p{L}'-]+(?:\s\p{Lu}[\p{L}'-]+)?,\s{0,2}[A-Z]{2}\b)/gu
 // Without a preposition ("I'm Ana, Brooklyn, NY 11215", a line of its own) the city must be capitalized and a
 // state code plus ZIP must follow. "City: St. Louis, MO" is a labelled line; the period of "St. Louis" ends no sentence.
+const PLACE_REPLY = /^\s*(?:(?:in|at|near|from|it'?s|its)\s{1,3})?(?=\p{L})/iu
 const ZIP_FIRST = /\b(?:in|at|near|from)\s{1,3}(\d{5})\s{1,2}(?=\p{L})/giu
 const BARE_PLACE_CUE = /(?:^|\n|[,;:(|]\s{0,3}|\s[-–—]\s{1,3}|(?<!\b(?:St|Ft|Mt))[.!?]\s{1,3})[ \t•*–—-]{0,12}/gu
 
@@ -227,6 +238,13 @@ function localityCandidates (text: string): Candidate[] {
     if (locality?.state === undefined || locality.zip !== undefined) continue
     const { end: _end, ...parts } = locality
     found.push({ parts: { ...parts, zip: match[1] ?? '' }, confidence: 0.85, start: match.index })
+  }
+  // "bowling green ky", "in frederick md", "Cedar Rapids, Iowa": a place that is the whole message, in any case.
+  const reply = PLACE_REPLY.exec(text)
+  const replied = reply === null ? null : readLocality(text, reply[0].length, false, true, 'home')
+  if (replied?.state !== undefined && /^\s*[.!]?\s*$/.test(text.slice(replied.end))) {
+    const { end: _end, ...parts } = replied
+    found.push({ parts, confidence: 0.8, start: reply?.[0].length ?? 0 })
   }
   for (const match of text.matchAll(BARE_PLACE_CUE)) {
     const from = match.index + match[0].length
@@ -302,11 +320,13 @@ function lonePlaceCandidates (text: string): Candidate[] {
     ...[...text.matchAll(BEEN_IN)].map((m) => ({ m, beenIn: true })),
     ...[...text.matchAll(ON_THE_COAST)].map((m) => ({ m, beenIn: false }))
   ]
+  // Once per message, not per cue: a message of many "im in …" stays linear.
+  const withZip = cues.length > 0 && text === text.toLowerCase() && zipCandidates(text).length > 0
   return cues.flatMap(({ m, beenIn }): Candidate[] => {
     const from = m.index + m[0].length
     const state = readState(text.slice(from, from + 30), 'none')
     if (state !== null && !state.byCode) return [{ parts: { state: state.code }, confidence: 0.7, start: from }]
-    const city = CITY.exec(text.slice(from, from + 64))?.[0] ?? lowerCaseCity(text, from)
+    const city = CITY.exec(text.slice(from, from + 64))?.[0] ?? lowerCaseCity(text, from, withZip)
     if (city === undefined || CITY_STOP.has(city.toLowerCase())) return []
     if (beenIn && !isHomeStatement(text.slice(m.index, from), text.slice(from + city.length))) return []
     return [{ parts: { city }, confidence: beenIn ? 0.6 : 0.65, start: from }]
@@ -325,9 +345,8 @@ it this that these those here there today tomorrow now no yes all too also sure 
  * "we're in tucson, zip 85710", "im in spokane, do you …": in an all-lower-case message, one or two words that end
  * the clause, or any place when a ZIP is given with it.
  */
-function lowerCaseCity (text: string, from: number): string | undefined {
+function lowerCaseCity (text: string, from: number, withZip: boolean): string | undefined {
   if (text !== text.toLowerCase()) return undefined
-  const withZip = zipCandidates(text).length > 0
   const words = /^\p{Ll}[\p{L}'-]{1,30}(?: \p{Ll}[\p{L}'-]{1,30})?(?=\s*[,.])/u.exec(text.slice(from, from + 64))?.[0] ??
     (withZip ? undefined : /^\p{Ll}[\p{L}'-]{1,30}(?: \p{Ll}[\p{L}'-]{1,30})?(?=\s*(?:[!?]|$))/u.exec(text.slice(from, from + 64))?.[0])
   if (words === undefined) return undefined
@@ -342,11 +361,16 @@ function isHomeStatement (cue: string, after: string): boolean {
 // "zip is 94107", "94107 area", "we're in 97222": a ZIP named as one, or where the visitor is.
 const ZIP_CUE = /\b(?:zip|zipcode|zip\s+code|postal\s+code|postcode)\b\s{0,3}(?:code\s{0,3})?(?:is\s{1,3}|'s\s{1,3}|:\s{0,3}|=\s{0,3}|#\s{0,3}|-\s{0,3})?(?:actually\s{1,3}|now\s{1,3})?(\d{5}(?:-\d{4})?)(?![\d-])|\b(\d{5}(?:-\d{4})?)\s{1,3}(?:area|zip|zip\s+code)\b|\b(?:i'?m|i\s+am|we'?re|we\s+are|live|living|based|located|install|installing|installed)\s{1,3}(?:in|near)\s{1,3}(\d{5})(?![\d-])|(?<![\d-])(\d{5})(?![\d-])[^\d.!?]{0,12}[.!?]?\s{0,3}(?:that'?s|it'?s|that\s+is)\s+(?:(?:our|my)\s+zip|where\s+(?:we|i)\s+(?:live|are|am))\b/giu
 
+// "97701", "zip 97701.": a ZIP that is the whole message, the reply to "what's your ZIP?".
+const ZIP_REPLY = /^\s*(?:(?:zip|zipcode|zip\s+code|postal\s+code)\s*(?:is|:|#)?\s*)?(\d{5}(?:-\d{4})?)\s*[.!]?\s*$/iu
+
 // "Do you serve the 55401 area?" asks about us, unless the visitor then says it is theirs.
 const ASKING_US = /\b(?:do|does|can|could|will|would|are|is)\s+(?:you|your)\b[^.!?]*$/i
 const THEIRS_AFTER = /^[^.!?]{0,40}[.!?]?\s{0,3}(?:that'?s|it'?s|that\s+is)\s+(?:our|my|where)\b/i
 
 function zipCandidates (text: string): Candidate[] {
+  const reply = ZIP_REPLY.exec(text)
+  if (reply !== null) return [{ parts: { zip: reply[1] ?? '' }, confidence: 0.75, start: reply.index }]
   return [...text.matchAll(ZIP_CUE)].flatMap((m) => {
     const asked = (m[2] !== undefined || m[3] !== undefined) && ASKING_US.test(leftContext(text, m.index, 80)) && !THEIRS_AFTER.test(text.slice(m.index + m[0].length))
     return asked ? [] : [{ parts: { zip: m[1] ?? m[2] ?? m[3] ?? m[4] ?? '' }, confidence: 0.9, start: m.index }]

@@ -1,5 +1,6 @@
 // Reads the customer's name from clear self-introductions and sign-offs, never from "I'm looking / fine / in …".
 import { SUFFIX } from './extract-address.ts'
+import { readState } from './us-states.ts'
 import { isCapitalized, properCaseWord, type Span } from './text.ts'
 
 export interface NameHit extends Span { value: string, confidence: number }
@@ -25,7 +26,10 @@ guy guys folks all asap please btw fyi lol ps nb re wrong right mate bye ty tia 
 obviously certainly absolutely hopefully unfortunately luckily recently simply merely truly nearly mostly partly
 likely unlikely lonely friendly lovely ugly silly holy buddy pal bud dude man heaps lots loads urgent important
 long short hard difficult complicated unusual weird tricky spelled common legal first time
-solar battery batteries heat pump panels charger installation maintenance financing audit energy quote
+solar battery batteries heat pump panels charger installation maintenance financing audit energy quote next door
+tesla powerwall enphase solaredge generac daikin trane lennox rheem chargepoint wallbox sunpower
+big small huge tiny cold hot warm broken cheap pricey nice cool awesome perfect correct true fine
+pls plz thx tmrw tmr evenings mornings afternoons nights weekdays weekends anytime idk nvm np ty lmk cool works
 monday tuesday wednesday thursday friday saturday sunday january february march july
 september october november december christmas easter thanksgiving weekend
 `.split(/\s+/).filter(Boolean))
@@ -143,7 +147,7 @@ const SIGNATURE_TAIL = /^[ ]*(?:\n[^\n]{0,80}){0,3}\s*$/
 // "Raymond Kurtz speaking." at the start of a sentence.
 const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey)\s?[,–—-]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
 // "Hugo Brandt, hugo@…, 414-…": a full name opening a message, right before the visitor's contact details.
-const NAME_THEN_CONTACT = /(?:^|[.!?:]\s+|\n|\bme\s+[-–—]\s+)[ \t]*(?=\p{Lu}[\p{L}'-]+[ \t]+\p{Lu}[\p{L}'-]+[ \t]*(?:[,|;(</]|\s[-–—]\s|\n|\s+from\s))/gu
+const NAME_THEN_CONTACT = /(?:^(?:[Aa]nyway|[Oo]k(?:ay)?|[Ss]ure|[Ss]o|[Yy]es|[Rr]ight)?,?|[.!?:]\s+|\n|\bme\s+[-–—]\s+)[ \t]*(?=\p{Lu}[\p{L}'-]+[ \t]+\p{Lu}[\p{L}'-]+[ \t]*(?:[,|;(</]|\s[-–—]\s|\n|\s+from\s))/gu
 // What may follow that name: an email, a phone, or "Kalispell MT".
 const CONTACT_AFTER_NAME = new RegExp(String.raw`^[ \t]*(?:(?:[,|;(</]|[-–—]\s|\n)\s*(?:${CONTACT}|${CITY_STATE})|\s+from\s+${CITY_STATE})`, 'u')
 // "\n\nQuentin Abara\nProject Manager, Abara Builders\nquentin@…": a signature block without a sign-off word.
@@ -163,7 +167,8 @@ const HONORIFIC_OPENING = new RegExp(String.raw`^\s*(?=${TITLE}\s+\p{Lu}[\p{L}'-
 // "- Mirela Dragan, 402-555-0175": contact details closing a signature line.
 const DESCRIBED_END = new RegExp(String.raw`^\s*(?:[.!]|$|,\s*${CONTACT})`, 'u')
 const CONTACT_TAIL = /^\s*,\s*(?:\+?\(?\d[\d ().-]{6,}\d|[\w.+-]+@\S+)\s*$/
-const DESCRIBED = new RegExp(String.raw`\b(?:I'?m|I\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+,\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!]|$|,\s*${CONTACT}))`, 'gu')
+// "im his mom Siobhan": a relation, then the name that ends the message.
+const DESCRIBED = new RegExp(String.raw`\b(?:[Ii]'?m|[Ii]\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+(?:,\s+|\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$))(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!]|$|,\s*${CONTACT}))`, 'gu')
 // "Kwame Asante, by the way, 443-…"
 const BY_THE_WAY = /(?:^|[.!?]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:by\s+the\s+way|btw)\b)/gu
 const HERE = /(?:^|[.!?]\s+|\(|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola|(?:[Gg]ood\s+)?(?:[Mm]orning|[Aa]fternoon|[Ee]vening))[,!]?\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+(?:here|again)\b)/gu
@@ -217,7 +222,10 @@ const LOWER_THIS_IS = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?this\s+is\s+(
 // "deepak nair, deepak.nair@…, 408 …": a lower-case full name opening a message, right before contact details.
 // "this is naveen, naveen.kapur@…": one lower-case word, when contact details follow it.
 const LOWER_THIS_IS_CONTACT = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?(?:this\s+is|it'?s|its)\s+(?=\p{Ll}+\s*,\s*(?:${CONTACT}|(?:text|call|email|reach)\s+me\b))`, 'gu')
-const LOWER_NAME_THEN_CONTACT = new RegExp(String.raw`^\s*(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=\p{Ll}+\s+\p{Ll}+\s*[,|]\s*${CONTACT})`, 'gu')
+// "nell tamsworth 5124 saddle horn trl …": without the comma when a number follows.
+const LOWER_NAME_THEN_CONTACT = new RegExp(String.raw`^\s*(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=\p{Ll}+\s+[\p{Ll}-]+\s*(?:[,|]\s*${CONTACT}|\s\d{3,}))`, 'gu')
+// "oops, gary is my dad, this is elise.": one lower-case word after "this is" that ends a clause.
+const LOWER_THIS_IS_ONE = /(?:^|[,.!?;]|\s{2})\s{0,3}this\s+is\s+(?=\p{Ll}+\s*(?:[,!]|\.(?!\S)|$))/gu
 // "name corwin tate\nemial …": a form's label without its colon, the name filling the line.
 const LOWER_NAME_LABEL = /(?:^|\n)[ \t]*name[ \t]+(?=\p{Ll}+[ \t]+\p{Ll}+[ \t]*\n)/gu
 
@@ -243,9 +251,10 @@ function lowercaseHits (text: string): NameHit[] {
   hits.push(...lowerHitsAfter(text, LOWER_SIGN_OFF, /^\s*[.!]?\s*(?:\+?\(?\d[\d ().-]{6,}\d)?\s*$/, 2))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, /^\s*(?:,|\s+(?:in|from|here)\b)/, 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lastLineHits(text))
-  hits.push(...lowerHitsAfter(text, LOWER_NAME_THEN_CONTACT, /^\s*[,|]/, 2).filter((hit) => hit.value.includes(' ')))
+  hits.push(...lowerHitsAfter(text, LOWER_NAME_THEN_CONTACT, /^\s*(?:[,|]|\d{3,})/, 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lowerHitsAfter(text, LOWER_NAME_LABEL, /^[ \t]*\n/, 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_CONTACT, /^\s*,/, 1))
+  hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_ONE, /^\s*(?:[,!]|\.(?!\S)|$)/, 1).map((hit) => ({ ...hit, confidence: 0.6 })))
   return hits
 }
 
@@ -265,13 +274,19 @@ function lastLineHits (text: string): NameHit[] {
   return [{ value: name.value, start: from, end: name.end, confidence: match[1] === undefined ? 0.6 : 0.75 }]
 }
 
+/** "portsmouth nh", "fresno ca": a place typed in lower case, not a name. */
+function endsInState (value: string): boolean {
+  const last = value.split(' ').pop() ?? ''
+  return value.includes(' ') && readState(last, 'all')?.length === last.length
+}
+
 /** A lower-case name of at most `maxWords` words after each match of `pattern`, kept when what follows fits `rest`. */
 function lowerHitsAfter (text: string, pattern: RegExp, rest: RegExp, maxWords: number): NameHit[] {
   const hits: NameHit[] = []
   for (const match of text.matchAll(pattern)) {
     const from = match.index + match[0].length
     const name = readName(text, from, 'strong')
-    if (name === null || name.value.split(' ').length > maxWords || looksLikeAdjective(name.value)) continue
+    if (name === null || name.value.split(' ').length > maxWords || looksLikeAdjective(name.value) || endsInState(name.value)) continue
     if (rest.test(text.slice(name.end))) hits.push({ value: name.value, start: from, end: name.end, confidence: 0.65 })
   }
   return hits
@@ -304,15 +319,35 @@ export function surnameAlone (text: string): NameHit | null {
 
 // A message that is only a full name ("Valentina Cruz"): the answer to "may I have your name?". Not a place
 // ("San Diego", "New Braunfels"), which is the answer to another question.
-const WHOLE_NAME = /^\s*(?=\p{Lu}[\p{Ll}'-]+(?:[ ]+\p{Lu}[\p{Ll}'-]+){1,2}\s*[.!]?\s*$)/u
+// "sure, Thaddeus Imbery", "benedikt sorensen" (all in lower case, as a reply is often typed).
+const REPLY_FILLER = String.raw`(?:(?:sure|ok(?:ay)?|yes|yeah|yep|yup|k|of\s+course|it'?s|its|it\s+is|name'?s|names|name\s+is)[,!.:]?\s+)?`
+const WHOLE_NAME = new RegExp(String.raw`^\s*${REPLY_FILLER}(?=\p{L}[\p{Ll}'-]+(?:[ ]+\p{L}[\p{Ll}'-]+){1,2}\s*[.!]?\s*$)`, 'iu')
 const PLACE_PREFIX = /^(?:san|santa|los|las|new|north|south|east|west|fort|mount|port|lake|el|la|saint|st)$/i
+// "its wes", "this is ophelia, can i get a callback", "name? oh its ximena": one word, the message's only clause
+// or its first; "its fine" and "this is urgent" are refused by NOT_NAME.
+const SHORT_REPLY_NAME = /^\s*(?:(?:name\s*\??\s*)?(?:oh\s+|ok\s+|sure\s+|hi\s+|hey\s+)?(?:it'?s|its|it\s+is|this\s+is)\s+)(?=[\p{L}'-]+\s*(?:[,!]|\.(?!\S)|$))/iu
 
 function wholeMessageHits (text: string): NameHit[] {
+  return [...fullNameReply(text), ...oneWordReply(text)]
+}
+
+function fullNameReply (text: string): NameHit[] {
   const match = WHOLE_NAME.exec(text)
   if (match === null) return []
-  const name = readName(text, match[0].length, 'capitalized')
-  if (name === null || !name.value.includes(' ') || PLACE_PREFIX.test(name.value.split(' ')[0] ?? '')) return []
-  if (!/^\s*[.!]?\s*$/.test(text.slice(name.end))) return []
+  const lower = !isCapitalized(text.slice(match[0].length, match[0].length + 1))
+  // A lower-case reply counts only from someone who writes in lower case ("sounds good" is refused by NOT_NAME).
+  if (lower && text !== text.toLowerCase()) return []
+  const name = readName(text, match[0].length, lower ? 'strong' : 'capitalized')
+  if (name === null || !name.value.includes(' ') || PLACE_PREFIX.test(name.value.split(' ')[0] ?? '') || looksLikeAdjective(name.value) || endsInState(name.value)) return []
+  if (!/^\s*[.!]?\s*$/.test(text.slice(name.end)) || STREET_WORD.test(name.value.split(' ').pop() ?? '')) return []
+  return [{ value: name.value, start: match[0].length, end: name.end, confidence: 0.6 }]
+}
+
+function oneWordReply (text: string): NameHit[] {
+  const match = SHORT_REPLY_NAME.exec(text)
+  if (match === null) return []
+  const name = readName(text, match[0].length, 'strong')
+  if (name === null || name.value.includes(' ') || looksLikeAdjective(name.value)) return []
   return [{ value: name.value, start: match[0].length, end: name.end, confidence: 0.6 }]
 }
 

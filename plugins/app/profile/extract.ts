@@ -19,7 +19,8 @@ const BARE_ZIP_CONFIDENCE = 0.7
 const ZIP_WORD = /\b(?:zip|zipcode|postcode|postal\s+code)\b/i
 // "It's for my brother-in-law's house", "the panels are for my mom": the relative's address is the job site.
 // "I'm helping my mother get a heat pump for her house at …" too.
-const JOB_FOR_SOMEONE = /\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+|\b(?:arranging|getting|organi[sz]ing|buying|booking|setting\s+up|sorting(?:\s+out)?|planning)\s+(?:[\w-]+\s+){0,4}?for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\s+(?:get|with|install|buy|choose)\b/i
+// "my dad wants solar on his house", "im helping him out": the relative's house is where the work is.
+const JOB_FOR_SOMEONE = /\b(?:wants?|needs?|is\s+getting|is\s+looking\s+at|interested\s+in)\s+(?:[\w-]+\s+){0,4}?(?:on|for)\s+(?:his|her|their)\s+(?:house|home|place|roof|property|cabin|farm)\b|\bhelping\s+(?:him|her|them)\b|\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+|\b(?:arranging|getting|organi[sz]ing|buying|booking|setting\s+up|sorting(?:\s+out)?|planning)\s+(?:[\w-]+\s+){0,4}?for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\s+(?:get|with|install|buy|choose)\b/i
 
 type ScalarFact = Extract<ProfileFact, { field: ScalarField }>
 
@@ -35,14 +36,15 @@ const after = (text: string, end: number): string => blankSpans(text, [{ start: 
  */
 export function extractProfileFacts (text: string, options: ExtractOptions, previous: string | null = null): ProfileFact[] {
   const normalized = normalizeText(text)
-  let facts = factsIn(normalized, options)
+  const before = previous === null ? null : normalizeText(previous)
+  let facts = factsIn(normalized, options, before)
   const corrections = findCorrections(normalized)
-  if (corrections !== null) facts = restated(facts, normalized, corrections, options)
+  if (corrections !== null) facts = restated(facts, normalized, corrections, options, before)
   // Applied after the whole values: "773 555 0138 no wait 0183" corrects the number of the same message.
   facts.push(...findPartCorrections(normalized, corrections === null ? null : normalized.slice(corrections.first)))
   const withdrawn: ProfileFact[] = []
-  for (const withdrawal of findWithdrawals(normalized, previous === null ? null : normalizeText(previous))) {
-    const later = factsIn(after(normalized, withdrawal.end), options).filter(isScalar)
+  for (const withdrawal of findWithdrawals(normalized, before)) {
+    const later = factsIn(after(normalized, withdrawal.end), options, before).filter(isScalar)
     facts = [
       ...facts.filter((f) => !isScalar(f) || !withdrawal.fields.includes(f.field)),
       ...later.filter((f) => withdrawal.fields.includes(f.field))
@@ -53,8 +55,8 @@ export function extractProfileFacts (text: string, options: ExtractOptions, prev
 }
 
 /** Per scalar field, a value found after the correction replaces the one found in the whole message. */
-function restated (facts: ProfileFact[], text: string, corrections: { first: number, last: number }, options: ExtractOptions): ProfileFact[] {
-  const later = factsIn(after(text, corrections.last), options).filter(isScalar)
+function restated (facts: ProfileFact[], text: string, corrections: { first: number, last: number }, options: ExtractOptions, previous: string | null): ProfileFact[] {
+  const later = factsIn(after(text, corrections.last), options, previous).filter(isScalar)
   const name = later.some((f) => f.field === 'customer_name') ? null : restatedName(text, corrections.last)
   if (name !== null) later.push({ field: 'customer_name', value: name.value, confidence: name.confidence })
   const fields = new Set(later.map((f) => f.field))
@@ -74,7 +76,7 @@ function restated (facts: ProfileFact[], text: string, corrections: { first: num
   return restatedZip === null ? result : [...result.filter((f) => f !== stated), replaced]
 }
 
-function factsIn (normalized: string, options: ExtractOptions): ProfileFact[] {
+function factsIn (normalized: string, options: ExtractOptions, previous: string | null): ProfileFact[] {
   const others = findOtherPeople(normalized, options.defaultRegion)
   // The visitor's own fields are read from the message with everything said about other people blanked out.
   const own = blankSpans(normalized, others.spans)
@@ -89,7 +91,7 @@ function factsIn (normalized: string, options: ExtractOptions): ProfileFact[] {
   const phone = pickOwnPhone(blankSpans(own, findEmails(own)), options.defaultRegion)
   if (phone !== null) facts.push({ field: 'phone', value: phone.value, confidence: phone.confidence })
   // Addresses stay in other people's sentences ("my parents' place in Edison") unless the address is theirs.
-  const jobSite = JOB_FOR_SOMEONE.test(normalized)
+  const jobSite = JOB_FOR_SOMEONE.test(normalized) || (previous !== null && JOB_FOR_SOMEONE.test(previous))
   const theirAddresses = jobSite ? [] : others.spans.filter((span) => OTHERS_ADDRESS.test(normalized.slice(span.start, span.end)))
   facts.push(...extractAddress(blankSpans(normalized, [...findEmails(normalized), ...theirAddresses])))
   facts.push(...interestFacts(normalized, options))

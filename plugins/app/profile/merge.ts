@@ -113,8 +113,6 @@ function applyScalar (next: ProfileValues, fact: Extract<ProfileFact, { field: S
   const current = next[fact.field]
   if (fact.value === null) return current === null ? next : { ...next, [fact.field]: null }
   if ('part' in fact) {
-    // A surname with no name before it is all the name there is ("my last name is Okafor").
-    if (current === null && fact.part === 'surname') return { ...next, [fact.field]: fact.value }
     const revised = current === null ? null : revisePart(current, fact.part, fact.value)
     return revised === null || revised === current ? next : { ...next, [fact.field]: revised }
   }

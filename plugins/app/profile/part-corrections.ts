@@ -2,6 +2,8 @@
 // 2214 not 2241", "Larch Ave not Larch St", "example.net at the end, not .com". The message alone cannot say what
 // the whole value becomes, so each is a fact naming the part; the merge applies it to the value it finds.
 import { SUFFIX } from './extract-address.ts'
+import { isPlausibleName } from './extract-name.ts'
+import { editDistance } from './fuzzy.ts'
 import { PHONE_SHAPE, properCaseWord } from './text.ts'
 import type { RevisedPart, ScalarField } from './types.ts'
 
@@ -13,7 +15,8 @@ const STREET_NAME = new RegExp(`\\b(\\p{Lu}[\\p{L}'-]+)\\s+(${SUFFIX})\\b\\.?,?\
 // "house number is 2214 not 2241", "it's 2214, not 2241"
 const HOUSE_NUMBER = /\b(?:house|street|building)\s+(?:number|no\.?|#)\s*(?:is|should\s+be|:)?\s*(\d{1,6}[A-Za-z]?)\b|(?<![\d-])(\d{1,6}[A-Za-z]?),?\s+not\s+\d{1,6}[A-Za-z]?\b(?!\s*[-\d])/iu
 // "forgot to add, it's Apt 4": a unit for the street given before, in a message that gives no street.
-const UNIT_ADDED = /\b(?:forgot|add|also|it'?s|its|we'?re|i'?m|and)\b[^.\n\d]{0,20}?\b(apt|apartment|unit|suite|ste)\.?\s*#?\s*([A-Za-z0-9-]{1,6})\b/iu
+// "unit 2" as the whole message too.
+const UNIT_ADDED = /(?:\b(?:forgot|add|also|it'?s|its|we'?re|i'?m|and)\b[^.\n\d]{0,20}?|^\s*)\b(apt|apartment|unit|suite|ste)\.?\s*#?\s*([A-Za-z0-9-]{1,6})\b/iu
 const A_STREET = new RegExp(`\\b\\d{1,6}[A-Za-z]?\\s+(?:[\\p{L}\\p{N}'.-]+\\s+){1,4}?(?:${SUFFIX})\\b`, 'iu')
 // "no wait 0183": four digits standing alone, right after the correction phrase.
 const LAST_DIGITS = /^[^\d]{0,32}?(?<![\d-])(\d{4})(?![\d-])/u
@@ -22,6 +25,11 @@ const PHONE_CONTEXT = new RegExp(String.raw`\b(?:number|phone|cell|mobile|digits
 // ".net, not .org": the top-level domain alone.
 const DOMAIN = /(?<![\w.@-])((?:[a-z0-9-]+)?(?:\.[a-z0-9-]+)*\.(?:com|net|org|edu|gov|io|co|us|info|biz))\b(?![@\w.-])/iu
 const EMAIL_CONTEXT = /\b(?:e-?mail|domain|at\s+the\s+end)\b|\bnot\s+\.(?:com|net|org|edu|gov|io|co|us)\b/i
+
+// "pettigrew*": a chat's way of correcting a typo, one starred word that is the whole message.
+const STARRED_WORD = /^\s*\*?([\p{L}][\p{L}'-]+)\*?\s*$/u
+// "sorry its Katrin, autocorrect": one word after the correction phrase, which may replace a word of the name.
+const NAME_WORD = /^\s*[,:–—-]?\s*(?:(?:it|that)(?:'?s|\s+is)\s+|should\s+be\s+)?([\p{L}][\p{L}'-]+)\s*(?:[,!]|\.(?!\S)|$)/u
 
 /** Parts corrected in `text`; `afterCorrection` is the text after the message's first correction phrase, if any. */
 export function findPartCorrections (text: string, afterCorrection: string | null): PartFact[] {
@@ -33,7 +41,11 @@ export function findPartCorrections (text: string, afterCorrection: string | nul
   if (number !== undefined && street === null) facts.push({ field: 'address_street', value: number, confidence: CONFIDENCE, part: 'house_number' })
   const unit = A_STREET.test(text) ? null : UNIT_ADDED.exec(text)
   if (unit !== null) facts.push({ field: 'address_street', value: `${unit[1] ?? ''} ${unit[2] ?? ''}`, confidence: CONFIDENCE, part: 'unit' })
+  const starred = STARRED_WORD.exec(text)?.[1]
+  if (starred !== undefined && isPlausibleName(starred)) facts.push({ field: 'customer_name', value: starred, confidence: CONFIDENCE, part: 'name_word' })
   if (afterCorrection === null) return facts
+  const word = NAME_WORD.exec(afterCorrection)?.[1]
+  if (word !== undefined && starred === undefined && isPlausibleName(word)) facts.push({ field: 'customer_name', value: word, confidence: CONFIDENCE, part: 'name_word' })
   // A whole value restated after the correction is read as a whole value, not as a part.
   const digits = PHONE_SHAPE.test(afterCorrection) ? undefined : LAST_DIGITS.exec(afterCorrection)?.[1]
   if (digits !== undefined && PHONE_CONTEXT.test(text)) facts.push({ field: 'phone', value: digits, confidence: CONFIDENCE, part: 'last_digits' })
@@ -67,6 +79,15 @@ export function revisePart (current: string, part: RevisedPart, fragment: string
       const words = current.split(' ')
       if (words.length > 3 || words[words.length - 1]?.toLowerCase() === fragment.toLowerCase()) return null
       return `${words.length === 1 ? current : words.slice(0, -1).join(' ')} ${fragment}`
+    }
+    case 'name_word': {
+      // The word of the name the fragment is a misspelling of: "Kathryn Oyelaran" with "Katrin".
+      const words = current.split(' ')
+      const lower = fragment.toLowerCase()
+      const at = words.findIndex((w) => w.toLowerCase() !== lower && w[0]?.toLowerCase() === lower[0] && editDistance(w.toLowerCase(), lower, 2) <= 2)
+      if (at === -1) return null
+      words[at] = properCaseWord(fragment)
+      return words.join(' ')
     }
     case 'street_name': {
       const words = current.split(' ')

@@ -40,10 +40,11 @@ const FLOORS: Array<{ name: BatchName, right: number, wrong: number }> = [
   { name: 'N', right: 293, wrong: 1 },
   // o126 likewise (a ZIP+4).
   { name: 'O', right: 307, wrong: 1 },
-  { name: 'P', right: 327, wrong: 1 }
+  { name: 'P', right: 332, wrong: 0 },
+  { name: 'Q', right: 228, wrong: 1 }
 ]
 
-t.test('batches B to P stay at least where they scored', async (t) => {
+t.test('batches B to Q stay at least where they scored', async (t) => {
   for (const { name, right, wrong } of FLOORS) {
     const batch = BATCHES[name]
     t.ok(batch.length >= 40, `batch ${name}: ${batch.length} conversations`)

@@ -299,6 +299,8 @@ t.test('adversarial input returns quickly', async (t) => {
     negations: 'not no not no '.repeat(570),
     places: 'in Springfield, '.repeat(500),
     times: 'after 5pm on '.repeat(615),
+    lowerPlaces: 'im in '.repeat(1600),
+    kindOf: "we're a " + 'big '.repeat(1900),
     repeatedMessage: 'Call me at 415 555 0134, 12 Oak Street, Springfield, IL 62704 '.repeat(125)
   }
   for (const [name, text] of Object.entries(inputs)) {
@@ -332,4 +334,31 @@ t.test('"please don\'t use that" at the start of a message withdraws what the me
   t.equal(forgetIt.phone, '+15035550124', '"forget it" after another message withdraws nothing')
   const notBefore = runConversation(['how much is a battery', 'don\'t use that, we have solar already'], OPTIONS)
   t.same([notBefore.phone, notBefore.email], [null, null], 'nothing given before, nothing withdrawn')
+})
+
+t.test('replies to the assistant\'s questions: a message that is only a name, a place, a ZIP or a unit', async (t) => {
+  const reply = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
+  t.equal(reply(['pls call 724 555 0197', 'benedikt sorensen']).customer_name, 'Benedikt Sorensen')
+  t.equal(reply(['sorry whats the next step', 'sure, Thaddeus Imbery']).customer_name, 'Thaddeus Imbery')
+  t.equal(reply(['its wes']).customer_name, 'Wes')
+  t.equal(reply(['this is ophelia, can i get a callback tmrw']).customer_name, 'Ophelia')
+  for (const notName of ['sounds good', 'evenings pls', 'its fine', 'tesla powerwall', 'portsmouth nh', 'this is urgent, call me']) {
+    t.equal(reply([notName]).customer_name, null, `"${notName}" is no name`)
+  }
+  t.match(reply(['yo', 'want solar', 'bowling green ky']), { address_city: 'Bowling Green', address_state: 'KY' })
+  t.match(reply(['2906 old mill pike', 'in frederick md', '21702']), { address_street: '2906 Old Mill Pike', address_city: 'Frederick', address_state: 'MD', address_zip: '21702' })
+  t.equal(reply(['house is at 61 cobble way', 'unit 2']).address_street, '61 Cobble Way Unit 2')
+  t.match(reply(['1902 cedar swale ln 53711']), { address_street: '1902 Cedar Swale Ln', address_zip: '53711' })
+  t.equal(reply(['its 4410 n cascade ave colorado springs']).address_city, 'Colorado Springs')
+  t.equal(reply(['is your office at 400 commerce pkwy?']).address_street, null, 'the company\'s address, asked about')
+  t.equal(reply(['i live in 90210 and have 3 kids']).address_city, null, '"i live" is no city')
+})
+
+t.test('a corrected word of the name, and the daughter who takes over her father\'s chat', async (t) => {
+  t.equal(runConversation(['im Kathryn Oyelaran', 'sorry its Katrin, autocorrect'], OPTIONS).customer_name, 'Katrin Oyelaran')
+  t.equal(runConversation(['name: jonah pettigrw', 'pettigrew*'], OPTIONS).customer_name, 'Jonah Pettigrew')
+  t.equal(runConversation(['I am Dana Reyes', 'sorry, Thanks'], OPTIONS).customer_name, 'Dana Reyes', 'a word like no word of the name changes nothing')
+  t.equal(runConversation(['hi this is gary', 'oops sorry, gary is my dad, this is elise. im helping him'], OPTIONS).customer_name, 'Elise')
+  const dad = runConversation(['my dad wants solar on his house, im helping him out', 'his address is 2204 mesquite bend, el paso tx 79936'], OPTIONS)
+  t.equal(dad.address_street, '2204 Mesquite Bend', 'the job site, named in the message before')
 })

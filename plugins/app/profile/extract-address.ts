@@ -20,6 +20,18 @@ const SUFFIX_WORD = new RegExp(`^(?:${SUFFIX})$`, 'iu')
 const SECOND_SUFFIX = new RegExp(`^ {1,2}(${SUFFIX})\\b\\.?`, 'iu')
 // Not "Can you put a charger in at …", which asks for work there.
 const WORKPLACE = /\b(?:i|we)\s+work\s+(?:at|on)\s+$|\b(?:my|our)\s+(?:office|work|job)\s+(?:is\s+)?(?:at|on)\s+$/i
+const MOVING_FROM = /\b(?:moving|moved|relocating|used\s+to\s+live)\b[^.!?\d]{0,40}\b(?:from|at)\s+$/i
+// A question about an address: "is 1400 Wainwright St in Sioux Falls in your service area?", unless the visitor says
+// it is theirs.
+const SERVICE_QUESTION = /\b(?:your\s+(?:service\s+)?(?:area|range|territory|zone)|do\s+you\s+(?:serve|cover|service|go\s+to|work\s+in))\b[^.!?]*\?/i
+
+function askedAbout (text: string, at: number): boolean {
+  const start = Math.max(text.lastIndexOf('.', at), text.lastIndexOf('?', at), text.lastIndexOf('!', at), text.lastIndexOf('\n', at)) + 1
+  const end = text.indexOf('?', at)
+  if (end === -1 || /[.!\n]/.test(text.slice(at, end))) return false
+  return SERVICE_QUESTION.test(text.slice(start, end + 1)) && !/\b(?:my|our)\s+(?:house|home|place|address)\b|\b(?:i|we)\s+live\b/i.test(text.slice(start, end + 1))
+}
+
 // "I'm the agent listing 1402 Oak Hollow Dr": a property for sale, not the visitor's home.
 const LISTING = /\b(?:listing|showing|selling)\s+$/i
 // "is your office at 400 commerce pkwy?": the company's place, asked about.
@@ -67,6 +79,9 @@ function readStreets (text: string): Array<{ street: string, start: number, end:
     const street = [match[1] ?? '', ...words, ...suffixes].map(formatStreetWord).join(' ')
     const end = match.index + match[0].length + (second?.[0].length ?? 0)
     // "I work at 100 Commerce Dr … our house at …": a workplace yields to a home.
+    // "moving next month from 12 Pine Knoll Dr to …", "is 1400 Wainwright St … in your service area?"
+    const elsewhere = MOVING_FROM.test(leftContext(text, match.index, 60)) || askedAbout(text, match.index)
+    if (elsewhere) continue
     const workplace = WORKPLACE.test(leftContext(text, match.index, 40))
     found.push({ street, start: match.index, end, confidence: workplace ? 0.7 : capitalized ? 0.9 : 0.75, cued })
   }
@@ -100,7 +115,7 @@ function readStreetTail (text: string, street: string, end: number): { street: s
   }
   const unit = UNIT.exec(text.slice(pos, pos + 40))
   if (unit !== null) {
-    const keyword = properCaseWord(unit[1] ?? '')
+    const keyword = unitKeyword(unit[1] ?? '')
     const id = (unit[2] ?? '').toUpperCase()
     result += keyword === '#' ? ` #${id}` : ` ${keyword} ${id}`
     pos += unit[0].length
@@ -114,7 +129,8 @@ interface Locality { city?: string, state?: string, zip?: string, end: number }
 const REGIONS = 'rural|upstate|downstate|northern|southern|eastern|western|central|coastal|suburban'
 const REGION_WORD = new RegExp(`^(?:${REGIONS})$`)
 const CITY_WORD = /^[\p{L}][\p{L}.'-]{0,30}/u
-const ZIP_AFTER = /^\s{0,3},?\s{0,3}(\d{5}(?:-\d{4})?)(?![\d-])/
+// "Ogden, Utah (84403)" too.
+const ZIP_AFTER = /^\s{0,3},?\s{0,3}\(?(\d{5}(?:-\d{4})?)(?![\d-])\)?/
 
 /** "Springfield, IL 62704", "austin tx", "Portland OR 97202", "Hillsboro, Oregon". */
 /** `home`: after a street or "we live in", a lower-case state code that is also a word ("la", "ma") is a state. */
@@ -169,12 +185,18 @@ function readStateAndZip (text: string, at: number, comma: boolean, cityCapitali
 }
 
 // "apt 2 at 318 college ave": the unit said before the street.
-const UNIT_BEFORE = /\b(apt|apartment|unit|suite|ste)\.?\s*#?\s*([A-Za-z0-9-]{1,6})\s+(?:at|of|in)\s+$/i
+// "Unit 3, 409 Harrow St", "apartment 4B at 61 Orchard Terrace"
+const UNIT_BEFORE = /\b(apt|apartment|unit|suite|ste)\.?\s*#?\s*([A-Za-z0-9-]{1,6})(?:\s*,\s*|\s+(?:at|of|in)\s+)$/i
 
 function withUnitBefore (text: string, start: number, street: string): string {
   const unit = UNIT_BEFORE.exec(text.slice(Math.max(0, start - 24), start))
   if (unit === null || /\b(?:apt|apartment|unit|suite|ste)\b|#/i.test(street)) return street
-  return `${street} ${properCaseWord(unit[1] ?? '')} ${(unit[2] ?? '').toUpperCase()}`
+  return `${street} ${unitKeyword(unit[1] ?? '')} ${(unit[2] ?? '').toUpperCase()}`
+}
+
+/** "apartment 4B" is written "Apt 4B", as an address line has it; "Suite", "Unit" and "Ste" stay as typed. */
+export function unitKeyword (word: string): string {
+  return /^apartment$/i.test(word) ? 'Apt' : properCaseWord(word)
 }
 
 /**
@@ -213,6 +235,9 @@ const PLACE_CUE = /\b(?:in|at|near|from|to|outside|around|en|meant)\s{1,3}/giu
 const RESTATED_PLACE_CUE = /\b(?:[Ii]t'?s|[Ii]t\s+is|[Tt]hat'?s|[Tt]hat\s+is)\s{1,3}(?=\p{Lu}[\p{L}'-]+(?:\s\p{Lu}[\p{L}'-]+)?,\s{0,2}[A-Z]{2}\b)/gu
 // Without a preposition ("I'm Ana, Brooklyn, NY 11215", a line of its own) the city must be capitalized and a
 // state code plus ZIP must follow. "City: St. Louis, MO" is a labelled line; the period of "St. Louis" ends no sentence.
+// "in Cheyenne" and "wyoming 82009" as replies of their own.
+const CITY_REPLY = /^\s*(?:in|near|from)\s+(\p{Lu}[\p{Ll}'-]+(?:\s\p{Lu}[\p{Ll}'-]+){0,2})\s*[.!]?\s*$/u
+const STATE_ZIP_REPLY = /^\s*(\p{L}[\p{L}]+(?:\s\p{L}+)?)\s*,?\s*(\d{5}(?:-\d{4})?)\s*[.!]?\s*$/u
 const PLACE_REPLY = /^\s*(?:(?:in|at|near|from|it'?s|its)\s{1,3})?(?=\p{L})/iu
 const ZIP_FIRST = /\b(?:in|at|near|from)\s{1,3}(\d{5})\s{1,2}(?=\p{L})/giu
 const BARE_PLACE_CUE = /(?:^|\n|[,;:(|]\s{0,3}|\s[-–—]\s{1,3}|(?<!\b(?:St|Ft|Mt))[.!?]\s{1,3})[ \t•*–—-]{0,12}/gu
@@ -246,6 +271,15 @@ function localityCandidates (text: string): Candidate[] {
     const { end: _end, ...parts } = replied
     found.push({ parts, confidence: 0.8, start: reply?.[0].length ?? 0 })
   }
+  const cityReply = CITY_REPLY.exec(text)
+  if (cityReply !== null && readState(cityReply[1] ?? '', 'none') === null && !CITY_STOP.has((cityReply[1] ?? '').toLowerCase())) {
+    found.push({ parts: { city: cityReply[1] ?? '' }, confidence: 0.65, start: cityReply.index })
+  }
+  const stateZip = STATE_ZIP_REPLY.exec(text)
+  const state = stateZip === null ? null : readState(stateZip[1] ?? '', 'all')
+  if (stateZip !== null && state !== null && state.length === (stateZip[1] ?? '').length) {
+    found.push({ parts: { state: state.code, zip: stateZip[2] ?? '' }, confidence: 0.8, start: stateZip.index })
+  }
   for (const match of text.matchAll(BARE_PLACE_CUE)) {
     const from = match.index + match[0].length
     const capitalized = readLocality(text, from, true)
@@ -267,7 +301,7 @@ const ON_THE_COAST = /\b(?:live|living|lives|based|located)\s{1,3}(?:on|along)\s
 // "We're a family of five in Provo", "I'm a retired teacher in Boise": what the visitor is, and where; not "I'm a big
 // believer in Tesla".
 const A_KIND_OF = String.raw`an?\s{1,3}(?:(?!(?:fan|believer|interested|expert|beginner|newbie|investor|specialist|agent|realtor)\b)[\p{L}-]{1,20}\s{1,3}){1,5}?`
-const BEEN_IN = new RegExp(String.raw`(?:\b(?:i'?m|i\s+am|we'?re|we\s+are)\s{1,3}(?:located\s+|(?:way\s+)?out\s+|up\s+|down\s+|over\s+|${A_KIND_OF})?|,\s{0,2}(?:out|up|down|over)\s{1,3})in\s{1,3}(?:(?:${REGIONS})\s{1,3})?`, 'giu')
+const BEEN_IN = new RegExp(String.raw`(?:\b(?:i'?m|i\s+am|we'?re|we\s+are)\s{1,3}(?:actually\s+|located\s+|(?:way\s+)?out\s+|up\s+|down\s+|over\s+|${A_KIND_OF})?|,\s{0,2}(?:out|up|down|over)\s{1,3})in\s{1,3}(?:(?:${REGIONS})\s{1,3})?`, 'giu')
 const VISITING = /\b(?:currently|right\s+now|visiting|travel+ing|on\s+(?:vacation|holiday|business)|for\s+work|temporarily|at\s+the\s+moment)\b/i
 const CITY = /^\p{Lu}[\p{L}'-]{1,30}(?: \p{Lu}[\p{L}'-]{1,30}){0,2}/u
 
@@ -392,6 +426,7 @@ export function extractAddress (text: string): AddressFact[] {
   // City and state come from one candidate, so a city never pairs with another address's state.
   const place = best(places, (p) => p.state !== undefined && p.city !== undefined) ??
     best(places, (p) => p.city !== undefined) ??
+    best(places, (p) => p.state !== undefined) ??
     best([...lonePlaceCandidates(text), ...areaCandidates(text), ...whereWeAreCandidates(text)], () => true)
   if (place?.parts.city !== undefined) facts.push({ field: 'address_city', value: place.parts.city, confidence: place.confidence })
   if (place?.parts.state !== undefined) facts.push({ field: 'address_state', value: place.parts.state, confidence: place.confidence })

@@ -1,7 +1,7 @@
 // Reads the customer's name from clear self-introductions and sign-offs, never from "I'm looking / fine / in …".
 import { SUFFIX } from './extract-address.ts'
 import { readState } from './us-states.ts'
-import { isCapitalized, properCaseWord, type Span } from './text.ts'
+import { isCapitalized, PHONE_SHAPE, properCaseWord, type Span } from './text.ts'
 
 export interface NameHit extends Span { value: string, confidence: number }
 
@@ -29,7 +29,8 @@ long short hard difficult complicated unusual weird tricky spelled common legal 
 solar battery batteries heat pump panels charger installation maintenance financing audit energy quote next door
 tesla powerwall enphase solaredge generac daikin trane lennox rheem chargepoint wallbox sunpower
 big small huge tiny cold hot warm broken cheap pricey nice cool awesome perfect correct true fine
-pls plz thx tmrw tmr evenings mornings afternoons nights weekdays weekends anytime idk nvm np ty lmk cool works
+asphalt metal shingle shingles tile slate wood brick concrete stucco vinyl gas electric oil propane
+ph tel addr mob pls plz thx tmrw tmr evenings mornings afternoons nights weekdays weekends anytime idk nvm np ty lmk cool works
 monday tuesday wednesday thursday friday saturday sunday january february march july
 september october november december christmas easter thanksgiving weekend
 `.split(/\s+/).filter(Boolean))
@@ -61,6 +62,8 @@ export function readName (text: string, from: number, mode: Mode): { value: stri
   }
   while (words.length > 0 && PARTICLES.has((words[words.length - 1] ?? '').toLowerCase())) words.pop()
   if (words.length === 0) return null
+  // "Bright Path Property Management": a company's name reads like a person's until its last word.
+  if (companyFollows(text.slice(pos, pos + 60))) return null
   return { value: words.map((w, i) => formatWord(w, i)).join(' '), end: pos }
 }
 
@@ -69,9 +72,21 @@ export function isPlausibleName (word: string): boolean {
   return word.length >= 2 && !NOT_NAME.has(word.toLowerCase())
 }
 
+// "This is Bright Path Property Management": a company, whatever its first words look like.
+const COMPANY_WORD = /^(?:management|properties|property|realty|llc|inc|corp|corporation|company|group|services|solutions|construction|builders|contracting|roofing|electric|plumbing|partners|associates|enterprises|holdings|ventures|industries|dental|clinic|church|farms?|ranch|school|academy|foundation|ministries|hoa|association|apartments|homes)\b\.?/i
+
+/** The capitalized words right after a name end in a company word: "… Path Property Management". */
+function companyFollows (after: string): boolean {
+  for (const word of (/^(?: {1,2}\p{Lu}[\p{L}'&-]*){1,3}/u.exec(after)?.[0] ?? '').trim().split(/ +/)) {
+    if (COMPANY_WORD.test(word)) return true
+  }
+  return false
+}
+
 function acceptWord (word: string, index: number, mode: Mode, rest: string): boolean {
   const lower = word.toLowerCase()
   if (word.length < 2) return false
+  if (COMPANY_WORD.test(word)) return false
   if (index > 0 && PARTICLES.has(lower)) return /^ {1,2}\p{L}/u.test(rest)
   if (NOT_NAME.has(lower) || /^\p{Lu}{2}$/u.test(word)) return false
   if (mode === 'capitalized' && !isCapitalized(word)) return false
@@ -97,6 +112,8 @@ interface Intro { pattern: RegExp, mode: Mode, confidence: number }
 const INTROS: Intro[] = [
   { pattern: /(?:\bmy\s+(?:full\s+)?(?:name|nmae|naem|nam|nme)\s+is|\b(?:full\s+)?name\s+(?:for|on)\s+(?:the\s+)?[\p{L}-]+\s+is|\bmy\s+name'?s|\bname\s*[:\-–—]|(?<![\p{L}-])(?:applicant|customer|client|homeowner|account\s+holder)\s*:|\bname\s+is|\bme\s+llamo|\bmi\s+nombre\s+es|\bje\s+m'appelle|\bich\s+hei(?:ß|ss)e)\s*/giu, mode: 'strong', confidence: 0.95 },
   { pattern: /(?:^|[^\p{L}'])name's\s+/giu, mode: 'strong', confidence: 0.9 },
+  // "contact: Dr. Imelda Prosser", "Contact person: …"
+  { pattern: /(?:^|\n|[.!?]\s+)[ \t]*[Cc]ontact(?:\s+(?:name|person))?\s*:\s*(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?\s+)?\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
   { pattern: /(?:^|[.!?,]\s{0,3})names\s+/giu, mode: 'strong', confidence: 0.75 },
   { pattern: /\b(?:[Ii]'?m|[Ii]\s+am)\s+/gu, mode: 'capitalized', confidence: 0.85 },
   { pattern: /\b[Tt]his\s+is\s+/gu, mode: 'capitalized', confidence: 0.85 },
@@ -111,7 +128,8 @@ const INTROS: Intro[] = [
   { pattern: /\b(?:[Ss]peaking|[Tt]alking)\s+(?:with|to)\s+|\b[Yy]ou'?ve\s+reached\s+/gu, mode: 'capitalized', confidence: 0.8 },
   { pattern: /\b[Ss]oy\s+/gu, mode: 'capitalized', confidence: 0.8 },
   // "Hi, it's Dana" only at the start, where "It's Sunday" would still be refused by NOT_NAME.
-  { pattern: /^(?:(?:[Hh]i|[Hh]ello|[Hh]ey)(?:\s+again)?[,!]?\s+)?[Ii]t(?:'?s|\s+is)\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[,.!]|$|\s(?:from|here|again)\b))/gu, mode: 'capitalized', confidence: 0.75 },
+  // "… call, 505-555-0147. it's Lorna": the message's last sentence too.
+  { pattern: /^(?:(?:[Hh]i|[Hh]ello|[Hh]ey)(?:\s+again)?[,!]?\s+)?[Ii]t(?:'?s|\s+is)\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[,.!]|$|\s(?:from|here|again)\b))|[.!?]\s+[Ii]t'?s\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.75 },
   // "You can reach me, Priscilla, at …"
   { pattern: /\b(?:[Rr]each|[Cc]all|[Cc]ontact|[Ee]mail|[Tt]ext|to)\s+me,\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,)/gu, mode: 'capitalized', confidence: 0.8 }
 ]
@@ -227,7 +245,9 @@ const LOWER_NAME_THEN_CONTACT = new RegExp(String.raw`^\s*(?:(?:mrs?|ms|mx|dr)\.
 // "oops, gary is my dad, this is elise.": one lower-case word after "this is" that ends a clause.
 const LOWER_THIS_IS_ONE = /(?:^|[,.!?;]|\s{2})\s{0,3}this\s+is\s+(?=\p{Ll}+\s*(?:[,!]|\.(?!\S)|$))/gu
 // "name corwin tate\nemial …": a form's label without its colon, the name filling the line.
-const LOWER_NAME_LABEL = /(?:^|\n)[ \t]*name[ \t]+(?=\p{Ll}+[ \t]+\p{Ll}+[ \t]*\n)/gu
+// "name bo ridgeway ph 4065550161 addr …": or the next label on the same line.
+const NEXT_LABEL = String.raw`(?:ph|phone|tel|cell|mobile|email|e-mail|addr|address|zip)\b`
+const LOWER_NAME_LABEL = new RegExp(String.raw`(?:^|\n)[ \t]*name[ \t]+(?=\p{Ll}+[ \t]+\p{Ll}+[ \t]*(?:\n|${NEXT_LABEL}))`, 'gu')
 
 function lowercaseHits (text: string): NameHit[] {
   const hits: NameHit[] = []
@@ -252,7 +272,7 @@ function lowercaseHits (text: string): NameHit[] {
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, /^\s*(?:,|\s+(?:in|from|here)\b)/, 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lastLineHits(text))
   hits.push(...lowerHitsAfter(text, LOWER_NAME_THEN_CONTACT, /^\s*(?:[,|]|\d{3,})/, 2).filter((hit) => hit.value.includes(' ')))
-  hits.push(...lowerHitsAfter(text, LOWER_NAME_LABEL, /^[ \t]*\n/, 2).filter((hit) => hit.value.includes(' ')))
+  hits.push(...lowerHitsAfter(text, LOWER_NAME_LABEL, new RegExp(String.raw`^[ \t]*(?:\n|${NEXT_LABEL})`), 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_CONTACT, /^\s*,/, 1))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_ONE, /^\s*(?:[,!]|\.(?!\S)|$)/, 1).map((hit) => ({ ...hit, confidence: 0.6 })))
   return hits
@@ -325,7 +345,7 @@ const WHOLE_NAME = new RegExp(String.raw`^\s*${REPLY_FILLER}(?=\p{L}[\p{Ll}'-]+(
 const PLACE_PREFIX = /^(?:san|santa|los|las|new|north|south|east|west|fort|mount|port|lake|el|la|saint|st)$/i
 // "its wes", "this is ophelia, can i get a callback", "name? oh its ximena": one word, the message's only clause
 // or its first; "its fine" and "this is urgent" are refused by NOT_NAME.
-const SHORT_REPLY_NAME = /^\s*(?:(?:name\s*\??\s*)?(?:oh\s+|ok\s+|sure\s+|hi\s+|hey\s+)?(?:it'?s|its|it\s+is|this\s+is)\s+)(?=[\p{L}'-]+\s*(?:[,!]|\.(?!\S)|$))/iu
+const SHORT_REPLY_NAME = /^\s*(?:(?:name\s*\??\s*)?(?:oh\s+|ok\s+|sure\s+|hi\s+|hey\s+)?(?:it'?s|its|this\s+is)\s+)(?=[\p{L}'-]+\s*(?:[,!]|\.(?!\S)|$))/iu
 
 function wholeMessageHits (text: string): NameHit[] {
   return [...fullNameReply(text), ...oneWordReply(text)]
@@ -338,7 +358,7 @@ function fullNameReply (text: string): NameHit[] {
   // A lower-case reply counts only from someone who writes in lower case ("sounds good" is refused by NOT_NAME).
   if (lower && text !== text.toLowerCase()) return []
   const name = readName(text, match[0].length, lower ? 'strong' : 'capitalized')
-  if (name === null || !name.value.includes(' ') || PLACE_PREFIX.test(name.value.split(' ')[0] ?? '') || looksLikeAdjective(name.value) || endsInState(name.value)) return []
+  if (name === null || !name.value.includes(' ') || PLACE_PREFIX.test(name.value.split(' ')[0] ?? '') || (lower && looksLikeAdjective(name.value)) || endsInState(name.value)) return []
   if (!/^\s*[.!]?\s*$/.test(text.slice(name.end)) || STREET_WORD.test(name.value.split(' ').pop() ?? '')) return []
   return [{ value: name.value, start: match[0].length, end: name.end, confidence: 0.6 }]
 }
@@ -371,7 +391,8 @@ export function restatedName (text: string, from: number): NameHit | null {
     if (STREET_WORD.test(name.value.split(' ').pop() ?? '')) continue
     // "that's Miramar Beach, FL 32550" restates a place.
     if (/^\s*,?\s*[A-Z]{2}\b/.test(text.slice(name.end))) continue
-    if (/^\s*(?:[-–—,.!;]|$)/.test(text.slice(name.end))) return { value: name.value, start, end: name.end, confidence: 0.75 }
+    // "just married, it's Ellen Druckman now"
+    if (/^\s*(?:[-–—,.!;]|$|now\b)/.test(text.slice(name.end))) return { value: name.value, start, end: name.end, confidence: 0.75 }
   }
   return null
 }
@@ -380,11 +401,43 @@ export function restatedName (text: string, from: number): NameHit | null {
 // A mail client's own last line is not the writer's signature.
 const SENT_FROM = /\n[ \t]*Sent from my [^\n]*\s*$/i
 
-export function pickOwnName (message: string): NameHit | null {
+/** `previous`: the visitor's message before, after which a lone "Leila" answers "and your name?". */
+export function pickOwnName (message: string, previous: string | null = null): NameHit | null {
   // "HI THIS IS GORDON PELLETIER, …": read a shouted message as lower case, where every word is not a capital.
   const unshouted = /\p{Lu}{3}/u.test(message) && message === message.toUpperCase() ? message.toLowerCase() : message
   const text = unshouted.replace(SENT_FROM, (line) => ' '.repeat(line.length))
-  const hits = [...introHits(text), ...signOffHits(text), ...lowercaseHits(text), ...formHits(text), ...wholeMessageHits(text)]
+  const hits = [...introHits(text), ...signOffHits(text), ...lowercaseHits(text), ...formHits(text), ...wholeMessageHits(text), ...givenNameReply(text, previous), ...closingNameHits(text)]
   hits.sort((a, b) => b.confidence - a.confidence || a.start - b.start)
-  return hits[0] ?? null
+  const best = hits[0]
+  return best === undefined ? null : withSurnameLater(text, best)
+}
+
+// "im buck by the way. buck hollender": the given name, then the whole name later in the message.
+function withSurnameLater (text: string, hit: NameHit): NameHit {
+  if (hit.value.includes(' ')) return hit
+  const later = new RegExp(String.raw`\b${hit.value}\s+(?=[\p{L}'-]{2,}\s*(?:[.,!]|$))`, 'giu')
+  later.lastIndex = hit.end
+  const match = later.exec(text)
+  const full = match === null ? null : readName(text, match.index, 'strong')
+  return full === null || full.value.split(' ').length !== 2 || looksLikeAdjective(full.value) ? hit : { ...hit, value: full.value, end: full.end }
+}
+
+// "Leila" after a message that gave a phone or an email: the name the assistant asked for next.
+const ONE_WORD = /^\s*(?=\p{Lu}[\p{Ll}'-]+\s*[.!]?\s*$)/u
+const GAVE_CONTACT = new RegExp(String.raw`[\w.+-]+@[\w-]+\.|${PHONE_SHAPE.source}`)
+
+function givenNameReply (text: string, previous: string | null): NameHit[] {
+  if (previous === null || !GAVE_CONTACT.test(previous)) return []
+  const match = ONE_WORD.exec(text)
+  const name = match === null ? null : readName(text, match[0].length, 'capitalized')
+  return name === null || readState(name.value, 'none') !== null ? [] : [{ value: name.value, start: 0, end: name.end, confidence: 0.6 }]
+}
+
+// "… but I'm the one on the lease. Kenji Moravec", "Reach me at 269-555-0170. Augustin Pelletier": a full name that
+// is the message's last sentence, as a signature is.
+const CLOSING_NAME = /[.!?]\s+(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2}\s*[.!]?\s*$)/gu
+
+function closingNameHits (text: string): NameHit[] {
+  return hitsAfter(text, CLOSING_NAME, (rest) => /^\s*[.!]?\s*$/.test(rest), 0.7)
+    .filter((hit) => hit.value.includes(' ') && !PLACE_PREFIX.test(hit.value.split(' ')[0] ?? '') && !endsInState(hit.value) && !STREET_WORD.test(hit.value.split(' ').pop() ?? ''))
 }

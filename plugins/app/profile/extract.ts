@@ -20,7 +20,7 @@ const ZIP_WORD = /\b(?:zip|zipcode|postcode|postal\s+code)\b/i
 // "It's for my brother-in-law's house", "the panels are for my mom": the relative's address is the job site.
 // "I'm helping my mother get a heat pump for her house at …" too.
 // "my dad wants solar on his house", "im helping him out": the relative's house is where the work is.
-const JOB_FOR_SOMEONE = /\b(?:wants?|needs?|is\s+getting|is\s+looking\s+at|interested\s+in)\s+(?:[\w-]+\s+){0,4}?(?:on|for)\s+(?:his|her|their)\s+(?:house|home|place|roof|property|cabin|farm)\b|\bhelping\s+(?:him|her|them)\b|\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+|\b(?:arranging|getting|organi[sz]ing|buying|booking|setting\s+up|sorting(?:\s+out)?|planning)\s+(?:[\w-]+\s+){0,4}?for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\s+(?:get|with|install|buy|choose)\b/i
+const JOB_FOR_SOMEONE = /\bhelping\s+(?:my|our)\s+[\w-]+\b|\bgift(?:ing)?\s+(?:him|her|them)\b|\b(?:wants?|needs?|is\s+getting|is\s+looking\s+at|interested\s+in)\s+(?:[\w-]+\s+){0,4}?(?:on|for)\s+(?:his|her|their)\s+(?:house|home|place|roof|property|cabin|farm)\b|\bhelping\s+(?:him|her|them)\b|\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+|\b(?:arranging|getting|organi[sz]ing|buying|booking|setting\s+up|sorting(?:\s+out)?|planning)\s+(?:[\w-]+\s+){0,4}?for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\s+(?:get|with|install|buy|choose)\b/i
 
 type ScalarFact = Extract<ProfileFact, { field: ScalarField }>
 
@@ -41,7 +41,7 @@ export function extractProfileFacts (text: string, options: ExtractOptions, prev
   const corrections = findCorrections(normalized)
   if (corrections !== null) facts = restated(facts, normalized, corrections, options, before)
   // Applied after the whole values: "773 555 0138 no wait 0183" corrects the number of the same message.
-  facts.push(...findPartCorrections(normalized, corrections === null ? null : normalized.slice(corrections.first)))
+  facts.push(...findPartCorrections(normalized, corrections === null ? null : [normalized.slice(corrections.last), normalized.slice(corrections.first)]))
   const withdrawn: ProfileFact[] = []
   for (const withdrawal of findWithdrawals(normalized, before)) {
     const later = factsIn(after(normalized, withdrawal.end), options, before).filter(isScalar)
@@ -83,7 +83,7 @@ function factsIn (normalized: string, options: ExtractOptions, previous: string 
   const facts: ProfileFact[] = []
 
   const surname = surnameAlone(own)
-  const name = pickOwnName(own)
+  const name = pickOwnName(own, previous)
   if (surname !== null) facts.push({ field: 'customer_name', value: surname.value, confidence: surname.confidence, part: 'surname' })
   else if (name !== null) facts.push({ field: 'customer_name', value: name.value, confidence: name.confidence })
   const email = pickOwnEmail(own)

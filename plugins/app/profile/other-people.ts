@@ -21,14 +21,14 @@ const RELATIONS = [
 // Role words kept in the relation ("our business manager"); others are dropped ("my older brother" → brother).
 const ROLE_MODIFIERS = ['business', 'office', 'property', 'project', 'facilities', 'site', 'building', 'general', 'account', 'operations', 'finance', 'it']
 // Any one word may stand before the relation ("our practice manager"); only role words are kept in it.
-const RELATION = new RegExp(`\\b(?:my|our|the)\\s+(?:([\\p{L}-]{2,20})\\s+)?(${RELATIONS.join('|')})(?:'s|s'|s)?(?![\\p{L}-])`, 'giu')
+const RELATION = new RegExp(`\\b(?:my|our|the)\\s+(?:([\\p{L}-]{2,20})\\s+)?(${RELATIONS.join('|')})(?:'s|s'|s)?(?![\\p{L}-])|(?:^|(?<=[.!?;]\\s{1,3}))()(${RELATIONS.join('|')})(?=\\s+(?:is|was|'s)\\s)`, 'giu')
 // "the house next door at 211 Poplar Ridge Rd": the neighbours, unnamed.
 // "the Hendersons at 14 Crabapple Ln": another family.
 const FAMILY = /\b[Tt]he\s+\p{Lu}[\p{Ll}'-]+s\b(?=\s+(?:at|on|in|down|next|across)\b)/gu
 const NEXT_DOOR = /\b(?:the\s+)?(?:house|place|home|people|folks|family)\s+(?:next\s+door|across\s+the\s+(?:street|road)|down\s+the\s+(?:street|road)|behind\s+us)\b/giu
 // "He's Martin Goff, 541-…": no /i flag, which would let \p{Lu} match any letter.
 const HE_IS_NAMED = /\b(?:[Hh]e|[Ss]he)(?:'s|\s+is)\s+(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+)?,)/gu
-const PRONOUN = /\b(?:(?:he|she|they)(?:'d|\s+would)\s+like\s+(?:a\s+)?(?:call|text|quote)\b|(?:his|hers|her's|theirs)\s+(?:is|:)\s|is\s+(?:his|hers|theirs)\b|(?:send|forward|give|copy)\s+(?:him|her|them)(?:\s+[\w-]+){0,3}?\s+(?:at|on|to)\b|(?:his|her|their)\s+(?:\w+\s+){0,2}(?:e-?mail|address|number|phone|cell|mobile|line|contact|name)\b|(?:he|she|they)\s+can\s+be\s+reached|(?:he|she)(?:'s|\s+is)\s+(?:at|on)\b|(?:reach|call|email|text|contact|cc)\s+(?:him|her|them)\s+(?:at|on)\b)/giu
+const PRONOUN = /\b(?:(?:he|she|they)(?:'d|\s+would)\s+like\s+(?:a\s+)?(?:call|text|quote)\b|(?:his|hers|her's|theirs)\s+(?:is|:)\s|is\s+(?:his|hers|theirs)\b|(?:send|forward|give|copy)\s+(?:him|her|them)(?:\s+[\w-]+){0,3}?\s+(?:at|on|to)\b|(?:his|her|their)\s+(?:\w+\s+){0,2}(?:e-?mail|address|number|phone|cell|mobile|line|contact|name)\b|(?:he|she|they)\s+can\s+be\s+reached|(?:he|she)(?:'s|\s+is)\s+(?:at|on)\b|(?:reach|call|email|text|contact|cc)\s+(?:him|her|them)\s+(?:at|on)\b|(?:call|text|ring|reach|contact)\s+(?:him|her|them)\s+(?:to|about|for|directly|first)\b)/giu
 const NAMED = /\b(\p{Lu}[\p{Ll}'-]+)'s\s+(?:\w+\s+)?(?:e-?mail|number|phone|cell|mobile|line|contact info)\b/gu
 // "cc hank@…", "cc our facilities guy Hank on the quote, hank@…"
 const CC = /\b(?:cc|cc'd|copy|loop\s+in)\s+(?!me\b|my\b)(?=[^.\n@]{0,60}?[\w.+-]+@)/giu
@@ -59,10 +59,10 @@ function markers (text: string): Marker[] {
     const start = m.index
     if (found.some((f) => f.start === start)) continue
     // "reach me, the assistant, at …" is the visitor describing themselves.
-    if (kind === 'relation' && /\bme,\s*$/i.test(text.slice(Math.max(0, start - 6), start))) continue
+    if (kind === 'relation' && /\bme\s*[,(]\s*$/i.test(text.slice(Math.max(0, start - 6), start))) continue
     // "I'm the owner", "as the owner": the visitor's own role.
     if (kind === 'relation' && /\b(?:i'?m|i\s+am|as)\s+$/i.test(text.slice(Math.max(0, start - 8), start))) continue
-    if (kind === 'relation') lastRelation = normalizeRelation(m[1], m[2] ?? 'other')
+    if (kind === 'relation') lastRelation = normalizeRelation(m[1] ?? m[3], m[2] ?? m[4] ?? 'other')
     // A pronoun ("His direct line is …") refers to the last person named in the message.
     if (kind === 'next_door') lastRelation = 'neighbor'
     const relation = kind === 'cc' ? 'cc' : kind === 'named' ? 'other' : lastRelation

@@ -1,7 +1,7 @@
 // Corrections of part of a value the visitor gave before: "no wait 0183" (the last four digits), "house number is
 // 2214 not 2241", "Larch Ave not Larch St", "example.net at the end, not .com". The message alone cannot say what
 // the whole value becomes, so each is a fact naming the part; the merge applies it to the value it finds.
-import { SUFFIX } from './extract-address.ts'
+import { SUFFIX, unitKeyword } from './extract-address.ts'
 import { isPlausibleName } from './extract-name.ts'
 import { editDistance } from './fuzzy.ts'
 import { PHONE_SHAPE, properCaseWord } from './text.ts'
@@ -27,12 +27,15 @@ const DOMAIN = /(?<![\w.@-])((?:[a-z0-9-]+)?(?:\.[a-z0-9-]+)*\.(?:com|net|org|ed
 const EMAIL_CONTEXT = /\b(?:e-?mail|domain|at\s+the\s+end)\b|\bnot\s+\.(?:com|net|org|edu|gov|io|co|us)\b/i
 
 // "pettigrew*": a chat's way of correcting a typo, one starred word that is the whole message.
-const STARRED_WORD = /^\s*\*?([\p{L}][\p{L}'-]+)\*?\s*$/u
+const STARRED_WORD = /^\s*(?:\*([\p{L}][\p{L}'-]+)|([\p{L}][\p{L}'-]+)\*)\s*(?:sorry|oops|lol)?\s*[.!]?\s*$/iu
 // "sorry its Katrin, autocorrect": one word after the correction phrase, which may replace a word of the name.
-const NAME_WORD = /^\s*[,:–—-]?\s*(?:(?:it|that)(?:'?s|\s+is)\s+|should\s+be\s+)?([\p{L}][\p{L}'-]+)\s*(?:[,!]|\.(?!\S)|$)/u
+const NAME_WORD = /^\s*[,:–—-]?\s*(?:(?:it|that)(?:'?s|\s+is)\s+|should\s+be\s+)?([\p{L}][\p{L}'-]+)\s*(?:[,!]|\.(?!\S)|$|\s+with\s+(?:a|an|one|two)\b)/u
 
-/** Parts corrected in `text`; `afterCorrection` is the text after the message's first correction phrase, if any. */
-export function findPartCorrections (text: string, afterCorrection: string | null): PartFact[] {
+/**
+ * Parts corrected in `text`; `afterCorrections` holds the text after the message's last and after its first
+ * correction phrase ("sorry autocorrect, it's Katryn": the word after the last one), or null when it has none.
+ */
+export function findPartCorrections (text: string, afterCorrections: [string, string] | null): PartFact[] {
   const facts: PartFact[] = []
   const street = STREET_NAME.exec(text)
   if (street !== null) facts.push({ field: 'address_street', value: `${street[1] ?? ''} ${street[2] ?? ''}`, confidence: CONFIDENCE, part: 'street_name' })
@@ -41,10 +44,12 @@ export function findPartCorrections (text: string, afterCorrection: string | nul
   if (number !== undefined && street === null) facts.push({ field: 'address_street', value: number, confidence: CONFIDENCE, part: 'house_number' })
   const unit = A_STREET.test(text) ? null : UNIT_ADDED.exec(text)
   if (unit !== null) facts.push({ field: 'address_street', value: `${unit[1] ?? ''} ${unit[2] ?? ''}`, confidence: CONFIDENCE, part: 'unit' })
-  const starred = STARRED_WORD.exec(text)?.[1]
+  const starMatch = STARRED_WORD.exec(text)
+  const starred = starMatch?.[1] ?? starMatch?.[2]
   if (starred !== undefined && isPlausibleName(starred)) facts.push({ field: 'customer_name', value: starred, confidence: CONFIDENCE, part: 'name_word' })
-  if (afterCorrection === null) return facts
-  const word = NAME_WORD.exec(afterCorrection)?.[1]
+  if (afterCorrections === null) return facts
+  const [afterLast, afterCorrection] = afterCorrections
+  const word = NAME_WORD.exec(afterLast)?.[1] ?? NAME_WORD.exec(afterCorrection)?.[1]
   if (word !== undefined && starred === undefined && isPlausibleName(word)) facts.push({ field: 'customer_name', value: word, confidence: CONFIDENCE, part: 'name_word' })
   // A whole value restated after the correction is read as a whole value, not as a part.
   const digits = PHONE_SHAPE.test(afterCorrection) ? undefined : LAST_DIGITS.exec(afterCorrection)?.[1]
@@ -72,7 +77,7 @@ export function revisePart (current: string, part: RevisedPart, fragment: string
       if (/\b(?:apt|apartment|unit|suite|ste)\b|#/i.test(current)) return null
       const [keyword = '', id = ''] = fragment.split(' ')
       // Written as extract-address writes a unit that follows a street.
-      return `${current} ${properCaseWord(keyword)} ${id.toUpperCase()}`
+      return `${current} ${unitKeyword(keyword)} ${id.toUpperCase()}`
     }
     case 'surname': {
       // "Leontine" becomes "Leontine Harrowgate"; "Leontine Smith" becomes "Leontine Harrowgate".

@@ -44,6 +44,10 @@ function givenBefore (text: string, at: number): ScalarField[] | null {
   return best?.fields ?? null
 }
 
+// "delete all that", "please erase my details", "forget everything I told you": every field the visitor gave.
+const ALL_FIELDS: ScalarField[] = ['customer_name', 'email', 'phone', ...ADDRESS_FIELDS]
+const WITHDRAW_ALL = /(?<!\b(?:don'?t|do\s+not|not)\s+)\b(?:delete|erase|remove|forget|wipe|clear|scrub|purge)\s+(?:all\s+(?:of\s+)?(?:that|this|it)\b|everything\b|(?:all\s+)?my\s+(?:details|info|information|data|personal\s+(?:details|info|information|data)|contact\s+(?:details|info|information))\b)/giu
+
 // "forget it" alone may drop the whole enquiry; "don't use that" or "forget that number" points at a value.
 const POINTS_AT_VALUE = /\b(?:that|this)$|^(?:don'?t|do\s+not)\b/i
 
@@ -53,6 +57,7 @@ const POINTS_AT_VALUE = /\b(?:that|this)$|^(?:don'?t|do\s+not)\b/i
  */
 export function findWithdrawals (text: string, previous: string | null = null): Withdrawal[] {
   const found: Withdrawal[] = []
+  for (const match of text.matchAll(WITHDRAW_ALL)) found.push({ fields: [...ALL_FIELDS], end: match.index + match[0].length })
   for (const match of text.matchAll(WITHDRAW_IT)) {
     const earlier = previous !== null && POINTS_AT_VALUE.test(match[0]) ? givenBefore(previous, previous.length) : null
     const fields = givenBefore(text, match.index) ?? earlier

@@ -13,14 +13,14 @@ export interface AddressParts {
 interface Candidate { parts: AddressParts, confidence: number, start: number }
 
 /** Street suffixes, as one regular-expression alternation. */
-export const SUFFIX = 'street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|ter|terr|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|loop|row|alley|crescent|cres|plaza|plz|pike|path|point|pt|ridge|cove|crossing|xing|commons|walk|bend|glen|heights|hts|hollow|manor|meadows|park|pass|landing|bluff|run|grove|knoll|trace|vista|expressway|expy|freeway|fwy|turnpike|tpke|close'
+export const SUFFIX = 'spur|crest|chase|mews|rise|street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|ter|terr|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|loop|row|alley|crescent|cres|plaza|plz|pike|path|point|pt|ridge|cove|crossing|xing|commons|walk|bend|glen|heights|hts|hollow|manor|meadows|park|pass|landing|bluff|run|grove|knoll|trace|vista|expressway|expy|freeway|fwy|turnpike|tpke|close'
 // A street name's words are never a bare number or a lone dash ("phone 0186 address - 14 Magnolia Bluff").
 const STREET = new RegExp(`\\b(\\d{1,6}[A-Za-z]?)\\s{1,3}((?:(?!\\d+\\s)(?![-–—.]+\\s)[\\p{L}\\p{N}'.-]{1,30}\\s{1,3}){1,4}?)(${SUFFIX})\\b\\.?`, 'giu')
 const SUFFIX_WORD = new RegExp(`^(?:${SUFFIX})$`, 'iu')
 const SECOND_SUFFIX = new RegExp(`^ {1,2}(${SUFFIX})\\b\\.?`, 'iu')
 // Not "Can you put a charger in at …", which asks for work there.
 const WORKPLACE = /\b(?:i|we)\s+work\s+(?:at|on)\s+$|\b(?:my|our)\s+(?:office|work|job)\s+(?:is\s+)?(?:at|on)\s+$/i
-const MOVING_FROM = /\b(?:moving|moved|relocating|used\s+to\s+live)\b[^.!?\d]{0,40}\b(?:from|at)\s+$/i
+const MOVING_FROM = /\b(?:moving|moved|relocating|used\s+to\s+live)\b[^.!?\d]{0,40}\b(?:from|at)\s+$|\b(?:old|previous|former)\s+(?:house|home|place|address|apartment|condo)\b[^.!?\d]{0,40}$/i
 // A question about an address: "is 1400 Wainwright St in Sioux Falls in your service area?", unless the visitor says
 // it is theirs.
 const SERVICE_QUESTION = /\b(?:your\s+(?:service\s+)?(?:area|range|territory|zone)|do\s+you\s+(?:serve|cover|service|go\s+to|work\s+in))\b[^.!?]*\?/i
@@ -29,7 +29,7 @@ function askedAbout (text: string, at: number): boolean {
   const start = Math.max(text.lastIndexOf('.', at), text.lastIndexOf('?', at), text.lastIndexOf('!', at), text.lastIndexOf('\n', at)) + 1
   const end = text.indexOf('?', at)
   if (end === -1 || /[.!\n]/.test(text.slice(at, end))) return false
-  return SERVICE_QUESTION.test(text.slice(start, end + 1)) && !/\b(?:my|our)\s+(?:house|home|place|address)\b|\b(?:i|we)\s+live\b/i.test(text.slice(start, end + 1))
+  return SERVICE_QUESTION.test(text.slice(start, end + 1)) && !/\b(?:my|our)\s+(?:house|home|place|address)\b|\b(?:i|we)\s+live\b|\b(?:i'?m|we'?re|i\s+am|we\s+are)\s+(?:at|on)\b/i.test(text.slice(start, end + 1))
 }
 
 // "I'm the agent listing 1402 Oak Hollow Dr": a property for sale, not the visitor's home.
@@ -97,7 +97,8 @@ const ROUTE = /\b(\d{1,6})\s{1,2}((?:State\s+|County\s+|US\s+)?(?:Route|Rte)\s+\
 
 // "3150 County Road 12", "Highway 50": a numbered road keeps its number.
 const NUMBERED_ROAD = /(?:\b(?:County|State|Farm|Ranch|Forest)\s+(?:Road|Rd)|\b(?:Highway|Hwy))$/i
-const ROAD_NUMBER = /^ {1,2}(\d{1,4}[A-Z]?)\b(?![-–.]?\d)/
+// "County Rd H", "County Road KK": Wisconsin's lettered roads.
+const ROAD_NUMBER = /^ {1,2}(\d{1,4}[A-Z]?|[A-Z]{1,2})\b(?![-–.]?\d)/
 
 /** Direction and unit that follow the street name: "Ave NW", "St, Apt 4B". */
 function readStreetTail (text: string, street: string, end: number): { street: string, end: number } {
@@ -186,7 +187,8 @@ function readStateAndZip (text: string, at: number, comma: boolean, cityCapitali
 
 // "apt 2 at 318 college ave": the unit said before the street.
 // "Unit 3, 409 Harrow St", "apartment 4B at 61 Orchard Terrace"
-const UNIT_BEFORE = /\b(apt|apartment|unit|suite|ste)\.?\s*#?\s*([A-Za-z0-9-]{1,6})(?:\s*,\s*|\s+(?:at|of|in)\s+)$/i
+// "Unit is 4C at 220 Marlowe Street"; not "Willowbend Apartments, 900 Sorrel Dr".
+const UNIT_BEFORE = /\b(apt|apartment|unit|suite|ste)\b\.?(?:\s+is)?(?:\s*#\s*|\s+)([A-Za-z0-9-]{1,6})(?:\s*,\s*|\s+(?:at|of|in)\s+)$/i
 
 function withUnitBefore (text: string, start: number, street: string): string {
   const unit = UNIT_BEFORE.exec(text.slice(Math.max(0, start - 24), start))
@@ -236,11 +238,12 @@ const RESTATED_PLACE_CUE = /\b(?:[Ii]t'?s|[Ii]t\s+is|[Tt]hat'?s|[Tt]hat\s+is)\s{
 // Without a preposition ("I'm Ana, Brooklyn, NY 11215", a line of its own) the city must be capitalized and a
 // state code plus ZIP must follow. "City: St. Louis, MO" is a labelled line; the period of "St. Louis" ends no sentence.
 // "in Cheyenne" and "wyoming 82009" as replies of their own.
+const STATE_REPLY = /^\s*(\p{L}+(?:\s\p{L}+){0,2})\s*[.!]?\s*$/u
 const CITY_REPLY = /^\s*(?:in|near|from)\s+(\p{Lu}[\p{Ll}'-]+(?:\s\p{Lu}[\p{Ll}'-]+){0,2})\s*[.!]?\s*$/u
 const STATE_ZIP_REPLY = /^\s*(\p{L}[\p{L}]+(?:\s\p{L}+)?)\s*,?\s*(\d{5}(?:-\d{4})?)\s*[.!]?\s*$/u
 const PLACE_REPLY = /^\s*(?:(?:in|at|near|from|it'?s|its)\s{1,3})?(?=\p{L})/iu
 const ZIP_FIRST = /\b(?:in|at|near|from)\s{1,3}(\d{5})\s{1,2}(?=\p{L})/giu
-const BARE_PLACE_CUE = /(?:^|\n|[,;:(|]\s{0,3}|\s[-–—]\s{1,3}|(?<!\b(?:St|Ft|Mt))[.!?]\s{1,3})[ \t•*–—-]{0,12}/gu
+const BARE_PLACE_CUE = /(?:^|\n|[,;:(|/]\s{0,3}|\s[-–—]\s{1,3}|(?<!\b(?:St|Ft|Mt))[.!?]\s{1,3})[ \t•*–—-]{0,12}/gu
 
 function localityCandidates (text: string): Candidate[] {
   const found: Candidate[] = []
@@ -267,10 +270,14 @@ function localityCandidates (text: string): Candidate[] {
   // "bowling green ky", "in frederick md", "Cedar Rapids, Iowa": a place that is the whole message, in any case.
   const reply = PLACE_REPLY.exec(text)
   const replied = reply === null ? null : readLocality(text, reply[0].length, false, true, 'home')
-  if (replied?.state !== undefined && /^\s*[.!]?\s*$/.test(text.slice(replied.end))) {
+  if (replied?.state !== undefined && /^\s*[.!]?\s*(?:if\s+that\s+(?:matters|helps)|fwiw|btw)?\s*[.!]?\s*$/i.test(text.slice(replied.end))) {
     const { end: _end, ...parts } = replied
     found.push({ parts, confidence: 0.8, start: reply?.[0].length ?? 0 })
   }
+  // "Utah", "oregon": a state's whole name as a reply.
+  const stateReply = STATE_REPLY.exec(text)
+  const named = stateReply === null ? null : readState(stateReply[1] ?? '', 'none')
+  if (named !== null && !named.byCode && named.length === (stateReply?.[1] ?? '').length) found.push({ parts: { state: named.code }, confidence: 0.7, start: 0 })
   const cityReply = CITY_REPLY.exec(text)
   if (cityReply !== null && readState(cityReply[1] ?? '', 'none') === null && !CITY_STOP.has((cityReply[1] ?? '').toLowerCase())) {
     found.push({ parts: { city: cityReply[1] ?? '' }, confidence: 0.65, start: cityReply.index })
@@ -294,9 +301,13 @@ function localityCandidates (text: string): Candidate[] {
 }
 
 const DWELLING = 'house|home|condo|apartment|townhouse|townhome|place|property|duplex|cabin|farm|ranch|bungalow|cottage'
-const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved|moving|relocating)\\s{1,3}(?:is\\s+|are\\s+|out\\s+|up\\s+|down\\s+)?(?:in|to)(?:\\s{1,3}the(?=\\s{1,3}\\p{Lu}))?|(?:hello|hi|greetings|howdy)\\s{1,3}from|(?:live|living|lives|own|bought|have)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING})\\s{1,3}in)\\s{1,3}(?:(?:${REGIONS})\\s{1,3})?`, 'giu')
+// "I own a cafe in Savannah": where the visitor's business, the job site, is.
+const BUSINESS = 'cafe|shop|store|restaurant|business|office|bakery|salon|clinic|practice|building|warehouse|church|garage|studio|dairy|orchard|winery'
+const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved|moving|relocating)\\s{1,3}(?:is\\s+|are\\s+|out\\s+|up\\s+|down\\s+)?(?:in|to)(?:\\s{1,3}the(?=\\s{1,3}\\p{Lu}))?|(?:hello|hi|greetings|howdy)\\s{1,3}from|(?:live|living|lives|own|bought|have|run)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING}|${BUSINESS})\\s{1,3}in)\\s{1,3}(?:(?:${REGIONS})\\s{1,3})?`, 'giu')
 // "I'm in Tucson." counts; "I'm currently in London but …" and "I'm in Pune this month" are a visit, not a home.
 // "we live on the Oregon coast": a state's region.
+// "we live out in the country in wisconsin": a state's whole name, in any case, later in the sentence.
+const LIVE_IN_STATE = /\b(?:live|living|lives|located|based|reside)\b[^.!?\d]{0,40}/giu
 const ON_THE_COAST = /\b(?:live|living|lives|based|located)\s{1,3}(?:on|along)\s{1,3}the\s{1,3}(?=[\p{L} ]{2,20}?\s(?:coast|shore|peninsula|panhandle)\b)/giu
 // "We're a family of five in Provo", "I'm a retired teacher in Boise": what the visitor is, and where; not "I'm a big
 // believer in Tesla".
@@ -354,6 +365,13 @@ function lonePlaceCandidates (text: string): Candidate[] {
     ...[...text.matchAll(BEEN_IN)].map((m) => ({ m, beenIn: true })),
     ...[...text.matchAll(ON_THE_COAST)].map((m) => ({ m, beenIn: false }))
   ]
+  for (const m of text.matchAll(LIVE_IN_STATE)) {
+    for (const inWord of m[0].matchAll(/\bin\s+/giu)) {
+      const at = m.index + inWord.index + inWord[0].length
+      const state = readState(text.slice(at, at + 30), 'none')
+      if (state !== null && !state.byCode) return [{ parts: { state: state.code }, confidence: 0.7, start: at }]
+    }
+  }
   // Once per message, not per cue: a message of many "im in …" stays linear.
   const withZip = cues.length > 0 && text === text.toLowerCase() && zipCandidates(text).length > 0
   return cues.flatMap(({ m, beenIn }): Candidate[] => {
@@ -415,7 +433,17 @@ function best (candidates: Candidate[], has: (parts: AddressParts) => boolean): 
   return candidates.filter((c) => has(c.parts)).sort((a, b) => b.confidence - a.confidence || a.start - b.start)[0]
 }
 
-export interface AddressFact { field: 'address_street' | 'address_city' | 'address_state' | 'address_zip', value: string, confidence: number }
+export interface AddressFact { field: 'address_street' | 'address_city' | 'address_state' | 'address_zip', value: string, confidence: number, onlyFills?: boolean }
+
+// "im at 615 Gallowglass Street", then "Ogden": a place's name as the next reply fills an empty city.
+const WHOLE_PLACE = /^\s*(\p{Lu}[\p{Ll}'-]+(?:\s\p{Lu}[\p{Ll}'-]+){0,2})\s*[.!]?\s*$/u
+
+export function cityAfterStreet (text: string, previous: string | null): AddressFact | null {
+  if (previous === null || readStreets(previous).length === 0) return null
+  const place = WHOLE_PLACE.exec(text)?.[1]
+  if (place === undefined || readState(place, 'none') !== null || place.split(' ').some((w) => CITY_STOP.has(w.toLowerCase()))) return null
+  return { field: 'address_city', value: place, confidence: 0.65, onlyFills: true }
+}
 
 export function extractAddress (text: string): AddressFact[] {
   const streets = streetCandidates(text)

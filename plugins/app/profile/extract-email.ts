@@ -39,7 +39,8 @@ export function findEmails (text: string): EmailHit[] {
 }
 
 const CORRECTION = /\b(?:new|instead|actually|now|updated|correct|changed|use|better)\b[^@]{0,30}$/i
-const STALE = /\b(?:not|old|no longer|used to be|was)\b[:\s]{0,3}$/i
+// "not my work one (cwhitlow@…)", "I used to use pkessler@…": an address the visitor no longer wants used.
+const STALE = /\b(?:not|old|no longer|used to be|was)\b[:\s]{0,3}$|\bnot\s+(?:my\s+|the\s+)?(?:work|office|old|other|personal)\s+(?:one|email|address)\s*[(:]?\s*$|\bused\s+to\s+(?:use|have|be)\s+$/i
 
 /** The customer's own address among those found (other people's are already blanked out). */
 export function pickOwnEmail (text: string): EmailHit | null {

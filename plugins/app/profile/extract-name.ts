@@ -3,7 +3,8 @@ import { SUFFIX } from './extract-address.ts'
 import { readState } from './us-states.ts'
 import { isCapitalized, PHONE_SHAPE, properCaseWord, type Span } from './text.ts'
 
-export interface NameHit extends Span { value: string, confidence: number }
+/** `onlyFills`: a guess ("Leila" after a phone) that names an empty field but never replaces a name. */
+export interface NameHit extends Span { value: string, confidence: number, onlyFills?: boolean }
 
 // Words that follow "I'm" / "this is" / "call me" without being a name.
 const NOT_NAME = new Set(`
@@ -30,7 +31,8 @@ solar battery batteries heat pump panels charger installation maintenance financ
 tesla powerwall enphase solaredge generac daikin trane lennox rheem chargepoint wallbox sunpower
 big small huge tiny cold hot warm broken cheap pricey nice cool awesome perfect correct true fine
 asphalt metal shingle shingles tile slate wood brick concrete stucco vinyl gas electric oil propane
-ph tel addr mob pls plz thx tmrw tmr evenings mornings afternoons nights weekdays weekends anytime idk nvm np ty lmk cool works
+make get take want need give know think see come put pay save buy send help install replace check ask tell find
+use keep let try look run ugh typo oops whoops argh ph tel addr mob pls plz thx tmrw tmr evenings mornings afternoons nights weekdays weekends anytime idk nvm np ty lmk cool works
 monday tuesday wednesday thursday friday saturday sunday january february march july
 september october november december christmas easter thanksgiving weekend
 `.split(/\s+/).filter(Boolean))
@@ -73,7 +75,7 @@ export function isPlausibleName (word: string): boolean {
 }
 
 // "This is Bright Path Property Management": a company, whatever its first words look like.
-const COMPANY_WORD = /^(?:management|properties|property|realty|llc|inc|corp|corporation|company|group|services|solutions|construction|builders|contracting|roofing|electric|plumbing|partners|associates|enterprises|holdings|ventures|industries|dental|clinic|church|farms?|ranch|school|academy|foundation|ministries|hoa|association|apartments|homes)\b\.?/i
+const COMPANY_WORD = /^(?:management|properties|property|realty|llc|inc|corp|corporation|company|group|services|solutions|construction|builders|contracting|roofing|electric|electrical|plumbing|partners|associates|enterprises|holdings|ventures|industries|dental|clinic|church|farms?|ranch|school|academy|foundation|ministries|hoa|association|apartments|homes|auto|repair|machining|manufacturing|pediatrics|medical|veterinary|pharmacy|creamery|dairy|bakery|cafe|restaurant|salon|studio|motors|landscaping|hvac|heating|mechanical|supply|logistics|trucking|design|architects|insurance|orchards?|vineyards?|winery|brewery|parish|chapel|baptist|methodist|lutheran|catholic|presbyterian|fellowship|motel|hotel|storage|ltd|co-op|llp|pllc|pc)\b\.?/i
 
 /** The capitalized words right after a name end in a company word: "… Path Property Management". */
 function companyFollows (after: string): boolean {
@@ -112,6 +114,15 @@ interface Intro { pattern: RegExp, mode: Mode, confidence: number }
 const INTROS: Intro[] = [
   { pattern: /(?:\bmy\s+(?:full\s+)?(?:name|nmae|naem|nam|nme)\s+is|\b(?:full\s+)?name\s+(?:for|on)\s+(?:the\s+)?[\p{L}-]+\s+is|\bmy\s+name'?s|\bname\s*[:\-–—]|(?<![\p{L}-])(?:applicant|customer|client|homeowner|account\s+holder)\s*:|\bname\s+is|\bme\s+llamo|\bmi\s+nombre\s+es|\bje\s+m'appelle|\bich\s+hei(?:ß|ss)e)\s*/giu, mode: 'strong', confidence: 0.95 },
   { pattern: /(?:^|[^\p{L}'])name's\s+/giu, mode: 'strong', confidence: 0.9 },
+  // "Name Ottilie Brennan, email …", "name Lazlo": a form's label without its colon, at the start of a line.
+  { pattern: /(?:^|\n)[ \t]*[Nn]ame[ \t]+(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.9 },
+  // "I can be reached at 218-555-0172, ask for Brenda", "(808) 555-0140 - ask for Leilani"
+  { pattern: /\d[^\n\d]{0,12}\b[Aa]sk\s+for\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.8 },
+  // "mine is drew.kinsella@example.com, Drew Kinsella", "my cell is 901-555-0116, Keisha": details, then the name
+  // that closes the message.
+  { pattern: /(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d{4})\s*[,-]\s*(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.75 },
+  // "I'm the one to call: Arlen Voss 308-…"
+  { pattern: /\bthe\s+one\s+to\s+(?:call|contact|talk\s+to|reach|ask\s+for)\s*[:,-]?\s*(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
   // "contact: Dr. Imelda Prosser", "Contact person: …"
   { pattern: /(?:^|\n|[.!?]\s+)[ \t]*[Cc]ontact(?:\s+(?:name|person))?\s*:\s*(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?\s+)?\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
   { pattern: /(?:^|[.!?,]\s{0,3})names\s+/giu, mode: 'strong', confidence: 0.75 },
@@ -158,21 +169,25 @@ function isSomeoneElsesName (text: string, at: number): boolean {
 // "Best regards," followed by a short signature block (title, e-mail, phone). Longer phrases come first, so
 // "Best wishes," is read whole rather than as "Best" and a name "Wishes".
 // One list of sign-off phrases for every form below (the longer first).
-const SIGN_OFF_WORDS = String.raw`(?:thanks(?:\s+(?:so\s+much|again|a\s+lot|in\s+advance))?|thank\s+you(?:\s+(?:so\s+much|again|in\s+advance))?|many\s+thanks|(?:with\s+)?(?:best|kind|warm|warmest)\s+(?:regards|wishes)|all\s+the\s+best|yours(?:\s+(?:faithfully|sincerely|truly))?|take\s+care|speak\s+soon|talk\s+soon|warmly|cordially|respectfully|blessings|sincerely|cheers|regards|best|thx|ta)(?!\p{L})`
+const SIGN_OFF_WORDS = String.raw`(?:thanks(?:\s+(?:so\s+much|again|a\s+lot|in\s+advance))?|thank\s+you(?:\s+(?:so\s+much|again|in\s+advance))?|many\s+thanks|(?:with\s+)?(?:best|kind|warm|warmest)\s+(?:regards|wishes)|all\s+the\s+best|yours(?:\s+(?:faithfully|sincerely|truly))?|take\s+care|speak\s+soon|talk\s+soon|warmly|cordially|respectfully|blessings|sincerely|cheers|regards|(?:kind\s+)?greetings|salutations|best|thx|ta)(?!\p{L})`
 const SIGN_OFF = new RegExp(String.raw`(?:\b${SIGN_OFF_WORDS}\s*[,!.]?\s*\n?\s*|(?:^|\n|\s)(?:—|–|--|-|~)\s*)`, 'giu')
-const SIGN_OFF_LINE = new RegExp(String.raw`(?:^|\n)[ ]*${SIGN_OFF_WORDS}[ ]*[,!.]?[ ]*\n[ ]*`, 'giu')
-const SIGNATURE_TAIL = /^[ ]*(?:\n[^\n]{0,80}){0,3}\s*$/
+const SIGN_OFF_LINE = new RegExp(String.raw`(?:^|\n)[ ]*${SIGN_OFF_WORDS}[ ]*[,!.]?[ ]*\n(?:[ ]*\n)?[ ]*`, 'giu')
+// Up to nine short lines (title, company, street, town, phone, fax, email), and one long notice.
+const SIGNATURE_TAIL = /^[ ]*(?:\n[^\n]{0,80}){0,9}(?:\n[^\n]{0,400})?\s*$/
 // "Raymond Kurtz speaking." at the start of a sentence.
 const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey)\s?[,–—-]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
 // "Hugo Brandt, hugo@…, 414-…": a full name opening a message, right before the visitor's contact details.
-const NAME_THEN_CONTACT = /(?:^(?:[Aa]nyway|[Oo]k(?:ay)?|[Ss]ure|[Ss]o|[Yy]es|[Rr]ight)?,?|[.!?:]\s+|\n|\bme\s+[-–—]\s+)[ \t]*(?=\p{Lu}[\p{L}'-]+[ \t]+\p{Lu}[\p{L}'-]+[ \t]*(?:[,|;(</]|\s[-–—]\s|\n|\s+from\s))/gu
+// "Fergus Lindahl. 812-…", "Yusuf Abernathy 19 Pickering Way …": a full stop, or a house number, may follow too.
+const NAME_THEN_CONTACT = /(?:^(?:[Aa]nyway|[Oo]k(?:ay)?|[Ss]ure|[Ss]o|[Yy]es|[Rr]ight)?,?|[.!?:]\s+|\n|\bme\s+[-–—]\s+)[ \t]*(?=\p{Lu}[\p{L}'-]+[ \t]+\p{Lu}[\p{L}'-]+[ \t]*(?:[,|;(</.]|\s[-–—]\s|\n|\s+from\s|\s+\d{1,6}\s+\p{Lu}))/gu
 // What may follow that name: an email, a phone, or "Kalispell MT".
-const CONTACT_AFTER_NAME = new RegExp(String.raw`^[ \t]*(?:(?:[,|;(</]|[-–—]\s|\n)\s*(?:${CONTACT}|${CITY_STATE})|\s+from\s+${CITY_STATE})`, 'u')
+const CONTACT_AFTER_NAME = new RegExp(String.raw`^[ \t]*(?:(?:[,|;(</.]|[-–—]\s|\n)\s*(?:${CONTACT}|${CITY_STATE})|\s+from\s+${CITY_STATE}|\s+\d{1,6}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu})`, 'u')
 // "\n\nQuentin Abara\nProject Manager, Abara Builders\nquentin@…": a signature block without a sign-off word.
 // "--\nLionel Ferrante\nFerrante Woodworks\n…": the line under a signature separator.
 const SEPARATOR_LINE = /(?:^|\n)[ \t]*(?:--|—|–)[ \t]*\n[ \t]*/gu
-const SIGNATURE_NAME = /\n[ \t]*\n[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n)/gu
-const SIGNATURE_CONTACT = /^[ \t]*(?:\n[^\n]{0,60}){0,1}\n[ \t]*(?:[\w.+-]+@[\w.-]+|\+?\(?\d[\d ().-]{6,})[ \t]*(?:\n[^\n]{0,80}){0,2}\s*$/
+// "Dr. Sunita Ravel\nRavel Pediatrics\nOffice: 505-…", "Thaddeus Kroll, CPA\n701-…": a title before the name, a
+// credential after it, lines of title and company before the contact lines, and labels on them.
+const SIGNATURE_NAME = /\n[ \t]*\n[ \t]*(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Pastor)\.?[ \t]+)?\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}(?:,[ \t]*[A-Z][A-Za-z.]{1,5})?[ \t]*\n)/gu
+const SIGNATURE_CONTACT = /^(?:,[ \t]*[A-Z][A-Za-z.]{1,5})?[ \t]*(?:\n[^\n]{0,60}){0,3}\n[ \t]*(?:[A-Za-z]{1,8}[ \t]*[:.][ \t]*)?(?:[\w.+-]+@[\w.-]+|\+?\(?\d[\d ().-]{6,})[^\n]{0,40}(?:\n[^\n]{0,80}){0,3}\s*$/
 // "— Ngozi Adeyemi\n(470) 555-0189": a dash sign-off above a signature's last lines.
 const DASH_LINE = /(?:^|\n)[ ]*(?:—|–|--|-|~)[ ]*/gu
 // "Annika Berg\n17 Fjord Ln": a name on its own line right above the street of an address block.
@@ -189,7 +204,7 @@ const CONTACT_TAIL = /^\s*,\s*(?:\+?\(?\d[\d ().-]{6,}\d|[\w.+-]+@\S+)\s*$/
 const DESCRIBED = new RegExp(String.raw`\b(?:[Ii]'?m|[Ii]\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+(?:,\s+|\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$))(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!]|$|,\s*${CONTACT}))`, 'gu')
 // "Kwame Asante, by the way, 443-…"
 const BY_THE_WAY = /(?:^|[.!?]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:by\s+the\s+way|btw)\b)/gu
-const HERE = /(?:^|[.!?]\s+|\(|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola|(?:[Gg]ood\s+)?(?:[Mm]orning|[Aa]fternoon|[Ee]vening))[,!]?\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+(?:here|again)\b)/gu
+const HERE = /(?:^|[.!?]\s+|\(|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola|(?:[Gg]ood\s+)?(?:[Mm]orning|[Aa]fternoon|[Ee]vening))[,!]?\s+)(?=(?:(?:Dr|Mr|Mrs|Ms|Pastor|Rev|Fr|Father)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+(?:here|again)\b)/gu
 
 /** Names read after each match of `pattern`, kept when what follows the name passes `fits`. */
 function hitsAfter (text: string, pattern: RegExp, fits: (rest: string) => boolean, confidence: number): NameHit[] {
@@ -229,7 +244,7 @@ function looksLikeAdjective (value: string): boolean {
 /** Lower-case "i'm dana, ..." only when the word is followed by a break and is not a common word. */
 const LOWER_INTRO = /\b(?:i'?m|i\s+am)\s+(?=\p{Ll})/gu
 // "tony here btw", "hi, this is mei lin from the dental office": a lower-case name only where the message opens.
-const LOWER_OPENING = new RegExp(String.raw`^\s*(?:(?:yes|ok|okay)[,!]?\s+)?(?:${LOWER_HELLO})?(?:this\s+is\s+|it'?s\s+)?(?=\p{Ll})`, 'gu')
+const LOWER_OPENING = new RegExp(String.raw`^\s*(?:(?:yes|ok|okay)[,!]?\s+)?(?:${LOWER_HELLO})?(?:this\s+is\s+|it'?s\s+)?(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=\p{Ll})`, 'gu')
 // "hey it's marco, …": a greeting, then "it's" / "this is" and one word that ends the clause.
 const LOWER_GREETING = new RegExp(String.raw`^\s*${LOWER_HELLO}(?:this\s+is|it'?s|it\s+is)\s+(?=\p{Ll})`, 'gu')
 // "regards, tomasz", "thanks,\nmarie", "talk soon\n- mike": a sign-off, a comma, line break or dash, then the last
@@ -262,7 +277,7 @@ function lowercaseHits (text: string): NameHit[] {
   for (const match of text.matchAll(LOWER_OPENING)) {
     const from = match.index + match[0].length
     const name = readName(text, from, 'strong')
-    if (name === null || looksLikeAdjective(name.value)) continue
+    if (name === null || looksLikeAdjective(name.value) || endsInState(name.value)) continue
     if (!/^\s*,?\s+(?:here|from|speaking|btw|by\s+the\s+way)\b/i.test(text.slice(name.end))) continue
     hits.push({ value: name.value, start: from, end: name.end, confidence: 0.7 })
   }
@@ -272,7 +287,7 @@ function lowercaseHits (text: string): NameHit[] {
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, /^\s*(?:,|\s+(?:in|from|here)\b)/, 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lastLineHits(text))
   hits.push(...lowerHitsAfter(text, LOWER_NAME_THEN_CONTACT, /^\s*(?:[,|]|\d{3,})/, 2).filter((hit) => hit.value.includes(' ')))
-  hits.push(...lowerHitsAfter(text, LOWER_NAME_LABEL, new RegExp(String.raw`^[ \t]*(?:\n|${NEXT_LABEL})`), 2).filter((hit) => hit.value.includes(' ')))
+  hits.push(...lowerHitsAfter(text, LOWER_NAME_LABEL, new RegExp(String.raw`^[ \t]*(?:\n|${NEXT_LABEL})`), 2, true).filter((hit) => hit.value.includes(' ')))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_CONTACT, /^\s*,/, 1))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_ONE, /^\s*(?:[,!]|\.(?!\S)|$)/, 1).map((hit) => ({ ...hit, confidence: 0.6 })))
   return hits
@@ -296,17 +311,19 @@ function lastLineHits (text: string): NameHit[] {
 
 /** "portsmouth nh", "fresno ca": a place typed in lower case, not a name. */
 function endsInState (value: string): boolean {
-  const last = value.split(' ').pop() ?? ''
-  return value.includes(' ') && readState(last, 'all')?.length === last.length
+  const words = value.split(' ')
+  if (words.length < 2) return false
+  return [words.slice(-1).join(' '), words.slice(-2).join(' ')].some((tail) => readState(tail, 'all')?.length === tail.length)
 }
 
 /** A lower-case name of at most `maxWords` words after each match of `pattern`, kept when what follows fits `rest`. */
-function lowerHitsAfter (text: string, pattern: RegExp, rest: RegExp, maxWords: number): NameHit[] {
+function lowerHitsAfter (text: string, pattern: RegExp, rest: RegExp, maxWords: number, labelled = false): NameHit[] {
   const hits: NameHit[] = []
   for (const match of text.matchAll(pattern)) {
     const from = match.index + match[0].length
     const name = readName(text, from, 'strong')
-    if (name === null || name.value.split(' ').length > maxWords || looksLikeAdjective(name.value) || endsInState(name.value)) continue
+    // After a label ("name ambrose kettering") a word ending in -ing is a surname, not a mood.
+    if (name === null || name.value.split(' ').length > maxWords || (!labelled && looksLikeAdjective(name.value)) || endsInState(name.value)) continue
     if (rest.test(text.slice(name.end))) hits.push({ value: name.value, start: from, end: name.end, confidence: 0.65 })
   }
   return hits
@@ -389,8 +406,8 @@ export function restatedName (text: string, from: number): NameHit | null {
     if (name === null || !name.value.includes(' ') || PLACE_PREFIX.test(name.value.split(' ')[0] ?? '')) continue
     // "it's Whitfield Rd, not Ave" restates a street.
     if (STREET_WORD.test(name.value.split(' ').pop() ?? '')) continue
-    // "that's Miramar Beach, FL 32550" restates a place.
-    if (/^\s*,?\s*[A-Z]{2}\b/.test(text.slice(name.end))) continue
+    // "that's Miramar Beach, FL 32550" and "I mean Portsmouth Rhode Island" restate a place.
+    if (/^\s*,?\s*[A-Z]{2}\b/.test(text.slice(name.end)) || endsInState(name.value)) continue
     // "just married, it's Ellen Druckman now"
     if (/^\s*(?:[-–—,.!;]|$|now\b)/.test(text.slice(name.end))) return { value: name.value, start, end: name.end, confidence: 0.75 }
   }
@@ -415,7 +432,8 @@ export function pickOwnName (message: string, previous: string | null = null): N
 // "im buck by the way. buck hollender": the given name, then the whole name later in the message.
 function withSurnameLater (text: string, hit: NameHit): NameHit {
   if (hit.value.includes(' ')) return hit
-  const later = new RegExp(String.raw`\b${hit.value}\s+(?=[\p{L}'-]{2,}\s*(?:[.,!]|$))`, 'giu')
+  // "… buck hollender" (given name first) or "I'm Okonkwo, Chidi Okonkwo" (the word was the surname).
+  const later = new RegExp(String.raw`\b(?:${hit.value}\s+[\p{L}'-]{2,}|[\p{L}'-]{2,}\s+${hit.value})(?=\s*(?:[.,!]|$))`, 'giu')
   later.lastIndex = hit.end
   const match = later.exec(text)
   const full = match === null ? null : readName(text, match.index, 'strong')
@@ -430,14 +448,21 @@ function givenNameReply (text: string, previous: string | null): NameHit[] {
   if (previous === null || !GAVE_CONTACT.test(previous)) return []
   const match = ONE_WORD.exec(text)
   const name = match === null ? null : readName(text, match[0].length, 'capitalized')
-  return name === null || readState(name.value, 'none') !== null ? [] : [{ value: name.value, start: 0, end: name.end, confidence: 0.6 }]
+  return name === null || readState(name.value, 'none') !== null ? [] : [{ value: name.value, start: 0, end: name.end, confidence: 0.6, onlyFills: true }]
 }
 
 // "… but I'm the one on the lease. Kenji Moravec", "Reach me at 269-555-0170. Augustin Pelletier": a full name that
 // is the message's last sentence, as a signature is.
 const CLOSING_NAME = /[.!?]\s+(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2}\s*[.!]?\s*$)/gu
 
+// "…\n\nIngram Solis\nSolis Auto Repair": a signature of a name and the company's line.
+const NAME_ABOVE_COMPANY = /\n[ \t]*\n[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[^\n]{2,60}\s*$)/gu
+
 function closingNameHits (text: string): NameHit[] {
-  return hitsAfter(text, CLOSING_NAME, (rest) => /^\s*[.!]?\s*$/.test(rest), 0.7)
+  const aboveCompany = hitsAfter(text, NAME_ABOVE_COMPANY, (rest) => {
+    const line = /^[ \t]*\n([^\n]*)/.exec(rest)?.[1] ?? ''
+    return line.split(/\s+/).some((word) => COMPANY_WORD.test(word))
+  }, 0.8)
+  return [...aboveCompany, ...hitsAfter(text, CLOSING_NAME, (rest) => /^\s*[.!]?\s*$/.test(rest), 0.7)]
     .filter((hit) => hit.value.includes(' ') && !PLACE_PREFIX.test(hit.value.split(' ')[0] ?? '') && !endsInState(hit.value) && !STREET_WORD.test(hit.value.split(' ').pop() ?? ''))
 }

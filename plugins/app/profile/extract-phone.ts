@@ -121,10 +121,33 @@ const NEWER = /\b(?:new|now|instead|updated|correct|actually)\b[^\d]{0,30}$/i
 // "I called 800-…" is ours; "I'd rather be called at home: 505-…" is theirs.
 const NOT_THEIRS = /\b(?:your(?!\s+(?:main\s+)?(?:contact|point))|you at|tried\s+(?:to\s+)?(?:call|reach|text|ring)(?:ing)?|(?<!\bbe\s)called|dialed|dialled|rang)\b[^\d]{0,15}$/i
 
+// Which line a number is: "cell 651-…", "Mobile: 505-…", "651-… (cell)". A fax is never the visitor's phone.
+const LINES = { cell: 'cell|cellphone|cell\\s+phone|mobile|mob', home: 'home|house|landline', work: 'work|office|desk|direct|business', fax: 'fax' }
+type Line = keyof typeof LINES
+const LINE_BEFORE = Object.entries(LINES).map(([line, words]) => [line, new RegExp(`\\b(?:${words})\\b(?:\\s+(?:phone|number|line|no\\.?))?\\s*(?:is|#|:|-)?\\s*$`, 'i')] as const)
+const LINE_AFTER = Object.entries(LINES).map(([line, words]) => [line, new RegExp(`^\\s*\\(?(?:${words})\\b`, 'i')] as const)
+// "cell is best", "mobile preferred", "use my cell", "best number is my mobile", "prefer the home line".
+const PREFERRED = (words: string): RegExp => new RegExp(String.raw`\b(?:(?:${words})(?:\s+(?:phone|number|line))?\s+(?:is|'s|would\s+be)\s+(?:the\s+)?(?:best|better|preferred|easiest|quickest)|(?:${words})\s+preferred|prefer\s+(?:my\s+|the\s+)?(?:${words})|(?:use|try|call|text)\s+(?:my\s+|the\s+)?(?:${words})|best\s+(?:number|way|bet)?\s*(?:is|would\s+be|to\s+use)\s+(?:my\s+|the\s+)?(?:${words}))\b`, 'i')
+const PREFERENCES = Object.entries(LINES).map(([line, words]) => [line, PREFERRED(words)] as const)
+
+function lineOf (text: string, hit: Span): Line | null {
+  const before = leftContext(text, hit.start, 24)
+  const after = rightContext(text, hit.end, 12)
+  const found = LINE_BEFORE.find(([, pattern]) => pattern.test(before)) ?? LINE_AFTER.find(([, pattern]) => pattern.test(after))
+  return found === undefined ? null : found[0] as Line
+}
+
+/** Several numbers of the visitor's own: the one they say is best ("home …, cell … - cell is best"). */
+function preferredLine (text: string, hits: PhoneHit[]): PhoneHit | undefined {
+  if (hits.length < 2) return undefined
+  const wanted = PREFERENCES.find(([, pattern]) => pattern.test(text))?.[0]
+  return wanted === undefined ? undefined : hits.find((hit) => lineOf(text, hit) === wanted)
+}
+
 export function pickOwnPhone (text: string, defaultRegion: string): PhoneHit | null {
   const hits = findPhones(text, defaultRegion).filter((hit) => {
     const before = leftContext(text, hit.start, 30)
-    return !STALE.test(before) && !NOT_THEIRS.test(before)
+    return !STALE.test(before) && !NOT_THEIRS.test(before) && lineOf(text, hit) !== 'fax'
   })
-  return hits.find((hit) => NEWER.test(leftContext(text, hit.start, 40))) ?? hits[0] ?? null
+  return hits.find((hit) => NEWER.test(leftContext(text, hit.start, 40))) ?? preferredLine(text, hits) ?? hits[0] ?? null
 }

@@ -1,5 +1,5 @@
 // Rule-based, pure extraction of customer-profile facts from one visitor message.
-import { extractAddress } from './extract-address.ts'
+import { cityAfterStreet, extractAddress } from './extract-address.ts'
 import { findEmails, pickOwnEmail } from './extract-email.ts'
 import { extractInterests } from './extract-interests.ts'
 import { pickOwnName, restatedName, surnameAlone } from './extract-name.ts'
@@ -20,14 +20,17 @@ const ZIP_WORD = /\b(?:zip|zipcode|postcode|postal\s+code)\b/i
 // "It's for my brother-in-law's house", "the panels are for my mom": the relative's address is the job site.
 // "I'm helping my mother get a heat pump for her house at …" too.
 // "my dad wants solar on his house", "im helping him out": the relative's house is where the work is.
-const JOB_FOR_SOMEONE = /\bhelping\s+(?:my|our)\s+[\w-]+\b|\bgift(?:ing)?\s+(?:him|her|them)\b|\b(?:wants?|needs?|is\s+getting|is\s+looking\s+at|interested\s+in)\s+(?:[\w-]+\s+){0,4}?(?:on|for)\s+(?:his|her|their)\s+(?:house|home|place|roof|property|cabin|farm)\b|\bhelping\s+(?:him|her|them)\b|\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+|\b(?:arranging|getting|organi[sz]ing|buying|booking|setting\s+up|sorting(?:\s+out)?|planning)\s+(?:[\w-]+\s+){0,4}?for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\s+(?:get|with|install|buy|choose)\b/i
+const JOB_FOR_SOMEONE = /\b(?:go|goes|going|be)\s+on\s+(?:my|our)\s+[\w-]+(?:'s|s')?\s+(?:house|home|place|roof|property|cabin|farm)\b|\b(?:would|will)\s+be\s+for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\b|\bgift(?:ing)?\s+(?:him|her|them)\b|\b(?:wants?|needs?|is\s+getting|is\s+looking\s+at|interested\s+in)\s+(?:[\w-]+\s+){0,4}?(?:on|for)\s+(?:his|her|their)\s+(?:house|home|place|roof|property|cabin|farm)\b|\bhelping\s+(?:him|her|them)\b|\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+|\b(?:arranging|getting|organi[sz]ing|buying|booking|setting\s+up|sorting(?:\s+out)?|planning)\s+(?:[\w-]+\s+){0,4}?for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\s+(?:get|with|install|buy|choose)\b/i
 
 type ScalarFact = Extract<ProfileFact, { field: ScalarField }>
 
 const isScalar = (fact: ProfileFact): fact is ScalarFact => fact.field !== 'preferences' && fact.field !== 'products_of_interest' && fact.field !== 'services_of_interest'
 
-/** The message with everything before `end` blanked: what the visitor said after a correction or a withdrawal. */
-const after = (text: string, end: number): string => blankSpans(text, [{ start: 0, end }])
+/**
+ * The message with everything before `end` blanked: what the visitor said after a correction or a withdrawal. What
+ * the whole message says about other people stays blanked ("should be his, 563-…" is still his after "should be").
+ */
+const after = (text: string, end: number, region: string): string => blankSpans(text, [{ start: 0, end }, ...findOtherPeople(text, region).spans])
 
 /**
  * Facts in the order they apply: withdrawals first (the field empties), then values. A field named by a withdrawal
@@ -44,7 +47,7 @@ export function extractProfileFacts (text: string, options: ExtractOptions, prev
   facts.push(...findPartCorrections(normalized, corrections === null ? null : [normalized.slice(corrections.last), normalized.slice(corrections.first)]))
   const withdrawn: ProfileFact[] = []
   for (const withdrawal of findWithdrawals(normalized, before)) {
-    const later = factsIn(after(normalized, withdrawal.end), options, before).filter(isScalar)
+    const later = factsIn(after(normalized, withdrawal.end, options.defaultRegion), options, before).filter(isScalar)
     facts = [
       ...facts.filter((f) => !isScalar(f) || !withdrawal.fields.includes(f.field)),
       ...later.filter((f) => withdrawal.fields.includes(f.field))
@@ -56,7 +59,7 @@ export function extractProfileFacts (text: string, options: ExtractOptions, prev
 
 /** Per scalar field, a value found after the correction replaces the one found in the whole message. */
 function restated (facts: ProfileFact[], text: string, corrections: { first: number, last: number }, options: ExtractOptions, previous: string | null): ProfileFact[] {
-  const later = factsIn(after(text, corrections.last), options, previous).filter(isScalar)
+  const later = factsIn(after(text, corrections.last, options.defaultRegion), options, previous).filter(isScalar)
   const name = later.some((f) => f.field === 'customer_name') ? null : restatedName(text, corrections.last)
   if (name !== null) later.push({ field: 'customer_name', value: name.value, confidence: name.confidence })
   const fields = new Set(later.map((f) => f.field))
@@ -85,7 +88,7 @@ function factsIn (normalized: string, options: ExtractOptions, previous: string 
   const surname = surnameAlone(own)
   const name = pickOwnName(own, previous)
   if (surname !== null) facts.push({ field: 'customer_name', value: surname.value, confidence: surname.confidence, part: 'surname' })
-  else if (name !== null) facts.push({ field: 'customer_name', value: name.value, confidence: name.confidence })
+  else if (name !== null) facts.push({ field: 'customer_name', value: name.value, confidence: name.confidence, ...(name.onlyFills === true ? { onlyFills: true } : {}) })
   const email = pickOwnEmail(own)
   if (email !== null) facts.push({ field: 'email', value: email.value, confidence: email.confidence })
   const phone = pickOwnPhone(blankSpans(own, findEmails(own)), options.defaultRegion)
@@ -93,7 +96,10 @@ function factsIn (normalized: string, options: ExtractOptions, previous: string 
   // Addresses stay in other people's sentences ("my parents' place in Edison") unless the address is theirs.
   const jobSite = JOB_FOR_SOMEONE.test(normalized) || (previous !== null && JOB_FOR_SOMEONE.test(previous))
   const theirAddresses = jobSite ? [] : others.spans.filter((span) => OTHERS_ADDRESS.test(normalized.slice(span.start, span.end)))
-  facts.push(...extractAddress(blankSpans(normalized, [...findEmails(normalized), ...theirAddresses])))
+  const address = extractAddress(blankSpans(normalized, [...findEmails(normalized), ...theirAddresses]))
+  facts.push(...address)
+  const reply = address.length === 0 ? cityAfterStreet(normalized, previous) : null
+  if (reply !== null) facts.push(reply)
   facts.push(...interestFacts(normalized, options))
   for (const hit of extractPreferences(own)) {
     facts.push({ field: 'preferences', value: { [hit.key]: hit.value }, confidence: hit.confidence })

@@ -116,7 +116,7 @@ function applyScalar (next: ProfileValues, fact: Extract<ProfileFact, { field: S
     const revised = current === null ? null : revisePart(current, fact.part, fact.value)
     return revised === null || revised === current ? next : { ...next, [fact.field]: revised }
   }
-  if (fact.onlyReplaces === true && current === null) return next
+  if ((fact.onlyReplaces === true && current === null) || (fact.onlyFills === true && current !== null)) return next
   const value = fact.value.trim()
   if (value === '' || sameScalar(fact.field, next[fact.field], value) || isShorterForm(fact.field, next[fact.field], value)) return next
   return { ...next, [fact.field]: value }

@@ -21,23 +21,27 @@ const RELATIONS = [
 // Role words kept in the relation ("our business manager"); others are dropped ("my older brother" → brother).
 const ROLE_MODIFIERS = ['business', 'office', 'property', 'project', 'facilities', 'site', 'building', 'general', 'account', 'operations', 'finance', 'it']
 // Any one word may stand before the relation ("our practice manager"); only role words are kept in it.
-const RELATION = new RegExp(`\\b(?:my|our|the)\\s+(?:([\\p{L}-]{2,20})\\s+)?(${RELATIONS.join('|')})(?:'s|s'|s)?(?![\\p{L}-])|(?:^|(?<=[.!?;]\\s{1,3}))()(${RELATIONS.join('|')})(?=\\s+(?:is|was|'s)\\s)`, 'giu')
+const RELATION = new RegExp(`\\b(?:my|our|the)\\s+(?:([\\p{L}-]{2,20})\\s+)?(${RELATIONS.join('|')})(?:'s|s'|s)?(?![\\p{L}-])|(?:^|(?<=[.!?;]\\s{1,3}))()(${RELATIONS.join('|')})(?=(?:'s|\\s+(?:is|was))\\s)`, 'giu')
 // "the house next door at 211 Poplar Ridge Rd": the neighbours, unnamed.
 // "the Hendersons at 14 Crabapple Ln": another family.
 const FAMILY = /\b[Tt]he\s+\p{Lu}[\p{Ll}'-]+s\b(?=\s+(?:at|on|in|down|next|across)\b)/gu
 const NEXT_DOOR = /\b(?:the\s+)?(?:house|place|home|people|folks|family)\s+(?:next\s+door|across\s+the\s+(?:street|road)|down\s+the\s+(?:street|road)|behind\s+us)\b/giu
 // "He's Martin Goff, 541-…": no /i flag, which would let \p{Lu} match any letter.
 const HE_IS_NAMED = /\b(?:[Hh]e|[Ss]he)(?:'s|\s+is)\s+(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+)?,)/gu
-const PRONOUN = /\b(?:(?:he|she|they)(?:'d|\s+would)\s+like\s+(?:a\s+)?(?:call|text|quote)\b|(?:his|hers|her's|theirs)\s+(?:is|:)\s|is\s+(?:his|hers|theirs)\b|(?:send|forward|give|copy)\s+(?:him|her|them)(?:\s+[\w-]+){0,3}?\s+(?:at|on|to)\b|(?:his|her|their)\s+(?:\w+\s+){0,2}(?:e-?mail|address|number|phone|cell|mobile|line|contact|name)\b|(?:he|she|they)\s+can\s+be\s+reached|(?:he|she)(?:'s|\s+is)\s+(?:at|on)\b|(?:reach|call|email|text|contact|cc)\s+(?:him|her|them)\s+(?:at|on)\b|(?:call|text|ring|reach|contact)\s+(?:him|her|them)\s+(?:to|about|for|directly|first)\b)/giu
+const PRONOUN = /\b(?:(?:he|she)(?:'s|\s+is)\s+the\s+(?:homeowner|owner|one|account\s+holder|decision\s+maker)\b|(?:he|she|they)(?:'d|\s+would)\s+like\s+(?:a\s+)?(?:call|text|quote)\b|(?:his|hers|her's|theirs)\s+(?:is|:)\s|is\s+(?:his|hers|theirs)\b|(?:send|forward|give|copy)\s+(?:him|her|them)(?:\s+[\w-]+){0,3}?\s+(?:at|on|to)\b|(?:his|her|their)\s+(?:\w+\s+){0,2}(?:e-?mail|address|number|phone|cell|mobile|line|contact|name)\b|(?:he|she|they)\s+can\s+be\s+reached|(?:he|she)(?:'s|\s+is)\s+(?:at|on)\b|(?:he|she)(?:'s|\s+is)\s+(?=[\w.+-]+@)|\bbe\s+(?:his|hers|theirs)\b|(?:reach|call|email|text|contact|cc)\s+(?:him|her|them)\s+(?:at|on)\b|(?:call|text|ring|reach|contact)\s+(?:him|her|them)\s+(?:to|about|for|directly|first)\b)/giu
 const NAMED = /\b(\p{Lu}[\p{Ll}'-]+)'s\s+(?:\w+\s+)?(?:e-?mail|number|phone|cell|mobile|line|contact info)\b/gu
 // "cc hank@…", "cc our facilities guy Hank on the quote, hank@…"
+// "From: Baxter Renwick <baxter@…>": the header of a forwarded note, someone else's name and address.
+// At the very start of a message it is the visitor's own header, pasted with the rest.
+const FORWARDED = /\n[ \t]*(?:From|Sent\s+by|Reply-To|Forwarded\s+from)[ \t]*:[ \t]*(?=[^\n]{0,80}@)/gu
 const CC = /\b(?:cc|cc'd|copy|loop\s+in)\s+(?!me\b|my\b)(?=[^.\n@]{0,60}?[\w.+-]+@)/giu
 // The visitor talking about themselves again ends the other person's part of the sentence.
 const SELF = new RegExp(`\\b(?:[Tt]his\\s+is\\s+(?!(?:his|her|their|the|a|an|my|our|him|them|it)\\b)|[Cc]alls?\\s+me|[Ii]|[Ii]'m|[Ii]m|[Ii]'ve|[Ii]'ll|[Mm]e|[Mm]ine|[Mm]yself)\\b|\\b[Mm]y\\s+(?!(?:${RELATIONS.join('|')}|behalf)\\b)`, 'gu')
 // "My husband's cell is … but he's hard to reach - the house line, …, is the best way to get me": a spaced dash ends
 // the clause about the other person, unless their details follow it ("signs off - angela@…").
 // "talk to him - Boyd Lasko 417 555 0161": a name with details after the dash is still theirs.
-const CLAUSE_DASH = /\s[-–—]\s(?![\w.+-]+@|\+?\(?\d|(?:\p{Lu}[\p{L}'-]+\s+){1,3}(?:[\w.+-]+@|\+?\(?\d))/u
+// "she's the homeowner - Annika Grundy": a name alone after the dash names the person just described.
+const CLAUSE_DASH = /\s[-–—]\s(?![\w.+-]+@|\+?\(?\d|(?:\p{Lu}[\p{L}'-]+\s+){1,3}(?:[\w.+-]+@|\+?\(?\d)|\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2}\s*[.!]?\s*$)/u
 
 interface Marker extends Span { relation: string, name?: string }
 
@@ -53,7 +57,8 @@ function markers (text: string): Marker[] {
     ...[...text.matchAll(NEXT_DOOR)].map((m) => ({ kind: 'next_door' as const, m })),
     ...[...text.matchAll(FAMILY)].map((m) => ({ kind: 'named' as const, m })),
     ...[...text.matchAll(NAMED)].filter((m) => isPlausibleName(m[1] ?? '')).map((m) => ({ kind: 'named' as const, m })),
-    ...[...text.matchAll(CC)].map((m) => ({ kind: 'cc' as const, m }))
+    ...[...text.matchAll(CC)].map((m) => ({ kind: 'cc' as const, m })),
+    ...[...text.matchAll(FORWARDED)].map((m) => ({ kind: 'named' as const, m }))
   ].sort((a, b) => a.m.index - b.m.index)
   for (const { kind, m } of all) {
     const start = m.index
@@ -61,7 +66,8 @@ function markers (text: string): Marker[] {
     // "reach me, the assistant, at …" is the visitor describing themselves.
     if (kind === 'relation' && /\bme\s*[,(]\s*$/i.test(text.slice(Math.max(0, start - 6), start))) continue
     // "I'm the owner", "as the owner": the visitor's own role.
-    if (kind === 'relation' && /\b(?:i'?m|i\s+am|as)\s+$/i.test(text.slice(Math.max(0, start - 8), start))) continue
+    // "I'm Pilar, the tenant at …" too.
+    if (kind === 'relation' && /\b(?:i'?m|i\s+am|as)\s+(?:just\s+|only\s+|actually\s+|\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,\s*)?$/iu.test(text.slice(Math.max(0, start - 40), start))) continue
     if (kind === 'relation') lastRelation = normalizeRelation(m[1] ?? m[3], m[2] ?? m[4] ?? 'other')
     // A pronoun ("His direct line is …") refers to the last person named in the message.
     if (kind === 'next_door') lastRelation = 'neighbor'

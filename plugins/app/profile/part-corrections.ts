@@ -14,6 +14,8 @@ const CONFIDENCE = 0.75
 const STREET_NAME = new RegExp(`\\b(\\p{Lu}[\\p{L}'-]+)\\s+(${SUFFIX})\\b\\.?,?\\s+not\\s+(?:the\\s+)?(?:\\1\\s+)?(?:${SUFFIX})\\b`, 'iu')
 // "house number is 2214 not 2241", "it's 2214, not 2241"
 const HOUSE_NUMBER = /\b(?:house|street|building)\s+(?:number|no\.?|#)\s*(?:is|should\s+be|:)?\s*(\d{1,6}[A-Za-z]?)\b|(?<![\d-])(\d{1,6}[A-Za-z]?),?\s+not\s+\d{1,6}[A-Za-z]?\b(?!\s*[-\d])/iu
+// "75 Thistledown, not 57": the street's name between the numbers (a capital: "2 cats, not 3" is no street).
+const HOUSE_NUMBER_NAMED = /(?<![\d-])(\d{1,6}[A-Za-z]?)\s+\p{Lu}[\p{L}'-]+,?\s+not\s+\d{1,6}[A-Za-z]?\b(?!\s*[-\d])/u
 // "forgot to add, it's Apt 4": a unit for the street given before, in a message that gives no street.
 // "unit 2" as the whole message too.
 const UNIT_ADDED = /(?:\b(?:forgot|add|also|it'?s|its|we'?re|i'?m|and)\b[^.\n\d]{0,20}?|^\s*)\b(apt|apartment|unit|suite|ste)\.?\s*#?\s*([A-Za-z0-9-]{1,6})\b/iu
@@ -40,7 +42,7 @@ export function findPartCorrections (text: string, afterCorrections: [string, st
   const street = STREET_NAME.exec(text)
   if (street !== null) facts.push({ field: 'address_street', value: `${street[1] ?? ''} ${street[2] ?? ''}`, confidence: CONFIDENCE, part: 'street_name' })
   const house = HOUSE_NUMBER.exec(text)
-  const number = house?.[1] ?? house?.[2]
+  const number = house?.[1] ?? house?.[2] ?? HOUSE_NUMBER_NAMED.exec(text)?.[1]
   if (number !== undefined && street === null) facts.push({ field: 'address_street', value: number, confidence: CONFIDENCE, part: 'house_number' })
   const unit = A_STREET.test(text) ? null : UNIT_ADDED.exec(text)
   if (unit !== null) facts.push({ field: 'address_street', value: `${unit[1] ?? ''} ${unit[2] ?? ''}`, confidence: CONFIDENCE, part: 'unit' })

@@ -20,7 +20,7 @@ const TARGETS: Array<[RegExp, ScalarField[]]> = [
 // "forget the phone number", "disregard my email", "delete my number" withdraw it.
 // The words between a withdrawing verb and the field it names ("that old", "my").
 const WHICH = String.raw`(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?`
-const WITHDRAW = new RegExp(String.raw`(?<!\b(?:don'?t|do\s+not|not)\s+)\b(?:ignore|disregard|forget(?:\s+about)?|delete|remove|erase|wipe|clear|scrub|purge|drop|scrap|scratch|skip|never\s?mind|(?:please\s+)?(?:don'?t|do\s+not|(?:could|can|would)\s+you\s+not)\s+(?:store|keep|save|record|use|hold\s+on\s+to))\s+${WHICH}`, 'giu')
+const WITHDRAW = new RegExp(String.raw`(?<!\b(?:don'?t|do\s+not|not)\s+)\b(?:ignore|disregard|forget(?:\s+about)?|delete|remove|erase|wipe|clear|scrub|purge|drop|scrap|scratch|skip|never\s?mind|(?:please\s+)?(?:don'?t|do\s+not|(?:could|can|would)\s+you\s+not)\s+(?:store|keep|save|record|use|hold\s+on\s+to)|(?:don'?t|do\s+not)\s+want\s+to\s+(?:give|share|hand)\s+(?:out\s+)?)\s+${WHICH}`, 'giu')
 // "I'd rather you didn't have my phone number", "prefer you not keep my email".
 const WITHDRAW_WISH = new RegExp(String.raw`\b(?:rather|prefer)\s+(?:you\s+)?(?:didn'?t|did\s+not|not|don'?t)\s+(?:have|keep|store|use|hold|give|share|leave)\s+${WHICH}`, 'giu')
 // "take my number off your system", "leave the phone out": the field sits between the verb and off / out.
@@ -28,7 +28,8 @@ const WITHDRAW_WISH = new RegExp(String.raw`\b(?:rather|prefer)\s+(?:you\s+)?(?:
 const WITHDRAW_AROUND = new RegExp(String.raw`\b(?:take|leave|keep)\s+${WHICH}(?=[\p{L} -]{1,24}?\s(?:off|out)\b)|\b(?:don'?t|do\s+not)\s+want\s+${WHICH}(?=[\p{L} -]{1,24}?\s(?:stored|kept|saved|recorded|on\s+file)\b)`, 'giu')
 
 // "lark@example.com - actually no, don't save that": the field is the one named or given just before.
-const WITHDRAW_IT = /\b(?:(?:don'?t|do\s+not)\s+(?:store|keep|save|record|use)|remove|delete|erase|wipe|drop|scratch|forget|ignore|disregard)\s+(?:that|it|this)\b(?!\s+\p{L})/giu
+// "can you ignore that for now" too.
+const WITHDRAW_IT = /\b(?:(?:don'?t|do\s+not)\s+(?:store|keep|save|record|use)|remove|delete|erase|wipe|drop|scratch|forget|ignore|disregard)\s+(?:that|it|this)\b(?!\s+(?!for\s+now\b|please\b|thanks\b|pls\b)\p{L})/giu
 const GIVEN_BEFORE: Array<[RegExp, ScalarField[]]> = [
   [/[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\be-?mail\b/giu, ['email']],
   [new RegExp(String.raw`${PHONE_SHAPE.source}|\b(?:phone|number|cell|mobile)\b`, 'giu'), ['phone']],
@@ -55,6 +56,27 @@ const POINTS_AT_VALUE = /\b(?:that|this)$|^(?:don'?t|do\s+not)\b/i
  * `previous`: the visitor's message before this one, which "please don't use that" at the start of a message
  * refers to when this message gives nothing before the phrase.
  */
+/** The field named at `at`, and those joined to it: "my name and number", "the email, phone and address". */
+function targetsAt (text: string, at: number): Withdrawal | null {
+  const fields: ScalarField[] = []
+  let pos = at
+  for (;;) {
+    const rest = text.slice(pos, pos + 24)
+    const hit = TARGETS.map(([pattern, named]) => ({ target: pattern.exec(rest), named }))
+      .find(({ target }) => target !== null && !/^\p{L}/u.test(rest.slice(target[0].length)))
+    if (hit === undefined || hit.target === null) break
+    // "remove the phone number, email only": the field kept, not another one withdrawn.
+    const kept = fields.length > 0 && /^\s*(?:only|is\s+(?:fine|ok|okay|good|better)|works|instead)\b/i.test(rest.slice(hit.target[0].length))
+    if (kept) break
+    fields.push(...hit.named)
+    pos += hit.target[0].length
+    const joined = /^\s*(?:,|and|&|\+|or)\s*(?:(?:my|the|your|our)\s+)?/i.exec(text.slice(pos, pos + 16))
+    if (joined === null) break
+    pos += joined[0].length
+  }
+  return fields.length === 0 ? null : { fields, end: pos }
+}
+
 export function findWithdrawals (text: string, previous: string | null = null): Withdrawal[] {
   const found: Withdrawal[] = []
   for (const match of text.matchAll(WITHDRAW_ALL)) found.push({ fields: [...ALL_FIELDS], end: match.index + match[0].length })
@@ -64,13 +86,8 @@ export function findWithdrawals (text: string, previous: string | null = null): 
     if (fields !== null) found.push({ fields, end: match.index + match[0].length })
   }
   for (const match of [...text.matchAll(WITHDRAW), ...text.matchAll(WITHDRAW_AROUND), ...text.matchAll(WITHDRAW_WISH)]) {
-    const rest = text.slice(match.index + match[0].length, match.index + match[0].length + 24)
-    for (const [pattern, fields] of TARGETS) {
-      const target = pattern.exec(rest)
-      if (target === null || /^\p{L}/u.test(rest.slice(target[0].length))) continue
-      found.push({ fields, end: match.index + match[0].length + target[0].length })
-      break
-    }
+    const named = targetsAt(text, match.index + match[0].length)
+    if (named !== null) found.push(named)
   }
   return found
 }

@@ -21,7 +21,8 @@ export type RevisedPart = 'last_digits' | 'house_number' | 'street_name' | 'emai
 
 export type ProfileFact =
   /** `onlyReplaces`: a correction that names no field ("actually it's 30308") changes a value, never sets a first one. */
-  | { field: ScalarField, value: string, confidence: number, onlyReplaces?: boolean }
+  /** `onlyFills`: a guess that names an empty field and never replaces a value ("Leila" after a phone). */
+  | { field: ScalarField, value: string, confidence: number, onlyReplaces?: boolean, onlyFills?: boolean }
   /** `value` replaces `part` of the current value; without a current value it does nothing. */
   | { field: ScalarField, value: string, confidence: number, part: RevisedPart }
   /** The visitor withdrew the value ("ignore that address"): the field becomes empty. */

@@ -42,10 +42,13 @@ const FLOORS: Array<{ name: BatchName, right: number, wrong: number }> = [
   { name: 'O', right: 307, wrong: 1 },
   { name: 'P', right: 332, wrong: 0 },
   { name: 'Q', right: 228, wrong: 1 },
-  { name: 'R', right: 306, wrong: 4 }
+  { name: 'R', right: 307, wrong: 3 },
+  { name: 'S', right: 351, wrong: 3 },
+  { name: 'T', right: 267, wrong: 1 },
+  { name: 'U', right: 265, wrong: 1 }
 ]
 
-t.test('batches B to R stay at least where they scored', async (t) => {
+t.test('batches B to U stay at least where they scored', async (t) => {
   for (const { name, right, wrong } of FLOORS) {
     const batch = BATCHES[name]
     t.ok(batch.length >= 40, `batch ${name}: ${batch.length} conversations`)

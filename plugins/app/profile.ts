@@ -144,8 +144,8 @@ export default fp(async (app) => {
   const pending = new Set<Promise<unknown>>()
   app.decorate('profile', profile)
 
-  async function extractWithLlm (session: Session, message: Message, log: FastifyBaseLogger): Promise<void> {
-    const { outcome, sent } = await askLlm(app.llm, message.content, settings)
+  async function extractWithLlm (session: Session, message: Message, previous: string | null, log: FastifyBaseLogger): Promise<void> {
+    const { outcome, sent } = await askLlm(app.llm, message.content, settings, previous)
     await app.ledger.record(outcome, { sessionId: session.id, sent, purpose: 'profile_extraction', humanMessageId: message.id })
     const extraction = outcome.status === 'complete' ? parseExtraction(outcome.text) : null
     if (!extraction) {
@@ -164,7 +164,7 @@ export default fp(async (app) => {
     }
     if (settings.extractor !== 'rules') {
       // In the background: the visitor's reply does not wait for a second LLM call.
-      const task = extractWithLlm(session, message, log)
+      const task = extractWithLlm(session, message, previous, log)
         .catch((err) => log.error({ event: 'profile.llm_extraction_failed', err }, 'LLM profile extraction failed'))
         .finally(() => pending.delete(task))
       pending.add(task)

@@ -37,13 +37,17 @@ const PROMPT = [
   'about other people (colleagues, family). Do not guess. When the customer corrects a value ("sorry, my full name is',
   '…", "scratch that, the number is …"), give only the corrected value. When the customer withdraws a value ("ignore',
   'that address", "don\'t keep my number"), list its field names in "withdrawn" (an address withdraws address_street,',
-  'address_city, address_state and address_zip) and do not give a value for them.'
+  'address_city, address_state and address_zip) and do not give a value for them.',
+  'When two customer messages are given, extract from the LAST one only; the earlier one is context: "please don\'t',
+  'use that" withdraws what it gave, and a last message that is only a name, a town or a ZIP answers a question.'
 ].join(' ')
 
-export function extractionMessages (text: string, catalogue: { products: string[], services: string[] }) {
+/** `previous`: the customer's message before this one, sent first as context. */
+export function extractionMessages (text: string, catalogue: { products: string[], services: string[] }, previous: string | null = null) {
   const known = `Known products: ${catalogue.products.join(', ') || '(none)'}. Known services: ${catalogue.services.join(', ') || '(none)'}.`
   return [
     { role: 'system' as const, content: `${PROMPT} ${known}` },
+    ...(previous === null ? [] : [{ role: 'user' as const, content: previous }]),
     { role: 'user' as const, content: text }
   ]
 }
@@ -82,8 +86,8 @@ export function extractionFacts (extraction: Extraction, defaultRegion = 'US'): 
   return facts
 }
 
-export async function askLlm (llm: LlmClient, text: string, catalogue: { products: string[], services: string[] }): Promise<{ outcome: LlmOutcome, sent: SentMessage[] }> {
-  const sent = extractionMessages(text, catalogue)
+export async function askLlm (llm: LlmClient, text: string, catalogue: { products: string[], services: string[] }, previous: string | null = null): Promise<{ outcome: LlmOutcome, sent: SentMessage[] }> {
+  const sent = extractionMessages(text, catalogue, previous)
   const stream = llm.stream({ messages: sent, temperature: 0, responseFormat: { type: 'json_object' } })
   for await (const _delta of stream) { /* the answer is read whole */ }
   return { outcome: await stream.outcome, sent }

@@ -159,6 +159,30 @@ t.test('the LLM extractor: structured JSON validated, its call recorded as a pro
   t.same(purposes, ['chat', 'profile_extraction'])
 })
 
+t.test('the LLM extractor sees the visitor\'s previous message as context, and extracts from the last one', async (t) => {
+  const { app, db, fake } = await buildChatApp(t, { config: { profile: { extractor: 'llm' } } })
+  const v = visitor(app)
+  const { session_id: sessionId } = await v.session()
+  const settled = async (count: number) => await eventually(async () => {
+    const rows = await db.selectFrom('llm_requests').select('id').where('session_id', '=', sessionId).execute()
+    return rows.length >= count ? rows : null
+  })
+  await v.post('{"phone": "503 555 0124"}')
+  await settled(2)
+  await v.post('{"withdrawn": ["phone"]}')
+  await settled(4)
+  const extraction = fake.completions()
+    .map((r) => r.body as { messages: Array<{ role: string, content: string }>, response_format?: unknown })
+    .filter((b) => b.response_format !== undefined)
+    .pop()
+  t.same(extraction?.messages.filter((m) => m.role === 'user').map((m) => m.content), ['{"phone": "503 555 0124"}', '{"withdrawn": ["phone"]}'], 'the previous message first, then the one to read')
+  const profile = await eventually(async () => {
+    const p = (await v.request({ url: '/api/session/profile' })).json()
+    return p.phone === null ? p : null
+  })
+  t.equal(profile.phone, null)
+})
+
 t.test('the LLM extractor: a correction replaces, a withdrawal empties, a bad phone is dropped', async (t) => {
   // What a model returns for "I'm Jo Park, 503 555 0124, Salem OR", then "scratch that, the number is 503-555-0142 —
   // and ignore that address", then a number it misread.

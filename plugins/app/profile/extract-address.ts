@@ -1,7 +1,8 @@
 // Finds a US postal address in its usual shapes: one line, several lines, "I live at … in City, State", "we're in
 // Denver, CO", "my zip is 94107". City and state always come from the same candidate, never from two addresses.
 import { isCapsWord, isWordLikeCode, readState } from './us-states.ts'
-import { isCapitalized, leftContext, properCaseWord } from './text.ts'
+import { COMPANY_WORD, isCapitalized, leftContext, properCaseWord } from './text.ts'
+import { US_CITIES } from './us-cities.ts'
 
 export interface AddressParts {
   street?: string
@@ -19,7 +20,7 @@ const STREET = new RegExp(`\\b(\\d{1,6}[A-Za-z]?)\\s{1,3}((?:(?!\\d+\\s)(?![-–
 const SUFFIX_WORD = new RegExp(`^(?:${SUFFIX})$`, 'iu')
 const SECOND_SUFFIX = new RegExp(`^ {1,2}(${SUFFIX})\\b\\.?`, 'iu')
 // Not "Can you put a charger in at …", which asks for work there.
-const WORKPLACE = /\b(?:i|we)\s+work\s+(?:at|on)\s+$|\b(?:my|our)\s+(?:office|work|job)\s+(?:is\s+)?(?:at|on)\s+$/i
+const WORKPLACE = /\b(?:i|we)\s+work\b[^.\d]{0,25}\b(?:at|on)\s+$|\b(?:my|our)\s+(?:office|work|job)\s+(?:is\s+)?(?:at|on)\s+$/i
 const MOVING_FROM = /\b(?:moving|moved|relocating|used\s+to\s+live)\b[^.!?\d]{0,40}\b(?:from|at)\s+$|\b(?:old|previous|former)\s+(?:house|home|place|address|apartment|condo)\b[^.!?\d]{0,40}$/i
 // A question about an address: "is 1400 Wainwright St in Sioux Falls in your service area?", unless the visitor says
 // it is theirs.
@@ -124,7 +125,8 @@ function readStreetTail (text: string, street: string, end: number): { street: s
   return { street: result, end: pos }
 }
 
-interface Locality { city?: string, state?: string, zip?: string, end: number }
+/** `stateNamed`: the state was written out ("louisiana"), which no common word is. */
+interface Locality { city?: string, state?: string, zip?: string, end: number, stateNamed?: boolean }
 
 // "rural Vermont", "upstate New York": words for a region of a state, never part of a city's name.
 const REGIONS = 'rural|upstate|downstate|northern|southern|eastern|western|central|coastal|suburban'
@@ -182,7 +184,7 @@ function readStateAndZip (text: string, at: number, comma: boolean, cityCapitali
     if (lower && (cityCapitalized || wordLike)) return null
     if (!lower && isCapsWord(state.code) && !comma) return null
   }
-  return { state: state.code, ...(zip?.[1] === undefined ? {} : { zip: zip[1] }), end: at + state.length + (zip?.[0].length ?? 0) }
+  return { state: state.code, ...(zip?.[1] === undefined ? {} : { zip: zip[1] }), end: at + state.length + (zip?.[0].length ?? 0), ...(state.byCode ? {} : { stateNamed: true }) }
 }
 
 // "apt 2 at 318 college ave": the unit said before the street.
@@ -238,12 +240,23 @@ const RESTATED_PLACE_CUE = /\b(?:[Ii]t'?s|[Ii]t\s+is|[Tt]hat'?s|[Tt]hat\s+is)\s{
 // Without a preposition ("I'm Ana, Brooklyn, NY 11215", a line of its own) the city must be capitalized and a
 // state code plus ZIP must follow. "City: St. Louis, MO" is a labelled line; the period of "St. Louis" ends no sentence.
 // "in Cheyenne" and "wyoming 82009" as replies of their own.
+// "Boulder, zip 80301" opening a message.
+const CITY_ZIP = /^\s*(\p{Lu}[\p{Ll}'-]+(?:\s\p{Lu}[\p{Ll}'-]+)?),?\s+(?:zip\s*(?:code)?\s*(?:is\s*)?:?\s*)?(\d{5}(?:-\d{4})?)(?![\d-])\s*[.!]?\s*$/u
+const AFTER_DETAILS = /(?:\d{3}[\s.-]?\d{4}|@[\w-]+(?:\.[\w-]+)+)\s+(?=\p{L}[^\d@]{3,40}$)/u
 const STATE_REPLY = /^\s*(\p{L}+(?:\s\p{L}+){0,2})\s*[.!]?\s*$/u
 const CITY_REPLY = /^\s*(?:in|near|from)\s+(\p{Lu}[\p{Ll}'-]+(?:\s\p{Lu}[\p{Ll}'-]+){0,2})\s*[.!]?\s*$/u
 const STATE_ZIP_REPLY = /^\s*(\p{L}[\p{L}]+(?:\s\p{L}+)?)\s*,?\s*(\d{5}(?:-\d{4})?)\s*[.!]?\s*$/u
 const PLACE_REPLY = /^\s*(?:(?:in|at|near|from|it'?s|its)\s{1,3})?(?=\p{L})/iu
 const ZIP_FIRST = /\b(?:in|at|near|from)\s{1,3}(\d{5})\s{1,2}(?=\p{L})/giu
 const BARE_PLACE_CUE = /(?:^|\n|[,;:(|/]\s{0,3}|\s[-–—]\s{1,3}|(?<!\b(?:St|Ft|Mt))[.!?]\s{1,3})[ \t•*–—-]{0,12}/gu
+
+/** "Rockford IL. Office …", "Fayetteville AR, thinking …": a state in capitals or in words, then a clause's end. */
+function endsClause (text: string, locality: Locality): boolean {
+  const typed = text.slice(Math.max(0, locality.end - 3), locality.end)
+  const after = text.slice(locality.end, locality.end + 3)
+  if (/[A-Z]{2}\.$/.test(typed)) return /^\s/.test(after)
+  return (locality.stateNamed === true || /[A-Z]{2}$/.test(typed)) && /^[ \t]*[.!,]\s/.test(after)
+}
 
 function localityCandidates (text: string): Candidate[] {
   const found: Candidate[] = []
@@ -278,6 +291,10 @@ function localityCandidates (text: string): Candidate[] {
   const stateReply = STATE_REPLY.exec(text)
   const named = stateReply === null ? null : readState(stateReply[1] ?? '', 'none')
   if (named !== null && !named.byCode && named.length === (stateReply?.[1] ?? '').length) found.push({ parts: { state: named.code }, confidence: 0.7, start: 0 })
+  const cityZip = CITY_ZIP.exec(text)
+  if (cityZip !== null && readState(cityZip[1] ?? '', 'none') === null && !CITY_STOP.has((cityZip[1] ?? '').toLowerCase())) {
+    found.push({ parts: { city: cityZip[1] ?? '', zip: cityZip[2] ?? '' }, confidence: 0.75, start: 0 })
+  }
   const cityReply = CITY_REPLY.exec(text)
   if (cityReply !== null && readState(cityReply[1] ?? '', 'none') === null && !CITY_STOP.has((cityReply[1] ?? '').toLowerCase())) {
     found.push({ parts: { city: cityReply[1] ?? '' }, confidence: 0.65, start: cityReply.index })
@@ -287,14 +304,25 @@ function localityCandidates (text: string): Candidate[] {
   if (stateZip !== null && state !== null && state.length === (stateZip[1] ?? '').length) {
     found.push({ parts: { state: state.code, zip: stateZip[2] ?? '' }, confidence: 0.8, start: stateZip.index })
   }
+  // "… 6055550111 sioux falls sd", "my num is 2565550108 huntsville al": the place closing a run of details.
+  const afterDetails = AFTER_DETAILS.exec(text)
+  const closing = afterDetails === null ? null : readLocality(text, afterDetails.index + afterDetails[0].length, false, false, 'home')
+  if (closing?.state !== undefined && /^\s*[.!]?\s*$/.test(text.slice(closing.end))) {
+    const { end: _end, stateNamed: _named, ...parts } = closing
+    found.push({ parts, confidence: 0.75, start: afterDetails?.index ?? 0 })
+  }
   for (const match of text.matchAll(BARE_PLACE_CUE)) {
     const from = match.index + match[0].length
     const capitalized = readLocality(text, from, true)
     const lower = capitalized === null && lowerCaseWriter ? readLocality(text, from, false) : null
-    const locality = capitalized ?? (lower?.zip !== undefined ? lower : null)
+    // "yo its deshawn, baton rouge louisiana": a state written out is as good as a ZIP.
+    const locality = capitalized ?? (lower?.zip !== undefined || lower?.stateNamed === true ? lower : null)
     // Without a ZIP, the place ends its line, or is a correction ("Hudson, Ohio, not New York").
-    if (locality === null || (locality.zip === undefined && !/^[ \t]*(?:\n|$|,?\s*not\b|\s[-–—]\s)/.test(text.slice(locality.end)))) continue
-    const { end: _end, ...parts } = locality
+    // "Fiona Lindqvist, Rockford IL. Office …": a capital city and a state in capitals or in words may end a sentence.
+    if (locality === null) continue
+    const sentence = capitalized !== null && endsClause(text, locality)
+    if (locality.zip === undefined && !sentence && !/^[ \t]*(?:\n|$|,?\s*not\b|\s[-–—]\s)/.test(text.slice(locality.end))) continue
+    const { end: _end, stateNamed: _named, ...parts } = locality
     found.push({ parts, confidence: 0.85, start: from })
   }
   return found
@@ -303,7 +331,7 @@ function localityCandidates (text: string): Candidate[] {
 const DWELLING = 'house|home|condo|apartment|townhouse|townhome|place|property|duplex|cabin|farm|ranch|bungalow|cottage'
 // "I own a cafe in Savannah": where the visitor's business, the job site, is.
 const BUSINESS = 'cafe|shop|store|restaurant|business|office|bakery|salon|clinic|practice|building|warehouse|church|garage|studio|dairy|orchard|winery'
-const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved|moving|relocating)\\s{1,3}(?:is\\s+|are\\s+|out\\s+|up\\s+|down\\s+)?(?:in|to)(?:\\s{1,3}the(?=\\s{1,3}\\p{Lu}))?|(?:hello|hi|greetings|howdy)\\s{1,3}from|(?:live|living|lives|own|bought|have|run)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING}|${BUSINESS})\\s{1,3}in)\\s{1,3}(?:(?:${REGIONS})\\s{1,3})?`, 'giu')
+const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved|moving|relocating)\\s{1,3}(?:is\\s+|are\\s+|out\\s+|up\\s+|down\\s+)?(?:in|to)(?:\\s{1,3}the(?=\\s{1,3}\\p{Lu}))?|(?:hello|hi|greetings|howdy)\\s{1,3}from|(?:out|up|down|over)?\\s*here\\s{1,3}in|(?:live|living|lives|own|bought|have|run)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING}|${BUSINESS})\\s{1,3}in)\\s{1,3}(?:(?:${REGIONS})\\s{1,3})?`, 'giu')
 // "I'm in Tucson." counts; "I'm currently in London but …" and "I'm in Pune this month" are a visit, not a home.
 // "we live on the Oregon coast": a state's region.
 // "we live out in the country in wisconsin": a state's whole name, in any case, later in the sentence.
@@ -324,6 +352,9 @@ function areaCandidates (text: string): Candidate[] {
   return [...text.matchAll(AREA)].flatMap((m) => {
     const city = m[1] ?? ''
     if (NOT_AREA_CITY.test(city) || CITY_STOP.has(city.toLowerCase())) return []
+    // "do you service the Lake Havasu area?", "or only the Sacramento area?": where we work, asked about.
+    const question = /^[^.!\n]*\?/.test(text.slice(m.index)) && ASKING_US.test(leftContext(text, m.index, 80))
+    if (question || /\bor\s+(?:only\s+|just\s+)?(?:the\s+)?$/i.test(leftContext(text, m.index, 20))) return []
     const state = readState(city, 'none')
     const parts = state !== null && state.length === city.length ? { state: state.code } : { city }
     return [{ parts, confidence: 0.65, start: m.index }]
@@ -379,7 +410,7 @@ function lonePlaceCandidates (text: string): Candidate[] {
     const state = readState(text.slice(from, from + 30), 'none')
     if (state !== null && !state.byCode) return [{ parts: { state: state.code }, confidence: 0.7, start: from }]
     const city = CITY.exec(text.slice(from, from + 64))?.[0] ?? lowerCaseCity(text, from, withZip)
-    if (city === undefined || CITY_STOP.has(city.toLowerCase())) return []
+    if (city === undefined || CITY_STOP.has(city.toLowerCase()) || city.split(' ').some((w) => COMPANY_WORD.test(w))) return []
     if (beenIn && !isHomeStatement(text.slice(m.index, from), text.slice(from + city.length))) return []
     return [{ parts: { city }, confidence: beenIn ? 0.6 : 0.65, start: from }]
   })
@@ -391,6 +422,7 @@ trouble luck school college class hospital bed pain shock doubt debt limbo tears
 favor favour agreement contact line place charge love need town talks discussions tech retail finance healthcare
 construction insurance marketing education sales escrow contract negotiations progress stock budget shape good bad
 it this that these those here there today tomorrow now no yes all too also sure so well ok okay
+january february march april may june july august september october november december winter summer spring fall autumn
 `.split(/\s+/).filter(Boolean))
 
 /**
@@ -436,12 +468,14 @@ function best (candidates: Candidate[], has: (parts: AddressParts) => boolean): 
 export interface AddressFact { field: 'address_street' | 'address_city' | 'address_state' | 'address_zip', value: string, confidence: number, onlyFills?: boolean }
 
 // "im at 615 Gallowglass Street", then "Ogden": a place's name as the next reply fills an empty city.
-const WHOLE_PLACE = /^\s*(\p{Lu}[\p{Ll}'-]+(?:\s\p{Lu}[\p{Ll}'-]+){0,2})\s*[.!]?\s*$/u
+const WHOLE_PLACE = /^\s*(?:(?:[Tt]hat'?s|[Tt]hats|[Ii]t'?s|[Ii]ts)\s+in\s+|[Ii]n\s+)?(\p{Lu}[\p{Ll}'-]+(?:\s\p{Lu}[\p{Ll}'-]+){0,2})\s*[.!]?\s*$/u
 
+/** After a street, any place's name; otherwise one of the US towns with several ZIP codes ("Tucson"). */
 export function cityAfterStreet (text: string, previous: string | null): AddressFact | null {
-  if (previous === null || readStreets(previous).length === 0) return null
   const place = WHOLE_PLACE.exec(text)?.[1]
-  if (place === undefined || readState(place, 'none') !== null || place.split(' ').some((w) => CITY_STOP.has(w.toLowerCase()))) return null
+  const afterStreet = previous !== null && readStreets(previous).length > 0
+  if (place === undefined || (!afterStreet && !US_CITIES.has(place.toLowerCase()))) return null
+  if (readState(place, 'none') !== null || place.split(' ').some((w) => CITY_STOP.has(w.toLowerCase()))) return null
   return { field: 'address_city', value: place, confidence: 0.65, onlyFills: true }
 }
 

@@ -1,7 +1,8 @@
 // Reads the customer's name from clear self-introductions and sign-offs, never from "I'm looking / fine / in …".
 import { SUFFIX } from './extract-address.ts'
 import { readState } from './us-states.ts'
-import { isCapitalized, PHONE_SHAPE, properCaseWord, type Span } from './text.ts'
+import { COMPANY_WORD, isCapitalized, properCaseWord, type Span } from './text.ts'
+import { US_CITIES } from './us-cities.ts'
 
 /** `onlyFills`: a guess ("Leila" after a phone) that names an empty field but never replaces a name. */
 export interface NameHit extends Span { value: string, confidence: number, onlyFills?: boolean }
@@ -32,7 +33,8 @@ tesla powerwall enphase solaredge generac daikin trane lennox rheem chargepoint 
 big small huge tiny cold hot warm broken cheap pricey nice cool awesome perfect correct true fine
 asphalt metal shingle shingles tile slate wood brick concrete stucco vinyl gas electric oil propane
 make get take want need give know think see come put pay save buy send help install replace check ask tell find
-use keep let try look run ugh typo oops whoops argh ph tel addr mob pls plz thx tmrw tmr evenings mornings afternoons nights weekdays weekends anytime idk nvm np ty lmk cool works
+use keep let try look run cell mobile office fax landline nope nah hmm hmmm gotcha nevermind lol omg wow sweet
+excellent brilliant fantastic wonderful agreed exactly understood noted done ugh typo oops whoops argh ph tel addr mob pls plz thx tmrw tmr evenings mornings afternoons nights weekdays weekends anytime idk nvm np ty lmk cool works
 monday tuesday wednesday thursday friday saturday sunday january february march july
 september october november december christmas easter thanksgiving weekend
 `.split(/\s+/).filter(Boolean))
@@ -74,9 +76,6 @@ export function isPlausibleName (word: string): boolean {
   return word.length >= 2 && !NOT_NAME.has(word.toLowerCase())
 }
 
-// "This is Bright Path Property Management": a company, whatever its first words look like.
-const COMPANY_WORD = /^(?:management|properties|property|realty|llc|inc|corp|corporation|company|group|services|solutions|construction|builders|contracting|roofing|electric|electrical|plumbing|partners|associates|enterprises|holdings|ventures|industries|dental|clinic|church|farms?|ranch|school|academy|foundation|ministries|hoa|association|apartments|homes|auto|repair|machining|manufacturing|pediatrics|medical|veterinary|pharmacy|creamery|dairy|bakery|cafe|restaurant|salon|studio|motors|landscaping|hvac|heating|mechanical|supply|logistics|trucking|design|architects|insurance|orchards?|vineyards?|winery|brewery|parish|chapel|baptist|methodist|lutheran|catholic|presbyterian|fellowship|motel|hotel|storage|ltd|co-op|llp|pllc|pc)\b\.?/i
-
 /** The capitalized words right after a name end in a company word: "… Path Property Management". */
 function companyFollows (after: string): boolean {
   for (const word of (/^(?: {1,2}\p{Lu}[\p{L}'&-]*){1,3}/u.exec(after)?.[0] ?? '').trim().split(/ +/)) {
@@ -88,7 +87,8 @@ function companyFollows (after: string): boolean {
 function acceptWord (word: string, index: number, mode: Mode, rest: string): boolean {
   const lower = word.toLowerCase()
   if (word.length < 2) return false
-  if (COMPANY_WORD.test(word)) return false
+  // "otis grimsby otisg@example.com": a word that starts an email is not part of the name.
+  if (COMPANY_WORD.test(word) || /^[@._+]\w/.test(rest)) return false
   if (index > 0 && PARTICLES.has(lower)) return /^ {1,2}\p{L}/u.test(rest)
   if (NOT_NAME.has(lower) || /^\p{Lu}{2}$/u.test(word)) return false
   if (mode === 'capitalized' && !isCapitalized(word)) return false
@@ -104,7 +104,8 @@ function formatWord (word: string, index: number): string {
 
 // Fragments several patterns share: a title, the start of an email or a phone, "City ST", a lower-case greeting.
 const TITLE = String.raw`(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?`
-const CONTACT = String.raw`(?:[\w.+-]+@|\+?\(?\d)`
+// An email, or a phone's first digits: "+1 …", "(555) …", "555-…", "555.…", "5555550123" (not "2901 Hickorynut Dr").
+const CONTACT = String.raw`(?:[\w.+-]+@|\+\d|\(\d{3}\)|\d{3}[\s.-]\d{3}|\d{10}\b|1[\s.-]\d{3})`
 const CITY_STATE = String.raw`\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+[A-Z]{2}\b`
 const LOWER_HELLO = String.raw`(?:hi|hello|hey|hiya|yo)[,!]?\s+`
 
@@ -117,10 +118,14 @@ const INTROS: Intro[] = [
   // "Name Ottilie Brennan, email …", "name Lazlo": a form's label without its colon, at the start of a line.
   { pattern: /(?:^|\n)[ \t]*[Nn]ame[ \t]+(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.9 },
   // "I can be reached at 218-555-0172, ask for Brenda", "(808) 555-0140 - ask for Leilani"
-  { pattern: /\d[^\n\d]{0,12}\b[Aa]sk\s+for\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.8 },
+  { pattern: /(?:\d[^\n\d]{0,12}\b|^\s*(?:just\s+)?)[Aa]sk\s+for\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.8 },
   // "mine is drew.kinsella@example.com, Drew Kinsella", "my cell is 901-555-0116, Keisha": details, then the name
   // that closes the message.
   { pattern: /(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d{4})\s*[,-]\s*(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.75 },
+  // "Cleon 601 555 0145", "Mira Castellanos 201-555-0186": a message that is a name and a number.
+  { pattern: new RegExp(String.raw`^\s*(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2}(?:\s*[,:-]\s*|\s+)${CONTACT}[^\n]{0,20}$)`, 'gu'), mode: 'capitalized', confidence: 0.75 },
+  // "Name Zhang Wei." after a sentence.
+  { pattern: /[.!?]\s+[Nn]ame\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.,!])/gu, mode: 'capitalized', confidence: 0.85 },
   // "I'm the one to call: Arlen Voss 308-…"
   { pattern: /\bthe\s+one\s+to\s+(?:call|contact|talk\s+to|reach|ask\s+for)\s*[:,-]?\s*(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
   // "contact: Dr. Imelda Prosser", "Contact person: …"
@@ -140,9 +145,9 @@ const INTROS: Intro[] = [
   { pattern: /\b[Ss]oy\s+/gu, mode: 'capitalized', confidence: 0.8 },
   // "Hi, it's Dana" only at the start, where "It's Sunday" would still be refused by NOT_NAME.
   // "… call, 505-555-0147. it's Lorna": the message's last sentence too.
-  { pattern: /^(?:(?:[Hh]i|[Hh]ello|[Hh]ey)(?:\s+again)?[,!]?\s+)?[Ii]t(?:'?s|\s+is)\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[,.!]|$|\s(?:from|here|again)\b))|[.!?]\s+[Ii]t'?s\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.75 },
+  { pattern: /^(?:(?:[Hh]i|[Hh]ello|[Hh]ey|[Ss]ure|[Oo]k(?:ay)?|[Yy]es|[Yy]eah)(?:\s+again)?[,!]?\s+)?[Ii]t(?:'?s|\s+is)\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[,.!]|$|\s(?:from|here|again)\b))|[.!?]\s+[Ii]t'?s\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.75 },
   // "You can reach me, Priscilla, at …"
-  { pattern: /\b(?:[Rr]each|[Cc]all|[Cc]ontact|[Ee]mail|[Tt]ext|to)\s+me,\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,)/gu, mode: 'capitalized', confidence: 0.8 }
+  { pattern: /\b(?:[Rr]each|[Cc]all|[Cc]ontact|[Ee]mail|[Tt]ext|to)\s+me,\s+(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,)/gu, mode: 'capitalized', confidence: 0.8 }
 ]
 
 function introHits (text: string): NameHit[] {
@@ -178,9 +183,9 @@ const SIGNATURE_TAIL = /^[ ]*(?:\n[^\n]{0,80}){0,9}(?:\n[^\n]{0,400})?\s*$/
 const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey)\s?[,–—-]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
 // "Hugo Brandt, hugo@…, 414-…": a full name opening a message, right before the visitor's contact details.
 // "Fergus Lindahl. 812-…", "Yusuf Abernathy 19 Pickering Way …": a full stop, or a house number, may follow too.
-const NAME_THEN_CONTACT = /(?:^(?:[Aa]nyway|[Oo]k(?:ay)?|[Ss]ure|[Ss]o|[Yy]es|[Rr]ight)?,?|[.!?:]\s+|\n|\bme\s+[-–—]\s+)[ \t]*(?=\p{Lu}[\p{L}'-]+[ \t]+\p{Lu}[\p{L}'-]+[ \t]*(?:[,|;(</.]|\s[-–—]\s|\n|\s+from\s|\s+\d{1,6}\s+\p{Lu}))/gu
+const NAME_THEN_CONTACT = /(?:^(?:[Aa]nyway|[Oo]k(?:ay)?|[Ss]ure|[Ss]o|[Yy]es|[Rr]ight)?,?|[.!?:]\s+|\n|\bme\s+[-–—]\s+)[ \t]*(?=\p{Lu}[\p{L}'-]+[ \t]+\p{Lu}[\p{L}'-]+[ \t]*(?:[,|;(</.]|\s[-–—]\s|\n|\s+from\s|\s+\d{1,6}\s+\p{Lu}|\s+\+?\(?\d{3}[\s.)-]))/gu
 // What may follow that name: an email, a phone, or "Kalispell MT".
-const CONTACT_AFTER_NAME = new RegExp(String.raw`^[ \t]*(?:(?:[,|;(</.]|[-–—]\s|\n)\s*(?:${CONTACT}|${CITY_STATE})|\s+from\s+${CITY_STATE}|\s+\d{1,6}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu})`, 'u')
+const CONTACT_AFTER_NAME = new RegExp(String.raw`^[ \t]*(?:(?:[,|;(</.]|[-–—]\s|\n)\s*(?:${CONTACT}|${CITY_STATE}|\d{1,6}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu})|\s+from\s+${CITY_STATE}|\s+\d{1,6}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu}|\s+${CONTACT}|,\s*(?:interested|looking|ready|wanting|here)\b)`, 'u')
 // "\n\nQuentin Abara\nProject Manager, Abara Builders\nquentin@…": a signature block without a sign-off word.
 // "--\nLionel Ferrante\nFerrante Woodworks\n…": the line under a signature separator.
 const SEPARATOR_LINE = /(?:^|\n)[ \t]*(?:--|—|–)[ \t]*\n[ \t]*/gu
@@ -191,20 +196,22 @@ const SIGNATURE_CONTACT = /^(?:,[ \t]*[A-Z][A-Za-z.]{1,5})?[ \t]*(?:\n[^\n]{0,60
 // "— Ngozi Adeyemi\n(470) 555-0189": a dash sign-off above a signature's last lines.
 const DASH_LINE = /(?:^|\n)[ ]*(?:—|–|--|-|~)[ ]*/gu
 // "Annika Berg\n17 Fjord Ln": a name on its own line right above the street of an address block.
-const NAME_ABOVE_STREET = new RegExp(String.raw`(?:^|\n)[ \t]*(?=(?:${TITLE}[ \t]+)?\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[ \t]*\d{1,6}[ \t]+\p{Lu})`, 'gu')
+// "1. Fitzgerald Oyelaran\n2. 4 Hawthorn Rise": a numbered or bulleted list too.
+const LIST_MARK = String.raw`(?:\d{1,2}[.)][ \t]*|[-*•][ \t]*)?`
+const NAME_ABOVE_STREET = new RegExp(String.raw`(?:^|\n)[ \t]*${LIST_MARK}(?=(?:${TITLE}[ \t]+)?\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[ \t]*${LIST_MARK}\d{1,6}[ \t]+\p{Lu})`, 'gu')
 // "I'm her son, Gary.", "I'm only the intern, Zoe.": the visitor describes themselves, then names themselves.
 // "- me (Ilse Marwick): ilse@…"
 const ME_PARENS = /\bme\s*\(\s*(?=\p{Lu})/gu
 // "Mrs. Beverly Tanaka - wondering …": a message that opens with a title and a full name.
 const HONORIFIC_OPENING = new RegExp(String.raw`^\s*(?=${TITLE}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu})`, 'gu')
 // "- Mirela Dragan, 402-555-0175": contact details closing a signature line.
-const DESCRIBED_END = new RegExp(String.raw`^\s*(?:[.!]|$|,\s*${CONTACT})`, 'u')
+const DESCRIBED_END = new RegExp(String.raw`^\s*(?:[.!]|$|,\s*(?:${CONTACT}|(?:call|text|email|reach)\b))`, 'u')
 const CONTACT_TAIL = /^\s*,\s*(?:\+?\(?\d[\d ().-]{6,}\d|[\w.+-]+@\S+)\s*$/
 // "im his mom Siobhan": a relation, then the name that ends the message.
-const DESCRIBED = new RegExp(String.raw`\b(?:[Ii]'?m|[Ii]\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+(?:,\s+|\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$))(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!]|$|,\s*${CONTACT}))`, 'gu')
+const DESCRIBED = new RegExp(String.raw`\b(?:[Ii]'?m|[Ii]\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+(?:,\s+|\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!,]|$)))(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!]|$|,\s*(?:${CONTACT}|(?:call|text|email|reach)\b)))`, 'gu')
 // "Kwame Asante, by the way, 443-…"
 const BY_THE_WAY = /(?:^|[.!?]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:by\s+the\s+way|btw)\b)/gu
-const HERE = /(?:^|[.!?]\s+|\(|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola|(?:[Gg]ood\s+)?(?:[Mm]orning|[Aa]fternoon|[Ee]vening))[,!]?\s+)(?=(?:(?:Dr|Mr|Mrs|Ms|Pastor|Rev|Fr|Father)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+(?:here|again)\b)/gu
+const HERE = /(?:^|[.!?,]\s+|\(|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola|(?:[Gg]ood\s+)?(?:[Mm]orning|[Aa]fternoon|[Ee]vening))[,!]?\s+)(?=(?:(?:Dr|Mr|Mrs|Ms|Pastor|Rev|Fr|Father)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+(?:here|again)\b)/gu
 
 /** Names read after each match of `pattern`, kept when what follows the name passes `fits`. */
 function hitsAfter (text: string, pattern: RegExp, fits: (rest: string) => boolean, confidence: number): NameHit[] {
@@ -226,7 +233,7 @@ function signOffHits (text: string): NameHit[] {
     ...hitsAfter(text, ME_PARENS, (rest) => /^\s*\)/.test(rest), 0.85),
     ...hitsAfter(text, HONORIFIC_OPENING, (rest) => /^\s*(?:[-–—,.!:]|$)/.test(rest), 0.8).filter((hit) => hit.value.includes(' ')),
     ...hitsAfter(text, BY_THE_WAY, (rest) => /^,?\s+(?:by\s+the\s+way|btw)\b/.test(rest), 0.8),
-    ...hitsAfter(text, NAME_ABOVE_STREET, (rest) => /^[ \t]*\n[ \t]*\d/.test(rest), 0.8),
+    ...hitsAfter(text, NAME_ABOVE_STREET, (rest) => new RegExp(String.raw`^[ \t]*\n[ \t]*${LIST_MARK}\d`).test(rest), 0.8),
     ...hitsAfter(text, SPEAKING, (rest) => /^,?\s+speaking\b/.test(rest), 0.8),
     ...hitsAfter(text, NAME_THEN_CONTACT, (rest) => CONTACT_AFTER_NAME.test(rest), 0.75).filter((hit) => hit.value.includes(' ')),
     ...hitsAfter(text, SIGNATURE_NAME, (rest) => SIGNATURE_CONTACT.test(rest), 0.75),
@@ -251,18 +258,20 @@ const LOWER_GREETING = new RegExp(String.raw`^\s*${LOWER_HELLO}(?:this\s+is|it'?
 // words of the message.
 const LOWER_SIGN_OFF = new RegExp(String.raw`(?:\b${SIGN_OFF_WORDS}\s*(?:,\s*\n?|\n)|\n[ \t]*(?:--|[-–—~])[ \t]*|[ \t][-–—][ \t]+(?=\p{Ll}+\s*$))\s*(?=\p{Ll})`, 'gu')
 // "this is ana ferreira, …": the message opens with a lower-case full name (two words: "this is great," is not one).
-const LOWER_THIS_IS = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?this\s+is\s+(?=[\p{Ll}'-]+\s+[\p{Ll}'-]+\s*(?:,|\s+(?:in|from|here)\b))`, 'gu')
+const LOWER_THIS_IS = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?this\s+is\s+(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}'-]+\s+[\p{Ll}'-]+\s*(?:,|\s+(?:in|from|here)\b))`, 'gu')
 // "deepak nair, deepak.nair@…, 408 …": a lower-case full name opening a message, right before contact details.
 // "this is naveen, naveen.kapur@…": one lower-case word, when contact details follow it.
 const LOWER_THIS_IS_CONTACT = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?(?:this\s+is|it'?s|its)\s+(?=\p{Ll}+\s*,\s*(?:${CONTACT}|(?:text|call|email|reach)\s+me\b))`, 'gu')
 // "nell tamsworth 5124 saddle horn trl …": without the comma when a number follows.
-const LOWER_NAME_THEN_CONTACT = new RegExp(String.raw`^\s*(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=\p{Ll}+\s+[\p{Ll}-]+\s*(?:[,|]\s*${CONTACT}|\s\d{3,}))`, 'gu')
+// "marie-claire dubois, interested in windows", "ok lets do it - otis grimsby otisg@…": what follows may be why
+// they write, and the name may come after a dash.
+const LOWER_NAME_THEN_CONTACT = new RegExp(String.raw`(?:^|\s[-–—:]\s)\s*(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}-]+\s+[\p{Ll}-]+\s*(?:[,|]\s*${CONTACT}|\s\d{3,}|\s+[\w.+-]+@|,\s*(?:interested|looking|wanting|want|need|needing|ready|here)\b))`, 'gu')
 // "oops, gary is my dad, this is elise.": one lower-case word after "this is" that ends a clause.
 const LOWER_THIS_IS_ONE = /(?:^|[,.!?;]|\s{2})\s{0,3}this\s+is\s+(?=\p{Ll}+\s*(?:[,!]|\.(?!\S)|$))/gu
 // "name corwin tate\nemial …": a form's label without its colon, the name filling the line.
 // "name bo ridgeway ph 4065550161 addr …": or the next label on the same line.
 const NEXT_LABEL = String.raw`(?:ph|phone|tel|cell|mobile|email|e-mail|addr|address|zip)\b`
-const LOWER_NAME_LABEL = new RegExp(String.raw`(?:^|\n)[ \t]*name[ \t]+(?=\p{Ll}+[ \t]+\p{Ll}+[ \t]*(?:\n|${NEXT_LABEL}))`, 'gu')
+const LOWER_NAME_LABEL = new RegExp(String.raw`(?:^|\n)[ \t]*name[ \t]+(?=\p{Ll}+(?:[ \t]+[\p{Ll}-]+)?[ \t]*(?:\n|${NEXT_LABEL}|$))`, 'gu')
 
 function lowercaseHits (text: string): NameHit[] {
   const hits: NameHit[] = []
@@ -286,8 +295,8 @@ function lowercaseHits (text: string): NameHit[] {
   hits.push(...lowerHitsAfter(text, LOWER_SIGN_OFF, /^\s*[.!]?\s*(?:\+?\(?\d[\d ().-]{6,}\d)?\s*$/, 2))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, /^\s*(?:,|\s+(?:in|from|here)\b)/, 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lastLineHits(text))
-  hits.push(...lowerHitsAfter(text, LOWER_NAME_THEN_CONTACT, /^\s*(?:[,|]|\d{3,})/, 2).filter((hit) => hit.value.includes(' ')))
-  hits.push(...lowerHitsAfter(text, LOWER_NAME_LABEL, new RegExp(String.raw`^[ \t]*(?:\n|${NEXT_LABEL})`), 2, true).filter((hit) => hit.value.includes(' ')))
+  hits.push(...lowerHitsAfter(text, LOWER_NAME_THEN_CONTACT, /^\s*(?:[,|]|\d{3,}|[\w.+-]+@)/, 2).filter((hit) => hit.value.includes(' ')))
+  hits.push(...lowerHitsAfter(text, LOWER_NAME_LABEL, new RegExp(String.raw`^[ \t]*(?:\n|${NEXT_LABEL}|$)`), 2, true))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_CONTACT, /^\s*,/, 1))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_ONE, /^\s*(?:[,!]|\.(?!\S)|$)/, 1).map((hit) => ({ ...hit, confidence: 0.6 })))
   return hits
@@ -350,15 +359,17 @@ export function surnameAlone (text: string): NameHit | null {
   const last = LAST_NAME_LINE.exec(text)
   if (last === null || FIRST_NAME_LINE.test(text)) return null
   const family = readName(text, last.index + last[0].length, 'strong')
-  if (family === null || family.value.includes(' ') || !/^\s*(?:[,.!;]|$|\n|\s+(?:and|but|btw|with)\b)/i.test(text.slice(family.end))) return null
+  if (family === null || family.value.includes(' ') || !/^\s*(?:[,.!;]|$|\n|\s+(?:and|but|btw|with|too|also|as\s+well|lol)\b)/i.test(text.slice(family.end))) return null
   return { ...family, start: last.index, confidence: 0.8 }
 }
 
 // A message that is only a full name ("Valentina Cruz"): the answer to "may I have your name?". Not a place
 // ("San Diego", "New Braunfels"), which is the answer to another question.
 // "sure, Thaddeus Imbery", "benedikt sorensen" (all in lower case, as a reply is often typed).
-const REPLY_FILLER = String.raw`(?:(?:sure|ok(?:ay)?|yes|yeah|yep|yup|k|of\s+course|it'?s|its|it\s+is|name'?s|names|name\s+is)[,!.:]?\s+)?`
-const WHOLE_NAME = new RegExp(String.raw`^\s*${REPLY_FILLER}(?=\p{L}[\p{Ll}'-]+(?:[ ]+\p{L}[\p{Ll}'-]+){1,2}\s*[.!]?\s*$)`, 'iu')
+const REPLY_FILLER = String.raw`(?:(?:sure|ok(?:ay)?|yes|yeah|yep|yup|k|of\s+course|it'?s|its|it\s+is|name'?s|names|name\s+is)[,!.:]?\s+){0,2}`
+// "Coralie Banfield sorry": a word of apology may close it.
+const REPLY_END = String.raw`\s*[.!]?\s*(?:(?:sorry|lol|thanks|thx|pls|please)\s*[.!]?\s*)?$`
+const WHOLE_NAME = new RegExp(String.raw`^\s*${REPLY_FILLER}(?=\p{L}[\p{Ll}'-]+(?:[ ]+\p{L}[\p{Ll}'-]+){1,2}${REPLY_END})`, 'iu')
 const PLACE_PREFIX = /^(?:san|santa|los|las|new|north|south|east|west|fort|mount|port|lake|el|la|saint|st)$/i
 // "its wes", "this is ophelia, can i get a callback", "name? oh its ximena": one word, the message's only clause
 // or its first; "its fine" and "this is urgent" are refused by NOT_NAME.
@@ -376,7 +387,7 @@ function fullNameReply (text: string): NameHit[] {
   if (lower && text !== text.toLowerCase()) return []
   const name = readName(text, match[0].length, lower ? 'strong' : 'capitalized')
   if (name === null || !name.value.includes(' ') || PLACE_PREFIX.test(name.value.split(' ')[0] ?? '') || (lower && looksLikeAdjective(name.value)) || endsInState(name.value)) return []
-  if (!/^\s*[.!]?\s*$/.test(text.slice(name.end)) || STREET_WORD.test(name.value.split(' ').pop() ?? '')) return []
+  if (!new RegExp(`^${REPLY_END}`, 'iu').test(text.slice(name.end)) || STREET_WORD.test(name.value.split(' ').pop() ?? '')) return []
   return [{ value: name.value, start: match[0].length, end: name.end, confidence: 0.6 }]
 }
 
@@ -391,7 +402,7 @@ function oneWordReply (text: string): NameHit[] {
 // After a correction: "sorry, that should be Jonathan Ashford - …", or a message ending "… with a D. Katrina Doyle".
 const STREET_WORD = new RegExp(`^(?:${SUFFIX})$`, 'i')
 // "sorry, autofill got it wrong - it's Christopher Dahl": an "it's" a few words on counts too.
-const RESTATED_OPENING = /^\s*[,:–—-]?\s*(?:(?:it|that)(?:'?s|\s+is)\s+|be\s+)?(?=\p{Lu})|^[^.!?\n]{0,40}?[-–—,:]\s*(?:it|that)(?:'s|\s+is)\s+(?=\p{Lu})/u
+const RESTATED_OPENING = /^\s*[,:!–—-]?\s*(?:(?:it|that)(?:'?s|\s+is)\s+|be\s+)?(?=\p{Lu})|^[^.!?\n]{0,40}?[-–—,:!]\s*(?:it|that)(?:'s|\s+is)\s+(?=\p{Lu})|^\s*[\p{Ll}]+\s*,\s*(?=\p{Lu})/u
 const RESTATED_CLOSING = /[.!?]\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){1,2}\s*[.!]?\s*$)/gu
 
 /** A full name (two or three words) restated right after a correction phrase, or closing the message. */
@@ -418,12 +429,11 @@ export function restatedName (text: string, from: number): NameHit | null {
 // A mail client's own last line is not the writer's signature.
 const SENT_FROM = /\n[ \t]*Sent from my [^\n]*\s*$/i
 
-/** `previous`: the visitor's message before, after which a lone "Leila" answers "and your name?". */
-export function pickOwnName (message: string, previous: string | null = null): NameHit | null {
+export function pickOwnName (message: string): NameHit | null {
   // "HI THIS IS GORDON PELLETIER, …": read a shouted message as lower case, where every word is not a capital.
   const unshouted = /\p{Lu}{3}/u.test(message) && message === message.toUpperCase() ? message.toLowerCase() : message
   const text = unshouted.replace(SENT_FROM, (line) => ' '.repeat(line.length))
-  const hits = [...introHits(text), ...signOffHits(text), ...lowercaseHits(text), ...formHits(text), ...wholeMessageHits(text), ...givenNameReply(text, previous), ...closingNameHits(text)]
+  const hits = [...introHits(text), ...signOffHits(text), ...lowercaseHits(text), ...formHits(text), ...wholeMessageHits(text), ...givenNameReply(text), ...closingNameHits(text)]
   hits.sort((a, b) => b.confidence - a.confidence || a.start - b.start)
   const best = hits[0]
   return best === undefined ? null : withSurnameLater(text, best)
@@ -440,21 +450,24 @@ function withSurnameLater (text: string, hit: NameHit): NameHit {
   return full === null || full.value.split(' ').length !== 2 || looksLikeAdjective(full.value) ? hit : { ...hit, value: full.value, end: full.end }
 }
 
-// "Leila" after a message that gave a phone or an email: the name the assistant asked for next.
+// "Leila", "Wilfred": a capitalized word as the whole message answers "and your name?"; a town ("Wichita") is
+// extract-address's. A guess, so it only fills an empty name.
 const ONE_WORD = /^\s*(?=\p{Lu}[\p{Ll}'-]+\s*[.!]?\s*$)/u
-const GAVE_CONTACT = new RegExp(String.raw`[\w.+-]+@[\w-]+\.|${PHONE_SHAPE.source}`)
 
-function givenNameReply (text: string, previous: string | null): NameHit[] {
-  if (previous === null || !GAVE_CONTACT.test(previous)) return []
+function givenNameReply (text: string): NameHit[] {
   const match = ONE_WORD.exec(text)
   const name = match === null ? null : readName(text, match[0].length, 'capitalized')
-  return name === null || readState(name.value, 'none') !== null ? [] : [{ value: name.value, start: 0, end: name.end, confidence: 0.6, onlyFills: true }]
+  if (name === null || readState(name.value, 'none') !== null || US_CITIES.has(name.value.toLowerCase())) return []
+  return [{ value: name.value, start: 0, end: name.end, confidence: 0.6, onlyFills: true }]
 }
 
 // "… but I'm the one on the lease. Kenji Moravec", "Reach me at 269-555-0170. Augustin Pelletier": a full name that
 // is the message's last sentence, as a signature is.
-const CLOSING_NAME = /[.!?]\s+(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2}\s*[.!]?\s*$)/gu
+// "ok book me, Thaddeus Moorcroft": after a go-ahead and a comma too.
+const CLOSING_NAME = /(?:[.!?]|^(?=[^\n]{0,48}$)[^,\n]{0,16}\b(?:ok|okay|sure|yes|book(?:\s+me|\s+it)?|sign\s+me\s+up|go\s+ahead|do\s+it|sounds\s+good|thanks|thank\s+you)\b[^,\n]{0,12},)\s+(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2}\s*[.!]?\s*$)/gu
 
+// "Go ahead and book it.\nMagnus\n586.555.0192": a name on its own line above the last line, a phone or an email.
+const NAME_ABOVE_CONTACT = new RegExp(String.raw`\n[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){0,2}[ \t]*\n[ \t]*${CONTACT}[^\n]{0,40}\s*$)`, 'gu')
 // "…\n\nIngram Solis\nSolis Auto Repair": a signature of a name and the company's line.
 const NAME_ABOVE_COMPANY = /\n[ \t]*\n[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[^\n]{2,60}\s*$)/gu
 
@@ -463,6 +476,8 @@ function closingNameHits (text: string): NameHit[] {
     const line = /^[ \t]*\n([^\n]*)/.exec(rest)?.[1] ?? ''
     return line.split(/\s+/).some((word) => COMPANY_WORD.test(word))
   }, 0.8)
-  return [...aboveCompany, ...hitsAfter(text, CLOSING_NAME, (rest) => /^\s*[.!]?\s*$/.test(rest), 0.7)]
+  const aboveContact = hitsAfter(text, NAME_ABOVE_CONTACT, (rest) => /^[ \t]*\n/.test(rest), 0.75)
+  const closing = hitsAfter(text, CLOSING_NAME, (rest) => /^\s*[.!]?\s*$/.test(rest), 0.7)
     .filter((hit) => hit.value.includes(' ') && !PLACE_PREFIX.test(hit.value.split(' ')[0] ?? '') && !endsInState(hit.value) && !STREET_WORD.test(hit.value.split(' ').pop() ?? ''))
+  return [...aboveCompany, ...aboveContact, ...closing]
 }

@@ -124,7 +124,7 @@ const NOT_THEIRS = /\b(?:your(?!\s+(?:main\s+)?(?:contact|point))|you at|tried\s
 // Which line a number is: "cell 651-…", "Mobile: 505-…", "651-… (cell)". A fax is never the visitor's phone.
 const LINES = { cell: 'cell|cellphone|cell\\s+phone|mobile|mob', home: 'home|house|landline', work: 'work|office|desk|direct|business', fax: 'fax' }
 type Line = keyof typeof LINES
-const LINE_BEFORE = Object.entries(LINES).map(([line, words]) => [line, new RegExp(`\\b(?:${words})\\b(?:\\s+(?:phone|number|line|no\\.?))?\\s*(?:is|#|:|-)?\\s*$`, 'i')] as const)
+const LINE_BEFORE = Object.entries(LINES).map(([line, words]) => [line, new RegExp(`\\b(?:${words})\\b(?:\\s+(?:phone|number|line|no\\.?))?(?:\\s+is\\s+(?:better|best|preferred|easier))?\\s*(?:is|#|:|-)?\\s*$`, 'i')] as const)
 const LINE_AFTER = Object.entries(LINES).map(([line, words]) => [line, new RegExp(`^\\s*\\(?(?:${words})\\b`, 'i')] as const)
 // "cell is best", "mobile preferred", "use my cell", "best number is my mobile", "prefer the home line".
 const PREFERRED = (words: string): RegExp => new RegExp(String.raw`\b(?:(?:${words})(?:\s+(?:phone|number|line))?\s+(?:is|'s|would\s+be)\s+(?:the\s+)?(?:best|better|preferred|easiest|quickest)|(?:${words})\s+preferred|prefer\s+(?:my\s+|the\s+)?(?:${words})|(?:use|try|call|text)\s+(?:my\s+|the\s+)?(?:${words})|best\s+(?:number|way|bet)?\s*(?:is|would\s+be|to\s+use)\s+(?:my\s+|the\s+)?(?:${words}))\b`, 'i')

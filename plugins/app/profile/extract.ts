@@ -20,7 +20,7 @@ const ZIP_WORD = /\b(?:zip|zipcode|postcode|postal\s+code)\b/i
 // "It's for my brother-in-law's house", "the panels are for my mom": the relative's address is the job site.
 // "I'm helping my mother get a heat pump for her house at …" too.
 // "my dad wants solar on his house", "im helping him out": the relative's house is where the work is.
-const JOB_FOR_SOMEONE = /\b(?:go|goes|going|be)\s+on\s+(?:my|our)\s+[\w-]+(?:'s|s')?\s+(?:house|home|place|roof|property|cabin|farm)\b|\b(?:would|will)\s+be\s+for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\b|\bgift(?:ing)?\s+(?:him|her|them)\b|\b(?:wants?|needs?|is\s+getting|is\s+looking\s+at|interested\s+in)\s+(?:[\w-]+\s+){0,4}?(?:on|for)\s+(?:his|her|their)\s+(?:house|home|place|roof|property|cabin|farm)\b|\bhelping\s+(?:him|her|them)\b|\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+|\b(?:arranging|getting|organi[sz]ing|buying|booking|setting\s+up|sorting(?:\s+out)?|planning)\s+(?:[\w-]+\s+){0,4}?for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\s+(?:get|with|install|buy|choose)\b/i
+const JOB_FOR_SOMEONE = /\b(?:go|goes|going|be)\s+on\s+(?:my|our)\s+[\w-]+(?:'s|s')?\s+(?:house|home|place|roof|property|cabin|farm)\b|\b(?:would|will)\s+be\s+for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\b|\bgift(?:ing)?\s+(?:him|her|them)\b|\b(?:wants?|needs?|is\s+getting|is\s+looking\s+at|interested\s+in)\s+(?:[\w-]+\s+){0,4}?(?:on|for)\s+(?:his|her|their)\s+(?:house|home|place|roof|property|cabin|farm)\b|\bhelping\s+(?:him|her|them)\b|\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+|\b(?:arranging|getting|organi[sz]ing|buying|booking|setting\s+(?:this\s+|it\s+)?up|sorting(?:\s+out)?|planning)\s+(?:[\w-]+\s+){0,4}?for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\s+(?:get|with|install|buy|choose)\b/i
 
 type ScalarFact = Extract<ProfileFact, { field: ScalarField }>
 
@@ -86,7 +86,7 @@ function factsIn (normalized: string, options: ExtractOptions, previous: string 
   const facts: ProfileFact[] = []
 
   const surname = surnameAlone(own)
-  const name = pickOwnName(own, previous)
+  const name = pickOwnName(own)
   if (surname !== null) facts.push({ field: 'customer_name', value: surname.value, confidence: surname.confidence, part: 'surname' })
   else if (name !== null) facts.push({ field: 'customer_name', value: name.value, confidence: name.confidence, ...(name.onlyFills === true ? { onlyFills: true } : {}) })
   const email = pickOwnEmail(own)

@@ -112,6 +112,9 @@ function applyFact (next: ProfileValues, fact: ProfileFact): ProfileValues {
 function applyScalar (next: ProfileValues, fact: Extract<ProfileFact, { field: ScalarField }>): ProfileValues {
   const current = next[fact.field]
   if (fact.value === null) return current === null ? next : { ...next, [fact.field]: null }
+  if ('replacing' in fact) {
+    return current !== null && current.toLowerCase() === fact.replacing.toLowerCase() ? { ...next, [fact.field]: fact.value } : next
+  }
   if ('part' in fact) {
     const revised = current === null ? null : revisePart(current, fact.part, fact.value)
     return revised === null || revised === current ? next : { ...next, [fact.field]: revised }

@@ -7,7 +7,10 @@ import { editDistance } from './fuzzy.ts'
 import { PHONE_SHAPE, properCaseWord } from './text.ts'
 import type { RevisedPart, ScalarField } from './types.ts'
 
-export interface PartFact { field: ScalarField, value: string, confidence: number, part: RevisedPart }
+export type PartFact = { field: ScalarField, value: string, confidence: number, part: RevisedPart } | { field: ScalarField, value: string, confidence: number, replacing: string }
+
+// "sorry, Lenexa, not Lawrence": a town for the one given before, when that is the one named after "not".
+const PLACE_NOT = /(?<![\p{L}'-])(\p{Lu}[\p{Ll}'-]+(?:\s\p{Lu}[\p{Ll}'-]+)?),?\s+not\s+(\p{Lu}[\p{Ll}'-]+(?:\s\p{Lu}[\p{Ll}'-]+)?)(?![\p{L}'-])/u
 
 const CONFIDENCE = 0.75
 // "Larch Ave not Larch St": the same name, another suffix.
@@ -31,7 +34,7 @@ const EMAIL_CONTEXT = /\b(?:e-?mail|domain|at\s+the\s+end)\b|\bnot\s+\.(?:com|ne
 // "pettigrew*": a chat's way of correcting a typo, one starred word that is the whole message.
 const STARRED_WORD = /^\s*(?:\*([\p{L}][\p{L}'-]+)|([\p{L}][\p{L}'-]+)\*)\s*(?:sorry|oops|lol)?\s*[.!]?\s*$/iu
 // "sorry its Katrin, autocorrect": one word after the correction phrase, which may replace a word of the name.
-const NAME_WORD = /^\s*[,:–—-]?\s*(?:(?:it|that)(?:'?s|\s+is)\s+|should\s+be\s+)?([\p{L}][\p{L}'-]+)\s*(?:[,!]|\.(?!\S)|$|\s+with\s+(?:a|an|one|two)\b)/u
+const NAME_WORD = /^\s*[,:–—-]?\s*(?:(?:it|that)(?:'?s|\s+is)\s+|its\s+|should\s+be\s+)?(?:spelled\s+|spelt\s+)?([\p{L}][\p{L}'-]+)\s*(?:[,!]|\.(?!\S)|$|\s+with\s+(?:a|an|one|two)\b)/u
 
 /**
  * Parts corrected in `text`; `afterCorrections` holds the text after the message's last and after its first
@@ -46,6 +49,8 @@ export function findPartCorrections (text: string, afterCorrections: [string, st
   if (number !== undefined && street === null) facts.push({ field: 'address_street', value: number, confidence: CONFIDENCE, part: 'house_number' })
   const unit = A_STREET.test(text) ? null : UNIT_ADDED.exec(text)
   if (unit !== null) facts.push({ field: 'address_street', value: `${unit[1] ?? ''} ${unit[2] ?? ''}`, confidence: CONFIDENCE, part: 'unit' })
+  const place = PLACE_NOT.exec(text)
+  if (place !== null) facts.push({ field: 'address_city', value: place[1] ?? '', confidence: CONFIDENCE, replacing: place[2] ?? '' })
   const starMatch = STARRED_WORD.exec(text)
   const starred = starMatch?.[1] ?? starMatch?.[2]
   if (starred !== undefined && isPlausibleName(starred)) facts.push({ field: 'customer_name', value: starred, confidence: CONFIDENCE, part: 'name_word' })

@@ -29,7 +29,7 @@ const WITHDRAW_AROUND = new RegExp(String.raw`\b(?:take|leave|keep)\s+${WHICH}(?
 
 // "lark@example.com - actually no, don't save that": the field is the one named or given just before.
 // "can you ignore that for now" too.
-const WITHDRAW_IT = /\b(?:(?:don'?t|do\s+not)\s+(?:store|keep|save|record|use)|remove|delete|erase|wipe|drop|scratch|forget|ignore|disregard)\s+(?:that|it|this)\b(?!\s+(?!for\s+now\b|please\b|thanks\b|pls\b)\p{L})/giu
+const WITHDRAW_IT = /\b(?:(?:don'?t|do\s+not)\s+(?:store|keep|save|record|use)|remove|delete|erase|wipe|drop|scratch|forget|ignore|disregard)\s+(?:that|it|this)(?:\s+one)?\b(?!\s+(?!for\s+now\b|please\b|thanks\b|pls\b)\p{L})/giu
 const GIVEN_BEFORE: Array<[RegExp, ScalarField[]]> = [
   [/[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\be-?mail\b/giu, ['email']],
   [new RegExp(String.raw`${PHONE_SHAPE.source}|\b(?:phone|number|cell|mobile)\b`, 'giu'), ['phone']],

@@ -71,3 +71,7 @@ export function properCase (phrase: string): string {
 export function isCapitalized (word: string): boolean {
   return /^\p{Lu}/u.test(word)
 }
+
+// "This is Bright Path Property Management", "Hi from Brightwater Dental": a company's word, whatever the words
+// before it look like (a name, a town).
+export const COMPANY_WORD = /^(?:management|properties|property|realty|llc|inc|corp|corporation|company|group|services|solutions|construction|builders|contracting|roofing|electric|electrical|plumbing|partners|associates|enterprises|holdings|ventures|industries|dental|clinic|church|farms?|ranch|school|academy|foundation|ministries|hoa|association|apartments|homes|auto|repair|machining|manufacturing|pediatrics|medical|veterinary|pharmacy|creamery|dairy|bakery|cafe|restaurant|salon|studio|motors|landscaping|hvac|heating|mechanical|supply|logistics|trucking|design|architects|insurance|orchards?|vineyards?|winery|brewery|parish|chapel|baptist|methodist|lutheran|catholic|presbyterian|fellowship|motel|hotel|storage|ltd|co-op|llp|pllc|pc)\b\.?/i

@@ -25,6 +25,8 @@ export type ProfileFact =
   | { field: ScalarField, value: string, confidence: number, onlyReplaces?: boolean, onlyFills?: boolean }
   /** `value` replaces `part` of the current value; without a current value it does nothing. */
   | { field: ScalarField, value: string, confidence: number, part: RevisedPart }
+  /** "Lenexa, not Lawrence": `value` replaces the current value only when that is `replacing`. */
+  | { field: ScalarField, value: string, confidence: number, replacing: string }
   /** The visitor withdrew the value ("ignore that address"): the field becomes empty. */
   | { field: ScalarField, value: null, confidence: number }
   | { field: ArrayField, value: string[], confidence: number }

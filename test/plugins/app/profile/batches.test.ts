@@ -42,13 +42,17 @@ const FLOORS: Array<{ name: BatchName, right: number, wrong: number }> = [
   { name: 'O', right: 307, wrong: 1 },
   { name: 'P', right: 332, wrong: 0 },
   { name: 'Q', right: 228, wrong: 1 },
-  { name: 'R', right: 307, wrong: 3 },
+  { name: 'R', right: 308, wrong: 3 },
   { name: 'S', right: 351, wrong: 3 },
-  { name: 'T', right: 267, wrong: 1 },
-  { name: 'U', right: 265, wrong: 1 }
+  { name: 'T', right: 269, wrong: 0 },
+  { name: 'U', right: 267, wrong: 1 },
+  { name: 'V', right: 249, wrong: 0 },
+  // w49's "Ann Arbor, 2901 Hickorynut Dr" reads as a name before a street.
+  { name: 'W', right: 347, wrong: 3 },
+  { name: 'X', right: 314, wrong: 0 }
 ]
 
-t.test('batches B to U stay at least where they scored', async (t) => {
+t.test('batches B to X stay at least where they scored', async (t) => {
   for (const { name, right, wrong } of FLOORS) {
     const batch = BATCHES[name]
     t.ok(batch.length >= 40, `batch ${name}: ${batch.length} conversations`)

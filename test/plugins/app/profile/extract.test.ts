@@ -374,7 +374,7 @@ t.test('households and businesses: a landlord\'s or tenant\'s number, a company\
   t.equal(run(['Reach me (the owner) at 269-555-0170. Augustin Pelletier']).phone, '+12695550170')
   t.equal(run(['Reach me (the owner) at 269-555-0170. Augustin Pelletier']).customer_name, 'Augustin Pelletier', 'a full name as the last sentence')
   t.equal(run(['call me at +1 (480) 555-0119 after 5', 'Rosalind']).customer_name, 'Rosalind', 'one word after a message that gave a phone')
-  t.equal(run(['do you install in winter?', 'Rosalind']).customer_name, null, 'one word with no contact before it is no name')
+  t.equal(run(["I'm Dana Reyes", 'do you install in winter?', 'Rosalind']).customer_name, 'Dana Reyes', 'a one-word reply never replaces a name')
 })
 
 t.test('addresses: units written first, a ZIP in brackets, a move, a question about a house, "delete all that"', async (t) => {
@@ -429,4 +429,31 @@ t.test('places: a lettered county road, a business in a city, a state in words, 
   t.equal(run(['Condo owner here. Unit is 4C at 220 Marlowe Street, Providence RI 02903.']).address_street, '220 Marlowe Street Unit 4C')
   t.equal(run(['address is 57 thistledown ct, fort collins 80525', 'sorry, 75 Thistledown, not 57']).address_street, '75 Thistledown Ct')
   t.equal(run(['we are at 403 Kittredge St, Ithaca', "hmm actually I don't want to give out my address yet, can you ignore that for now"]).address_street, null)
+})
+
+t.test('one-word replies: a town with several ZIP codes is a city, another capitalized word a name that fills an empty one', async (t) => {
+  const run = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
+  t.match(run(['Book me in', 'Wilfred', '928-555-0103']), { customer_name: 'Wilfred', phone: '+19285550103' })
+  t.match(run(['Cordelia', '801 555 0169', 'Provo']), { customer_name: 'Cordelia', address_city: 'Provo' })
+  t.match(run(['ready to book a solar consult', 'Tucson']), { customer_name: null, address_city: 'Tucson' })
+  for (const word of ['Thanks', 'Yes', 'Perfect', 'Wednesday', 'Utah', 'Nope']) t.equal(run([word]).customer_name, null, `"${word}" is no name`)
+  t.equal(run(["We're in Lawrence, Kansas", 'sorry, Lenexa, not Lawrence. autocorrect']).address_city, 'Lenexa')
+  t.equal(run(["We're in Lawrence, Kansas", 'Katrin, not Kathryn']).address_city, 'Lawrence', 'a correction of something else changes no town')
+})
+
+t.test('more ways to give a name: lists, a dash, a name and a number, "I am his daughter Rowena"', async (t) => {
+  const run = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
+  t.equal(run(['Here you go:\n1. Fitzgerald Oyelaran\n2. 4 Hawthorn Rise, Portland ME 04103\n3. 207-555-0119']).customer_name, 'Fitzgerald Oyelaran')
+  t.match(run(['ok lets do it - otis grimsby otisg@example.com 6055550111 sioux falls sd']), { customer_name: 'Otis Grimsby', address_city: 'Sioux Falls', address_state: 'SD' })
+  t.equal(run(['Cleon 601 555 0145']).customer_name, 'Cleon')
+  t.equal(run(['Go ahead and book it.\nMagnus\n586.555.0192']).customer_name, 'Magnus')
+  t.equal(run(['booking this for my dad', 'I am his daughter Rowena, call me at 540-555-0135']).customer_name, 'Rowena')
+  t.equal(run(['Ottoline Vance, ready to sign for the 8kW package']).customer_name, 'Ottoline Vance')
+  t.equal(run(['ok book me, Thaddeus Moorcroft']).customer_name, 'Thaddeus Moorcroft')
+  t.equal(run(['Hi, Briony Cask here, keen to book', 'autocorrect! it is Bryony Cask']).customer_name, 'Bryony Cask')
+  t.equal(run(['im shay', 'shay brennan-kuo', 'no wait its spelled shae']).customer_name, 'Shae Brennan-Kuo')
+  t.equal(run(['vivo en Las Cruces, Nuevo Mexico']).customer_name, null, 'a place after a comma is no name')
+  t.equal(run(['Mireille.Otunde@Example.com']).customer_name, null, 'an email\'s first word is no name')
+  t.equal(run(['Hi from Brightwater Dental, we want quotes']).address_city, null, 'a company is no town')
+  t.match(run(['Fiona Lindqvist, Rockford IL. Office 815-555-0166']), { address_city: 'Rockford', address_state: 'IL' })
 })

@@ -14,7 +14,7 @@ export interface AddressParts {
 interface Candidate { parts: AddressParts, confidence: number, start: number }
 
 /** Street suffixes, as one regular-expression alternation. */
-export const SUFFIX = 'spur|crest|chase|mews|rise|street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|ter|terr|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|loop|row|alley|crescent|cres|plaza|plz|pike|path|point|pt|ridge|cove|crossing|xing|commons|walk|bend|glen|heights|hts|hollow|manor|meadows|park|pass|landing|bluff|run|grove|knoll|trace|vista|expressway|expy|freeway|fwy|turnpike|tpke|close'
+export const SUFFIX = 'spur|crest|chase|mews|rise|trce|street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|ter|terr|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|loop|row|alley|crescent|cres|plaza|plz|pike|path|point|pt|ridge|cove|crossing|xing|commons|walk|bend|glen|heights|hts|hollow|manor|meadows|park|pass|landing|bluff|run|grove|knoll|trace|vista|expressway|expy|freeway|fwy|turnpike|tpke|close'
 // A street name's words are never a bare number or a lone dash ("phone 0186 address - 14 Magnolia Bluff").
 const STREET = new RegExp(`\\b(\\d{1,6}[A-Za-z]?)\\s{1,3}((?:(?!\\d+\\s)(?![-–—.]+\\s)[\\p{L}\\p{N}'.-]{1,30}\\s{1,3}){1,4}?)(${SUFFIX})\\b\\.?`, 'giu')
 const SUFFIX_WORD = new RegExp(`^(?:${SUFFIX})$`, 'iu')
@@ -33,6 +33,7 @@ function askedAbout (text: string, at: number): boolean {
   return SERVICE_QUESTION.test(text.slice(start, end + 1)) && !/\b(?:my|our)\s+(?:house|home|place|address)\b|\b(?:i|we)\s+live\b|\b(?:i'?m|we'?re|i\s+am|we\s+are)\s+(?:at|on)\b/i.test(text.slice(start, end + 1))
 }
 
+const LIVE_AT = /\b(?:(?:we|i)\s+live|(?:we'?re|i'?m|we\s+are|i\s+am)\s+(?:located\s+)?|(?:our|my)\s+(?:home|house)\s+is)\s+(?:at|on)\s+$/i
 // "I'm the agent listing 1402 Oak Hollow Dr": a property for sale, not the visitor's home.
 const LISTING = /\b(?:listing|showing|selling)\s+$/i
 // "is your office at 400 commerce pkwy?": the company's place, asked about.
@@ -55,7 +56,7 @@ the a an my our your this that his her their its some any touch person general t
 advance mind love need charge sales business town city area house home and or but so with for to of from by on at in
 about me us you it there here summer winter spring fall morning afternoon evening night hi hello hey thanks
 thank cheers regards best dear ok okay yes no please sorry we we're were i'm im it's they're i am is are was
-live lives living located based staying moved reside work works not
+live lives living located based staying moved reside work works not zip zipcode postal code
 `.split(/\s+/).filter(Boolean))
 
 function formatStreetWord (word: string): string {
@@ -84,7 +85,9 @@ function readStreets (text: string): Array<{ street: string, start: number, end:
     const elsewhere = MOVING_FROM.test(leftContext(text, match.index, 60)) || askedAbout(text, match.index)
     if (elsewhere) continue
     const workplace = WORKPLACE.test(leftContext(text, match.index, 40))
-    found.push({ street, start: match.index, end, confidence: workplace ? 0.7 : capitalized ? 0.9 : 0.75, cued })
+    // "our HOA office is at 1 Clubhouse Dr … we live at 18 Fairway Ridge": the home wins.
+    const home = LIVE_AT.test(leftContext(text, match.index, 30))
+    found.push({ street, start: match.index, end, confidence: workplace ? 0.7 : home ? 0.95 : capitalized ? 0.9 : 0.75, cued })
   }
   for (const match of text.matchAll(ROUTE)) {
     const street = [match[1] ?? '', ...(match[2] ?? '').split(/\s+/)].map(formatStreetWord).join(' ')
@@ -161,7 +164,8 @@ function readLocality (text: string, from: number, capitalizedCity: boolean, zip
     const partOfCity = locality !== null && locality.zip === undefined && readState(text.slice(locality.end).replace(/^\s{0,2},?\s{0,2}/, ''), 'none') !== null
     if (locality !== null && !partOfCity) return { city: words.map(properCaseWord).join(' '), ...locality }
     // Right after a street, "Phoenix 85018" is a city and a ZIP even without the state.
-    const zip = zipWithoutState ? ZIP_AFTER.exec(text.slice(pos, pos + 16)) : null
+    // "we are in Fargo 58102": where the visitor lives, a ZIP right after the town.
+    const zip = zipWithoutState || setting === 'home' ? ZIP_AFTER.exec(text.slice(pos, pos + 16)) : null
     // Someone who types all in lower case ("2207 s wabash ave chicago 60616") gets the city in proper case.
     const cased = words.every(isCapitalized) || text === text.toLowerCase()
     if (zip?.[1] !== undefined && cased) return { city: words.map(properCaseWord).join(' '), zip: zip[1], end: pos + zip[0].length }
@@ -242,7 +246,7 @@ const RESTATED_PLACE_CUE = /\b(?:[Ii]t'?s|[Ii]t\s+is|[Tt]hat'?s|[Tt]hat\s+is)\s{
 // "in Cheyenne" and "wyoming 82009" as replies of their own.
 // "Boulder, zip 80301" opening a message.
 const CITY_ZIP = /^\s*(\p{Lu}[\p{Ll}'-]+(?:\s\p{Lu}[\p{Ll}'-]+)?),?\s+(?:zip\s*(?:code)?\s*(?:is\s*)?:?\s*)?(\d{5}(?:-\d{4})?)(?![\d-])\s*[.!]?\s*$/u
-const AFTER_DETAILS = /(?:\d{3}[\s.-]?\d{4}|@[\w-]+(?:\.[\w-]+)+)\s+(?=\p{L}[^\d@]{3,40}$)/u
+const AFTER_DETAILS = /(?:\d{3}[\s.-]?\d{4}|@[\w-]+(?:\.[\w-]+)+),?\s+(?=\p{L}[^\d@]{3,60}$)/u
 const STATE_REPLY = /^\s*(\p{L}+(?:\s\p{L}+){0,2})\s*[.!]?\s*$/u
 const CITY_REPLY = /^\s*(?:in|near|from)\s+(\p{Lu}[\p{Ll}'-]+(?:\s\p{Lu}[\p{Ll}'-]+){0,2})\s*[.!]?\s*$/u
 const STATE_ZIP_REPLY = /^\s*(\p{L}[\p{L}]+(?:\s\p{L}+)?)\s*,?\s*(\d{5}(?:-\d{4})?)\s*[.!]?\s*$/u
@@ -306,11 +310,15 @@ function localityCandidates (text: string): Candidate[] {
   }
   // "… 6055550111 sioux falls sd", "my num is 2565550108 huntsville al": the place closing a run of details.
   const afterDetails = AFTER_DETAILS.exec(text)
-  const closing = afterDetails === null ? null : readLocality(text, afterDetails.index + afterDetails[0].length, false, false, 'home')
-  if (closing?.state !== undefined && /^\s*[.!]?\s*$/.test(text.slice(closing.end))) {
+  const from = afterDetails === null ? -1 : afterDetails.index + afterDetails[0].length
+  const closing = from === -1 ? null : readLocality(text, from, false, false, 'home')
+  if (closing?.state !== undefined && (/^\s*(?:[.!,]|$)/.test(text.slice(closing.end)) || text[closing.end - 1] === '.')) {
     const { end: _end, stateNamed: _named, ...parts } = closing
-    found.push({ parts, confidence: 0.75, start: afterDetails?.index ?? 0 })
+    found.push({ parts, confidence: 0.75, start: from })
   }
+  // "kelsey 515 555 0139 des moines": a known town alone.
+  const town = from === -1 || closing !== null ? undefined : /^(\p{L}[\p{L}'-]+(?:\s\p{L}[\p{L}'-]+){0,2})\s*[.!]?\s*$/u.exec(text.slice(from))?.[1]
+  if (town !== undefined && US_CITIES.has(town.toLowerCase())) found.push({ parts: { city: town.split(' ').map(properCaseWord).join(' ') }, confidence: 0.7, start: from })
   for (const match of text.matchAll(BARE_PLACE_CUE)) {
     const from = match.index + match[0].length
     const capitalized = readLocality(text, from, true)
@@ -331,11 +339,13 @@ function localityCandidates (text: string): Candidate[] {
 const DWELLING = 'house|home|condo|apartment|townhouse|townhome|place|property|duplex|cabin|farm|ranch|bungalow|cottage'
 // "I own a cafe in Savannah": where the visitor's business, the job site, is.
 const BUSINESS = 'cafe|shop|store|restaurant|business|office|bakery|salon|clinic|practice|building|warehouse|church|garage|studio|dairy|orchard|winery'
-const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved|moving|relocating)\\s{1,3}(?:is\\s+|are\\s+|out\\s+|up\\s+|down\\s+)?(?:in|to)(?:\\s{1,3}the(?=\\s{1,3}\\p{Lu}))?|(?:hello|hi|greetings|howdy)\\s{1,3}from|(?:out|up|down|over)?\\s*here\\s{1,3}in|(?:live|living|lives|own|bought|have|run)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING}|${BUSINESS})\\s{1,3}in)\\s{1,3}(?:(?:${REGIONS})\\s{1,3})?`, 'giu')
+const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved)\\s{1,3}(?:is\\s+|are\\s+|out\\s+|up\\s+|down\\s+)?(?:in|to)(?:\\s{1,3}the(?=\\s{1,3}\\p{Lu}))?|(?:hello|hi|greetings|howdy)\\s{1,3}from|(?:out|up|down|over)?\\s*here\\s{1,3}in|(?:live|living|lives|own|bought|have|run)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING}|${BUSINESS})\\s{1,3}in)\\s{1,3}(?:(?:${REGIONS})\\s{1,3})?`, 'giu')
 // "I'm in Tucson." counts; "I'm currently in London but …" and "I'm in Pune this month" are a visit, not a home.
 // "we live on the Oregon coast": a state's region.
 // "we live out in the country in wisconsin": a state's whole name, in any case, later in the sentence.
 const LIVE_IN_STATE = /\b(?:live|living|lives|located|based|reside)\b[^.!?\d]{0,40}/giu
+// "house is on Maple Ave in Oshkosh, …": a street without its number, then the town.
+const ON_A_STREET_IN = new RegExp(`\\bon\\s{1,3}\\p{Lu}[\\p{L}'-]+(?:\\s{1,3}\\p{Lu}[\\p{L}'-]+)?\\s{1,3}(?:${SUFFIX})\\.?\\s{1,3}in\\s{1,3}`, 'giu')
 const ON_THE_COAST = /\b(?:live|living|lives|based|located)\s{1,3}(?:on|along)\s{1,3}the\s{1,3}(?=[\p{L} ]{2,20}?\s(?:coast|shore|peninsula|panhandle)\b)/giu
 // "We're a family of five in Provo", "I'm a retired teacher in Boise": what the visitor is, and where; not "I'm a big
 // believer in Tesla".
@@ -363,11 +373,21 @@ function areaCandidates (text: string): Candidate[] {
 
 /** "we live in Springfield", "based in Texas", "I'm in Tucson.": a city or a state with nothing after it. */
 // "Do you service Missoula? That's where we are."
-const WHERE_WE_ARE = /(?<![\p{L}-])(\p{Lu}[\p{L}'-]{1,30}(?: \p{Lu}[\p{L}'-]{1,30}){0,2})[?.!,]\s{0,3}(?:[Tt]hat'?s|[Ii]t'?s|[Tt]hat\s+is)\s+where\s+(?:we|I)\s+(?:are|live|am)\b/gu
+const WHERE_WE_ARE = /(?<![\p{L}-])(\p{Lu}[\p{L}'-]{1,30}(?: \p{Lu}[\p{L}'-]{1,30}){0,2}?)(?:,?\s([A-Z]{2}))?[?.!,]\s{0,3}(?:[Tt]hat'?s|[Ii]t'?s|[Tt]hat\s+is)\s+where\s+(?:we|I)\s+(?:are|live|am)\b/gu
 
 // "City: Evergreen\nState: CO": a form's labelled lines.
-const CITY_LABEL = /(?:^|\n)[ \t]*(?:city|town)[ \t]*:[ \t]*(\p{L}[\p{L}'. -]{1,40}?)[ \t]*(?=\n|$)/iu
+// "town is Bozeman", "correction: city is Taylors, zip 29687" too.
+const CITY_LABEL = /(?:^|\n|:\s*|[.!]\s+)[ \t]*(?:city|town)[ \t]*(?::|\s+is)[ \t]*(\p{L}[\p{L}'. -]{1,40}?)[ \t]*(?=\n|$|,|\.\s)/iu
 const STATE_LABEL = /(?:^|\n)[ \t]*state[ \t]*:[ \t]*(\p{L}[\p{L} ]{1,20}?)[ \t]*(?=\n|$)/iu
+
+// "Street: 2100 Calle Luna Apt 12": a form's street line, whatever the street's words.
+const STREET_LABEL = /(?:^|\n)[ \t]*(?:street(?:\s+address)?|address(?:\s+line\s*1)?)[ \t]*:[ \t]*(\d{1,6}[A-Za-z]?[ \t]+\p{L}[\p{L}\p{N}'. #-]{2,50}?)[ \t]*(?=\n|$)/iu
+
+export function labelledStreet (text: string): string | null {
+  const line = STREET_LABEL.exec(text)?.[1]
+  if (line === undefined || /,/.test(line)) return null
+  return line.split(/[ \t]+/).map(formatStreetWord).join(' ').replace(/\b(Apt|Unit|Ste|Suite)\.? #?(\w+)$/i, (_m, k: string, id: string) => `${unitKeyword(k)} ${id.toUpperCase()}`)
+}
 
 function labelledCandidates (text: string): Candidate[] {
   const city = CITY_LABEL.exec(text)
@@ -386,7 +406,23 @@ function whereWeAreCandidates (text: string): Candidate[] {
     const place = m[1] ?? ''
     const state = readState(place, 'none')
     if (state !== null && state.length === place.length) return [{ parts: { state: state.code }, confidence: 0.7, start: m.index }]
-    return CITY_STOP.has(place.toLowerCase()) ? [] : [{ parts: { city: place }, confidence: 0.7, start: m.index }]
+    const code = m[2] === undefined ? null : readState(m[2], 'all')
+    return CITY_STOP.has(place.toLowerCase()) ? [] : [{ parts: { city: place, ...(code === null ? {} : { state: code.code }) }, confidence: 0.7, start: m.index }]
+  })
+}
+
+// "2 story colonial in Worcester, gas heat", "3 bed 1600 sq ft in duluth": a known town after "in", ending a clause.
+const IN_TOWN = /\bin\s{1,3}(\p{L}[\p{L}'-]{1,30}(?:\s\p{L}[\p{L}'-]{1,30}){0,2}?)(?=\s*(?:[,.!;]|$))/gu
+
+function knownTownCandidates (text: string): Candidate[] {
+  return [...text.matchAll(IN_TOWN)].flatMap((m): Candidate[] => {
+    const town = m[1] ?? ''
+    const lower = town.toLowerCase()
+    if (!US_CITIES.has(lower) || (!isCapitalized(town) && text !== text.toLowerCase())) return []
+    if (lower.split(' ').some((w) => CITY_STOP.has(w) || LOWER_NOT_PLACE.has(w))) return []
+    // "do you install in Denver?" asks where we work; "the agent listing 1402 Oak Hollow Dr in Round Rock" is no home.
+    if (ASKING_US.test(leftContext(text, m.index, 80)) || /\b(?:listing|showing|selling|old|previous|former)\b[^.!?]{0,40}$/i.test(leftContext(text, m.index, 60))) return []
+    return [{ parts: { city: town.split(' ').map(properCaseWord).join(' ') }, confidence: 0.65, start: m.index }]
   })
 }
 
@@ -394,7 +430,8 @@ function lonePlaceCandidates (text: string): Candidate[] {
   const cues = [
     ...[...text.matchAll(LONE_PLACE)].map((m) => ({ m, beenIn: false })),
     ...[...text.matchAll(BEEN_IN)].map((m) => ({ m, beenIn: true })),
-    ...[...text.matchAll(ON_THE_COAST)].map((m) => ({ m, beenIn: false }))
+    ...[...text.matchAll(ON_THE_COAST)].map((m) => ({ m, beenIn: false })),
+    ...[...text.matchAll(ON_A_STREET_IN)].map((m) => ({ m, beenIn: true }))
   ]
   for (const m of text.matchAll(LIVE_IN_STATE)) {
     for (const inWord of m[0].matchAll(/\bin\s+/giu)) {
@@ -443,7 +480,7 @@ function isHomeStatement (cue: string, after: string): boolean {
 }
 
 // "zip is 94107", "94107 area", "we're in 97222": a ZIP named as one, or where the visitor is.
-const ZIP_CUE = /\b(?:zip|zipcode|zip\s+code|postal\s+code|postcode)\b\s{0,3}(?:code\s{0,3})?(?:is\s{1,3}|'s\s{1,3}|:\s{0,3}|=\s{0,3}|#\s{0,3}|-\s{0,3})?(?:actually\s{1,3}|now\s{1,3})?(\d{5}(?:-\d{4})?)(?![\d-])|\b(\d{5}(?:-\d{4})?)\s{1,3}(?:area|zip|zip\s+code)\b|\b(?:i'?m|i\s+am|we'?re|we\s+are|live|living|based|located|install|installing|installed)\s{1,3}(?:in|near)\s{1,3}(\d{5})(?![\d-])|(?<![\d-])(\d{5})(?![\d-])[^\d.!?]{0,12}[.!?]?\s{0,3}(?:that'?s|it'?s|that\s+is)\s+(?:(?:our|my)\s+zip|where\s+(?:we|i)\s+(?:live|are|am))\b/giu
+const ZIP_CUE = /\b(?:zip|zipcode|zip\s+code|postal\s+code|postcode)\b\s{0,3}(?:code\s{0,3})?(?:is\s{1,3}|'s\s{1,3}|:\s{0,3}|=\s{0,3}|#\s{0,3}|-\s{0,3})?(?:actually\s{1,3}|now\s{1,3})?(\d{5}(?:-\d{4})?)(?![\d-])|\b(\d{5}(?:-\d{4})?)\s{1,3}(?:area|zip|zip\s+code)\b|\b(?:i'?m|i\s+am|we'?re|we\s+are|live|living|based|located|install|installing|installed|here)\s{1,3}(?:in|near)\s{1,3}(\d{5})(?![\d-])|(?<![\d-])(\d{5})(?![\d-])[^\d.!?]{0,12}[.!?]?\s{0,3}(?:that'?s|it'?s|that\s+is)\s+(?:(?:our|my)\s+zip|where\s+(?:we|i)\s+(?:live|are|am))\b/giu
 
 // "97701", "zip 97701.": a ZIP that is the whole message, the reply to "what's your ZIP?".
 const ZIP_REPLY = /^\s*(?:(?:zip|zipcode|zip\s+code|postal\s+code)\s*(?:is|:|#)?\s*)?(\d{5}(?:-\d{4})?)\s*[.!]?\s*$/iu
@@ -468,15 +505,22 @@ function best (candidates: Candidate[], has: (parts: AddressParts) => boolean): 
 export interface AddressFact { field: 'address_street' | 'address_city' | 'address_state' | 'address_zip', value: string, confidence: number, onlyFills?: boolean }
 
 // "im at 615 Gallowglass Street", then "Ogden": a place's name as the next reply fills an empty city.
+// "santa fe": a lower-case reply, which must be a known town.
+const LOWER_TOWN = /^\s*(\p{Ll}[\p{Ll}'-]+(?:\s\p{Ll}[\p{Ll}'-]+){0,2})\s*[.!]?\s*$/u
 const WHOLE_PLACE = /^\s*(?:(?:[Tt]hat'?s|[Tt]hats|[Ii]t'?s|[Ii]ts)\s+in\s+|[Ii]n\s+)?(\p{Lu}[\p{Ll}'-]+(?:\s\p{Lu}[\p{Ll}'-]+){0,2})\s*[.!]?\s*$/u
 
 /** After a street, any place's name; otherwise one of the US towns with several ZIP codes ("Tucson"). */
 export function cityAfterStreet (text: string, previous: string | null): AddressFact | null {
-  const place = WHOLE_PLACE.exec(text)?.[1]
-  const afterStreet = previous !== null && readStreets(previous).length > 0
+  const properCased = (place: string): string => place.split(' ').map(properCaseWord).join(' ')
+  const capital = WHOLE_PLACE.exec(text)?.[1]
+  // One lower-case word ("jasper") is as likely a name, unless the message before was about the address.
+  const lower = LOWER_TOWN.exec(text)?.[1]
+  const addressBefore = previous !== null && (readStreets(previous).length > 0 || /\b\d{5}\b|\bzip\b/i.test(previous))
+  const place = capital ?? (lower !== undefined && (lower.includes(' ') || addressBefore) ? lower : undefined)
+  const afterStreet = capital !== undefined && previous !== null && readStreets(previous).length > 0
   if (place === undefined || (!afterStreet && !US_CITIES.has(place.toLowerCase()))) return null
   if (readState(place, 'none') !== null || place.split(' ').some((w) => CITY_STOP.has(w.toLowerCase()))) return null
-  return { field: 'address_city', value: place, confidence: 0.65, onlyFills: true }
+  return { field: 'address_city', value: properCased(place), confidence: 0.65, onlyFills: true }
 }
 
 export function extractAddress (text: string): AddressFact[] {
@@ -484,12 +528,14 @@ export function extractAddress (text: string): AddressFact[] {
   const places = [...streets, ...localityCandidates(text), ...labelledCandidates(text)]
   const facts: AddressFact[] = []
   const street = best(streets, (p) => p.street !== undefined)
+  const labelled = street === undefined ? labelledStreet(text) : null
   if (street?.parts.street !== undefined) facts.push({ field: 'address_street', value: street.parts.street, confidence: street.confidence })
+  else if (labelled !== null) facts.push({ field: 'address_street', value: labelled, confidence: 0.85 })
   // City and state come from one candidate, so a city never pairs with another address's state.
   const place = best(places, (p) => p.state !== undefined && p.city !== undefined) ??
     best(places, (p) => p.city !== undefined) ??
     best(places, (p) => p.state !== undefined) ??
-    best([...lonePlaceCandidates(text), ...areaCandidates(text), ...whereWeAreCandidates(text)], () => true)
+    best([...lonePlaceCandidates(text), ...areaCandidates(text), ...whereWeAreCandidates(text), ...knownTownCandidates(text)], () => true)
   if (place?.parts.city !== undefined) facts.push({ field: 'address_city', value: place.parts.city, confidence: place.confidence })
   if (place?.parts.state !== undefined) facts.push({ field: 'address_state', value: place.parts.state, confidence: place.confidence })
   const zip = best(zipCandidates(text), () => true) ?? (place?.parts.zip === undefined ? best(places, (p) => p.zip !== undefined) : place)

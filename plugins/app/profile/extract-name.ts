@@ -34,7 +34,8 @@ big small huge tiny cold hot warm broken cheap pricey nice cool awesome perfect 
 asphalt metal shingle shingles tile slate wood brick concrete stucco vinyl gas electric oil propane
 make get take want need give know think see come put pay save buy send help install replace check ask tell find
 use keep let try look run cell mobile office fax landline nope nah hmm hmmm gotcha nevermind lol omg wow sweet
-excellent brilliant fantastic wonderful agreed exactly understood noted done ugh typo oops whoops argh ph tel addr mob pls plz thx tmrw tmr evenings mornings afternoons nights weekdays weekends anytime idk nvm np ty lmk cool works
+excellent brilliant fantastic wonderful agreed exactly understood noted done skeptical cynical hesitant desperate
+broke poor frugal ugh typo oops whoops argh ph tel addr mob pls plz thx tmrw tmr evenings mornings afternoons nights weekdays weekends anytime idk nvm np ty lmk cool works
 monday tuesday wednesday thursday friday saturday sunday january february march july
 september october november december christmas easter thanksgiving weekend
 `.split(/\s+/).filter(Boolean))
@@ -60,6 +61,8 @@ export function readName (text: string, from: number, mode: Mode): { value: stri
     const possessive = /'s$/i.test(raw)
     const word = raw.replace(/'s$/i, '').replace(/['-]+$/, '')
     if (!acceptWord(word, words.length, mode, text.slice(pos + gap[0].length + raw.length))) break
+    // "I'm Harriet's daughter": Harriet is someone else.
+    if (possessive && words.length === 0) return null
     words.push(word)
     pos += gap[0].length + raw.length
     if (possessive) break
@@ -121,7 +124,7 @@ const INTROS: Intro[] = [
   { pattern: /(?:\d[^\n\d]{0,12}\b|^\s*(?:just\s+)?)[Aa]sk\s+for\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.8 },
   // "mine is drew.kinsella@example.com, Drew Kinsella", "my cell is 901-555-0116, Keisha": details, then the name
   // that closes the message.
-  { pattern: /(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d{4})\s*[,-]\s*(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.75 },
+  { pattern: /(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d{4})\s*[,.-]\s*(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.75 },
   // "Cleon 601 555 0145", "Mira Castellanos 201-555-0186": a message that is a name and a number.
   { pattern: new RegExp(String.raw`^\s*(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2}(?:\s*[,:-]\s*|\s+)${CONTACT}[^\n]{0,20}$)`, 'gu'), mode: 'capitalized', confidence: 0.75 },
   // "Name Zhang Wei." after a sentence.
@@ -136,6 +139,8 @@ const INTROS: Intro[] = [
   { pattern: /\b[Cc]all\s+me\s+/gu, mode: 'capitalized', confidence: 0.8 },
   // "people call me Gus", "everyone calls me Bubba", "I go by Peggy", "I prefer to be called Liz"
   { pattern: /\b(?:[Cc]alls\s+me|[Gg]o(?:es)?\s+by|[Kk]nown\s+as|[Kk]nows?\s+me\s+as|to\s+be\s+called|I\s+answer\s+to)\s+/gu, mode: 'capitalized', confidence: 0.96 },
+  // "My account is under Noor Haddad"
+  { pattern: /\b(?:account|order|quote|booking|reservation)\s+is\s+under\s+(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
   // "put the contract in my name, Walter Ebbesen"
   { pattern: /\b(?:in|under)\s+my\s+name[,:]?\s+(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
   // "ask for Wendell - that is me"
@@ -185,7 +190,7 @@ const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i
 // "Fergus Lindahl. 812-…", "Yusuf Abernathy 19 Pickering Way …": a full stop, or a house number, may follow too.
 const NAME_THEN_CONTACT = /(?:^(?:[Aa]nyway|[Oo]k(?:ay)?|[Ss]ure|[Ss]o|[Yy]es|[Rr]ight)?,?|[.!?:]\s+|\n|\bme\s+[-–—]\s+)[ \t]*(?=\p{Lu}[\p{L}'-]+[ \t]+\p{Lu}[\p{L}'-]+[ \t]*(?:[,|;(</.]|\s[-–—]\s|\n|\s+from\s|\s+\d{1,6}\s+\p{Lu}|\s+\+?\(?\d{3}[\s.)-]))/gu
 // What may follow that name: an email, a phone, or "Kalispell MT".
-const CONTACT_AFTER_NAME = new RegExp(String.raw`^[ \t]*(?:(?:[,|;(</.]|[-–—]\s|\n)\s*(?:${CONTACT}|${CITY_STATE}|\d{1,6}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu})|\s+from\s+${CITY_STATE}|\s+\d{1,6}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu}|\s+${CONTACT}|,\s*(?:interested|looking|ready|wanting|here)\b)`, 'u')
+const CONTACT_AFTER_NAME = new RegExp(String.raw`^[ \t]*(?:(?:[,|;(</.]|[-–—]\s|\n)\s*(?:${CONTACT}|${CITY_STATE}|\d{1,6}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu})|\s+from\s+${CITY_STATE}|\s+\d{1,6}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu}|\s+${CONTACT}|,\s*(?:interested|looking|ready|wanting|here)\b|\.\s*(?:[Ll]andline|[Cc]ell|[Pp]hone|[Mm]obile|[Ee]mail|[Tt]el|[Cc]all|[Tt]ext)\b)`, 'u')
 // "\n\nQuentin Abara\nProject Manager, Abara Builders\nquentin@…": a signature block without a sign-off word.
 // "--\nLionel Ferrante\nFerrante Woodworks\n…": the line under a signature separator.
 const SEPARATOR_LINE = /(?:^|\n)[ \t]*(?:--|—|–)[ \t]*\n[ \t]*/gu
@@ -201,14 +206,14 @@ const LIST_MARK = String.raw`(?:\d{1,2}[.)][ \t]*|[-*•][ \t]*)?`
 const NAME_ABOVE_STREET = new RegExp(String.raw`(?:^|\n)[ \t]*${LIST_MARK}(?=(?:${TITLE}[ \t]+)?\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[ \t]*${LIST_MARK}\d{1,6}[ \t]+\p{Lu})`, 'gu')
 // "I'm her son, Gary.", "I'm only the intern, Zoe.": the visitor describes themselves, then names themselves.
 // "- me (Ilse Marwick): ilse@…"
-const ME_PARENS = /\bme\s*\(\s*(?=\p{Lu})/gu
+const ME_PARENS = /\b(?:me|I)\s*\(\s*(?=\p{Lu})/gu
 // "Mrs. Beverly Tanaka - wondering …": a message that opens with a title and a full name.
 const HONORIFIC_OPENING = new RegExp(String.raw`^\s*(?=${TITLE}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu})`, 'gu')
 // "- Mirela Dragan, 402-555-0175": contact details closing a signature line.
 const DESCRIBED_END = new RegExp(String.raw`^\s*(?:[.!]|$|,\s*(?:${CONTACT}|(?:call|text|email|reach)\b))`, 'u')
 const CONTACT_TAIL = /^\s*,\s*(?:\+?\(?\d[\d ().-]{6,}\d|[\w.+-]+@\S+)\s*$/
 // "im his mom Siobhan": a relation, then the name that ends the message.
-const DESCRIBED = new RegExp(String.raw`\b(?:[Ii]'?m|[Ii]\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+(?:,\s+|\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!,]|$)))(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!]|$|,\s*(?:${CONTACT}|(?:call|text|email|reach)\b)))`, 'gu')
+const DESCRIBED = new RegExp(String.raw`\b(?:[Ii]'?m|[Ii]\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an|\p{Lu}[\p{Ll}'-]+'s)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+(?:,\s+|\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!,]|$)))(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!]|$|,\s*(?:${CONTACT}|(?:call|text|email|reach)\b)))`, 'gu')
 // "Kwame Asante, by the way, 443-…"
 const BY_THE_WAY = /(?:^|[.!?]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:by\s+the\s+way|btw)\b)/gu
 const HERE = /(?:^|[.!?,]\s+|\(|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola|(?:[Gg]ood\s+)?(?:[Mm]orning|[Aa]fternoon|[Ee]vening))[,!]?\s+)(?=(?:(?:Dr|Mr|Mrs|Ms|Pastor|Rev|Fr|Father)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+(?:here|again)\b)/gu
@@ -258,7 +263,7 @@ const LOWER_GREETING = new RegExp(String.raw`^\s*${LOWER_HELLO}(?:this\s+is|it'?
 // words of the message.
 const LOWER_SIGN_OFF = new RegExp(String.raw`(?:\b${SIGN_OFF_WORDS}\s*(?:,\s*\n?|\n)|\n[ \t]*(?:--|[-–—~])[ \t]*|[ \t][-–—][ \t]+(?=\p{Ll}+\s*$))\s*(?=\p{Ll})`, 'gu')
 // "this is ana ferreira, …": the message opens with a lower-case full name (two words: "this is great," is not one).
-const LOWER_THIS_IS = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?this\s+is\s+(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}'-]+\s+[\p{Ll}'-]+\s*(?:,|\s+(?:in|from|here)\b))`, 'gu')
+const LOWER_THIS_IS = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?(?:this\s+is|it'?s|its)\s+(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}'-]+\s+[\p{Ll}'-]+\s*(?:,|\s+(?:in|from|here)\b))`, 'gu')
 // "deepak nair, deepak.nair@…, 408 …": a lower-case full name opening a message, right before contact details.
 // "this is naveen, naveen.kapur@…": one lower-case word, when contact details follow it.
 const LOWER_THIS_IS_CONTACT = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?(?:this\s+is|it'?s|its)\s+(?=\p{Ll}+\s*,\s*(?:${CONTACT}|(?:text|call|email|reach)\s+me\b))`, 'gu')
@@ -266,8 +271,10 @@ const LOWER_THIS_IS_CONTACT = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?(?:th
 // "marie-claire dubois, interested in windows", "ok lets do it - otis grimsby otisg@…": what follows may be why
 // they write, and the name may come after a dash.
 const LOWER_NAME_THEN_CONTACT = new RegExp(String.raw`(?:^|\s[-–—:]\s)\s*(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}-]+\s+[\p{Ll}-]+\s*(?:[,|]\s*${CONTACT}|\s\d{3,}|\s+[\w.+-]+@|,\s*(?:interested|looking|wanting|want|need|needing|ready|here)\b))`, 'gu')
+// "need quote mini split 2 rooms. kelsey 515 555 0139 des moines": one lower-case word, then a phone.
+const LOWER_WORD_THEN_PHONE = /(?:^|[.!?]\s+)(?=\p{Ll}{2,}\s+(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b)/gu
 // "oops, gary is my dad, this is elise.": one lower-case word after "this is" that ends a clause.
-const LOWER_THIS_IS_ONE = /(?:^|[,.!?;]|\s{2})\s{0,3}this\s+is\s+(?=\p{Ll}+\s*(?:[,!]|\.(?!\S)|$))/gu
+const LOWER_THIS_IS_ONE = /(?:^|[,.!?;]|\s{2})\s{0,3}this\s+is\s+(?=\p{Ll}+\s*(?:[,!]|\.(?!\S)|$|\s+(?:btw|here)\b))/gu
 // "name corwin tate\nemial …": a form's label without its colon, the name filling the line.
 // "name bo ridgeway ph 4065550161 addr …": or the next label on the same line.
 const NEXT_LABEL = String.raw`(?:ph|phone|tel|cell|mobile|email|e-mail|addr|address|zip)\b`
@@ -280,7 +287,8 @@ function lowercaseHits (text: string): NameHit[] {
     const name = readName(text, from, 'strong')
     if (name === null || looksLikeAdjective(name.value)) continue
     // "hi im marisa kwon my email is …": a run-on's next clause starts with "my".
-    if (!/^\s*(?:[,.!]|$|\s+(?:from|here|and\s+i|with|btw|by\s+the\s+way|my)\b|\s+at\s+\d)/i.test(text.slice(name.end))) continue
+    // "im jake 608 555 0152 if …": or the number follows.
+    if (!new RegExp(String.raw`^\s*(?:[,.!]|$|\s+(?:from|here|and\s+i|with|btw|by\s+the\s+way|my)\b|\s+at\s+\d|\s+${CONTACT})`, 'i').test(text.slice(name.end))) continue
     hits.push({ value: name.value, start: from, end: name.end, confidence: 0.6 })
   }
   for (const match of text.matchAll(LOWER_OPENING)) {
@@ -298,7 +306,8 @@ function lowercaseHits (text: string): NameHit[] {
   hits.push(...lowerHitsAfter(text, LOWER_NAME_THEN_CONTACT, /^\s*(?:[,|]|\d{3,}|[\w.+-]+@)/, 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lowerHitsAfter(text, LOWER_NAME_LABEL, new RegExp(String.raw`^[ \t]*(?:\n|${NEXT_LABEL}|$)`), 2, true))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_CONTACT, /^\s*,/, 1))
-  hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_ONE, /^\s*(?:[,!]|\.(?!\S)|$)/, 1).map((hit) => ({ ...hit, confidence: 0.6 })))
+  hits.push(...lowerHitsAfter(text, LOWER_WORD_THEN_PHONE, new RegExp(String.raw`^\s+${CONTACT}`), 1))
+  hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_ONE, /^\s*(?:[,!]|\.(?!\S)|$|\s+(?:btw|here)\b)/, 1).map((hit) => ({ ...hit, confidence: 0.6 })))
   return hits
 }
 
@@ -368,7 +377,7 @@ export function surnameAlone (text: string): NameHit | null {
 // "sure, Thaddeus Imbery", "benedikt sorensen" (all in lower case, as a reply is often typed).
 const REPLY_FILLER = String.raw`(?:(?:sure|ok(?:ay)?|yes|yeah|yep|yup|k|of\s+course|it'?s|its|it\s+is|name'?s|names|name\s+is)[,!.:]?\s+){0,2}`
 // "Coralie Banfield sorry": a word of apology may close it.
-const REPLY_END = String.raw`\s*[.!]?\s*(?:(?:sorry|lol|thanks|thx|pls|please)\s*[.!]?\s*)?$`
+const REPLY_END = String.raw`\s*[.!,]?\s*(?:(?:sorry|lol|thanks|thx|pls|please)\s*[.!]?\s*)?$`
 const WHOLE_NAME = new RegExp(String.raw`^\s*${REPLY_FILLER}(?=\p{L}[\p{Ll}'-]+(?:[ ]+\p{L}[\p{Ll}'-]+){1,2}${REPLY_END})`, 'iu')
 const PLACE_PREFIX = /^(?:san|santa|los|las|new|north|south|east|west|fort|mount|port|lake|el|la|saint|st)$/i
 // "its wes", "this is ophelia, can i get a callback", "name? oh its ximena": one word, the message's only clause
@@ -442,10 +451,12 @@ export function pickOwnName (message: string): NameHit | null {
 // "im buck by the way. buck hollender": the given name, then the whole name later in the message.
 function withSurnameLater (text: string, hit: NameHit): NameHit {
   if (hit.value.includes(' ')) return hit
-  // "… buck hollender" (given name first) or "I'm Okonkwo, Chidi Okonkwo" (the word was the surname).
-  const later = new RegExp(String.raw`\b(?:${hit.value}\s+[\p{L}'-]{2,}|[\p{L}'-]{2,}\s+${hit.value})(?=\s*(?:[.,!]|$))`, 'giu')
-  later.lastIndex = hit.end
-  const match = later.exec(text)
+  // "… buck hollender" (given name first) or "I'm Okonkwo, Chidi Okonkwo" (the word was the surname), after the hit;
+  // "Marcus and Delphine Arkwright here. … I am Delphine": the given name first, anywhere in the message.
+  const after = new RegExp(String.raw`\b(?:${hit.value}\s+[\p{L}'-]{2,}|[\p{L}'-]{2,}\s+${hit.value})(?=\s*(?:[.,!]|$|\s+here\b))`, 'giu')
+  after.lastIndex = hit.end
+  const anywhere = new RegExp(String.raw`\b${hit.value}\s+(?=[\p{L}'-]{2,}(?:\s*[.,!]|$|\s+here\b))`, 'gu')
+  const match = after.exec(text) ?? anywhere.exec(text)
   const full = match === null ? null : readName(text, match.index, 'strong')
   return full === null || full.value.split(' ').length !== 2 || looksLikeAdjective(full.value) ? hit : { ...hit, value: full.value, end: full.end }
 }
@@ -471,6 +482,9 @@ const NAME_ABOVE_CONTACT = new RegExp(String.raw`\n[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[
 // "…\n\nIngram Solis\nSolis Auto Repair": a signature of a name and the company's line.
 const NAME_ABOVE_COMPANY = /\n[ \t]*\n[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[^\n]{2,60}\s*$)/gu
 
+// "call me 606-555-0118. nelda parrish" (a shouted message, read in lower case): a closing name after the details.
+const LOWER_CLOSING_NAME = /(?:\d{4}|@[\w-]+(?:\.[\w-]+)+)\s*[.,]\s+(?=\p{Ll}+\s+[\p{Ll}'-]+\s*[.!]?\s*$)/gu
+
 function closingNameHits (text: string): NameHit[] {
   const aboveCompany = hitsAfter(text, NAME_ABOVE_COMPANY, (rest) => {
     const line = /^[ \t]*\n([^\n]*)/.exec(rest)?.[1] ?? ''
@@ -479,5 +493,6 @@ function closingNameHits (text: string): NameHit[] {
   const aboveContact = hitsAfter(text, NAME_ABOVE_CONTACT, (rest) => /^[ \t]*\n/.test(rest), 0.75)
   const closing = hitsAfter(text, CLOSING_NAME, (rest) => /^\s*[.!]?\s*$/.test(rest), 0.7)
     .filter((hit) => hit.value.includes(' ') && !PLACE_PREFIX.test(hit.value.split(' ')[0] ?? '') && !endsInState(hit.value) && !STREET_WORD.test(hit.value.split(' ').pop() ?? ''))
-  return [...aboveCompany, ...aboveContact, ...closing]
+  const lowerClosing = text === text.toLowerCase() ? lowerHitsAfter(text, LOWER_CLOSING_NAME, /^\s*[.!]?\s*$/, 2).filter((hit) => hit.value.includes(' ')) : []
+  return [...aboveCompany, ...aboveContact, ...closing, ...lowerClosing]
 }

@@ -20,7 +20,8 @@ const ZIP_WORD = /\b(?:zip|zipcode|postcode|postal\s+code)\b/i
 // "It's for my brother-in-law's house", "the panels are for my mom": the relative's address is the job site.
 // "I'm helping my mother get a heat pump for her house at …" too.
 // "my dad wants solar on his house", "im helping him out": the relative's house is where the work is.
-const JOB_FOR_SOMEONE = /\b(?:go|goes|going|be)\s+on\s+(?:my|our)\s+[\w-]+(?:'s|s')?\s+(?:house|home|place|roof|property|cabin|farm)\b|\b(?:would|will)\s+be\s+for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\b|\bgift(?:ing)?\s+(?:him|her|them)\b|\b(?:wants?|needs?|is\s+getting|is\s+looking\s+at|interested\s+in)\s+(?:[\w-]+\s+){0,4}?(?:on|for)\s+(?:his|her|their)\s+(?:house|home|place|roof|property|cabin|farm)\b|\bhelping\s+(?:him|her|them)\b|\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+|\b(?:arranging|getting|organi[sz]ing|buying|booking|setting\s+(?:this\s+|it\s+)?up|sorting(?:\s+out)?|planning)\s+(?:[\w-]+\s+){0,4}?for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\s+(?:get|with|install|buy|choose)\b/i
+// "asking for my son Eli", "a caregiver for Mr. Tisdale", "for my grandmother's house at …", "on behalf of my dad".
+const JOB_FOR_SOMEONE = /\b(?:asking|inquiring|enquiring|writing|emailing|messaging|texting|calling|reaching\s+out)\s+for\s+(?:my|our)\s+|\b(?:caregiver|aide|nurse)\s+for\b|\bon\s+behalf\s+of\s+(?:my|our)\s+|\bfor\s+(?:my|our)\s+[\w-]+(?:'s|s')\s+(?:house|home|place|property|cabin|condo|farm)\b|\b(?:go|goes|going|be)\s+on\s+(?:my|our)\s+[\w-]+(?:'s|s')?\s+(?:house|home|place|roof|property|cabin|farm)\b|\b(?:would|will)\s+be\s+for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\b|\bgift(?:ing)?\s+(?:him|her|them)\b|\b(?:wants?|needs?|is\s+getting|is\s+looking\s+at|interested\s+in)\s+(?:[\w-]+\s+){0,4}?(?:on|for)\s+(?:his|her|their)\s+(?:house|home|place|roof|property|cabin|farm)\b|\bhelping\s+(?:him|her|them)\b|\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+|\b(?:arranging|getting|organi[sz]ing|buying|booking|setting\s+(?:this\s+|it\s+)?up|sorting(?:\s+out)?|planning)\s+(?:[\w-]+\s+){0,4}?for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\s+(?:get|with|install|buy|choose)\b/i
 
 type ScalarFact = Extract<ProfileFact, { field: ScalarField }>
 
@@ -44,7 +45,7 @@ export function extractProfileFacts (text: string, options: ExtractOptions, prev
   const corrections = findCorrections(normalized)
   if (corrections !== null) facts = restated(facts, normalized, corrections, options, before)
   // Applied after the whole values: "773 555 0138 no wait 0183" corrects the number of the same message.
-  facts.push(...findPartCorrections(normalized, corrections === null ? null : [normalized.slice(corrections.last), normalized.slice(corrections.first)]))
+  facts.push(...findPartCorrections(normalized, corrections === null ? null : [normalized.slice(corrections.last), normalized.slice(corrections.first)], before))
   const withdrawn: ProfileFact[] = []
   for (const withdrawal of findWithdrawals(normalized, before)) {
     const later = factsIn(after(normalized, withdrawal.end, options.defaultRegion), options, before).filter(isScalar)

@@ -40,7 +40,7 @@ const NAME_WORD = /^\s*[,:–—-]?\s*(?:(?:it|that)(?:'?s|\s+is)\s+|its\s+|shou
  * Parts corrected in `text`; `afterCorrections` holds the text after the message's last and after its first
  * correction phrase ("sorry autocorrect, it's Katryn": the word after the last one), or null when it has none.
  */
-export function findPartCorrections (text: string, afterCorrections: [string, string] | null): PartFact[] {
+export function findPartCorrections (text: string, afterCorrections: [string, string] | null, previous: string | null = null): PartFact[] {
   const facts: PartFact[] = []
   const street = STREET_NAME.exec(text)
   if (street !== null) facts.push({ field: 'address_street', value: `${street[1] ?? ''} ${street[2] ?? ''}`, confidence: CONFIDENCE, part: 'street_name' })
@@ -60,7 +60,9 @@ export function findPartCorrections (text: string, afterCorrections: [string, st
   if (word !== undefined && starred === undefined && isPlausibleName(word)) facts.push({ field: 'customer_name', value: word, confidence: CONFIDENCE, part: 'name_word' })
   // A whole value restated after the correction is read as a whole value, not as a part.
   const digits = PHONE_SHAPE.test(afterCorrection) ? undefined : LAST_DIGITS.exec(afterCorrection)?.[1]
-  if (digits !== undefined && PHONE_CONTEXT.test(text)) facts.push({ field: 'phone', value: digits, confidence: CONFIDENCE, part: 'last_digits' })
+  // "my number is 865-555-0183", then "sorry 0138 not 0183": the number may be in the message before.
+  const digitsFirst = /^\W{0,4}\d{4}\b/.test(afterCorrection)
+  if (digits !== undefined && (PHONE_CONTEXT.test(text) || (digitsFirst && previous !== null && PHONE_CONTEXT.test(previous)))) facts.push({ field: 'phone', value: digits, confidence: CONFIDENCE, part: 'last_digits' })
   const domain = afterCorrection.includes('@') ? undefined : DOMAIN.exec(afterCorrection)?.[1]
   if (domain !== undefined && EMAIL_CONTEXT.test(text)) facts.push({ field: 'email', value: domain.toLowerCase(), confidence: CONFIDENCE, part: 'email_domain' })
   return facts

@@ -49,10 +49,13 @@ const FLOORS: Array<{ name: BatchName, right: number, wrong: number }> = [
   { name: 'V', right: 249, wrong: 0 },
   // w49's "Ann Arbor, 2901 Hickorynut Dr" reads as a name before a street.
   { name: 'W', right: 347, wrong: 3 },
-  { name: 'X', right: 314, wrong: 0 }
+  { name: 'X', right: 314, wrong: 0 },
+  { name: 'Y', right: 249, wrong: 2 },
+  { name: 'Z', right: 359, wrong: 1 },
+  { name: 'AA', right: 275, wrong: 1 }
 ]
 
-t.test('batches B to X stay at least where they scored', async (t) => {
+t.test('batches B to AA stay at least where they scored', async (t) => {
   for (const { name, right, wrong } of FLOORS) {
     const batch = BATCHES[name]
     t.ok(batch.length >= 40, `batch ${name}: ${batch.length} conversations`)

@@ -37,7 +37,7 @@ const LIVE_AT = /\b(?:(?:we|i)\s+live|(?:we'?re|i'?m|we\s+are|i\s+am)\s+(?:locat
 // "I'm the agent listing 1402 Oak Hollow Dr": a property for sale, not the visitor's home.
 const LISTING = /\b(?:listing|showing|selling)\s+$/i
 // "is your office at 400 commerce pkwy?": the company's place, asked about.
-const YOUR_PLACE = /\byour\s+(?:[\w-]+\s+)?(?:office|shop|showroom|store|warehouse|location|branch|address|place|hq|headquarters|building)\s+(?:still\s+)?(?:is\s+|on\s+|at\s+|located\s+)*$/i
+const YOUR_PLACE = /\b(?:your|ur)\s+(?:[\w-]+\s+)?(?:office|shop|showroom|store|warehouse|location|branch|address|place|hq|headquarters|building)\s+(?:still\s+)?(?:is\s+|on\s+|at\s+|located\s+|the\s+one\s+)*$/i
 const PAST_WORK = /(?<!\b(?:can|could|would|will|to|please)\s)\b(?:you|your\s+(?:crew|team|guys|company|installers?|techs?))\s+(?:put|installed|did|fitted|built|wired|fixed)\b/i
 const FUNCTION_WORD = new Set(['best', 'way', 'of', 'and', 'or', 'the', 'a', 'an', 'to', 'in', 'on', 'for', 'with', 'my', 'our', 'your', 'is', 'are', 'was', 'it', 'at', 'from', 'by', 'about'])
 const NOT_STREET_WORD = new Set(`
@@ -47,7 +47,7 @@ panel solar bedroom bedrooms bed beds bath baths bathroom bathrooms story storie
 room rooms people person times time dollars bucks k x
 `.split(/\s+/).filter(Boolean))
 // A cue before a lower-case street; "its 2207 s wabash ave …" opens with the address itself.
-const ADDRESS_CUE = /\b(?:live|lives|living|located|address|adress|addr|ship|deliver|install|house|home|place|property|farm|cabin|condo|apartment|at|on)\b[^\d]{0,20}$|^\s*(?:it'?s|it\s+is)?\s*$/i
+const ADDRESS_CUE = /\b(?:apt|apartment|unit|suite|ste)\s*#?\s*\w{1,6}\s*,?\s*$|\b(?:live|lives|living|located|address|adress|addr|ship|deliver|install|house|home|place|property|farm|cabin|condo|apartment|at|on)\b[^\d]{0,20}$|^\s*(?:it'?s|it\s+is)?\s*$/i
 const DIRECTION = /^(?:n|s|e|w|ne|nw|se|sw|north|south|east|west)\.?$/i
 // A whole keyword: ", Stevens Point" starts with "Ste" and is no suite.
 const UNIT = /^\s*,?\s*(?:\n\s*)?((?:apt|apartment|unit|suite|ste|floor|bldg|building|rm|room)\b|#)\.?\s*#?\s*([A-Za-z0-9-]{1,6})\b/i
@@ -56,7 +56,7 @@ the a an my our your this that his her their its some any touch person general t
 advance mind love need charge sales business town city area house home and or but so with for to of from by on at in
 about me us you it there here summer winter spring fall morning afternoon evening night hi hello hey thanks
 thank cheers regards best dear ok okay yes no please sorry we we're were i'm im it's they're i am is are was
-live lives living located based staying moved reside work works not zip zipcode postal code
+live lives living located based staying moved reside work works not zip zipcode postal code fat fingers typo
 `.split(/\s+/).filter(Boolean))
 
 function formatStreetWord (word: string): string {
@@ -186,7 +186,8 @@ function readStateAndZip (text: string, at: number, comma: boolean, cityCapitali
     // "austin tx" is fine in an all-lower-case message; "in sales ok" and "Springfield or" are not.
     const wordLike = setting === 'plain' ? isWordLikeCode(state.code) : isCapsWord(state.code)
     if (lower && (cityCapitalized || wordLike)) return null
-    if (!lower && isCapsWord(state.code) && !comma) return null
+    // Right after a street and a town, "ME" is Maine.
+    if (!lower && isCapsWord(state.code) && !comma && setting !== 'after_street') return null
   }
   return { state: state.code, ...(zip?.[1] === undefined ? {} : { zip: zip[1] }), end: at + state.length + (zip?.[0].length ?? 0), ...(state.byCode ? {} : { stateNamed: true }) }
 }
@@ -343,6 +344,8 @@ const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|r
 // "I'm in Tucson." counts; "I'm currently in London but …" and "I'm in Pune this month" are a visit, not a home.
 // "we live on the Oregon coast": a state's region.
 // "we live out in the country in wisconsin": a state's whole name, in any case, later in the sentence.
+// "the one in south carolina not missouri": which state, of two with the town.
+const STATE_NOT = /\bin\s+(\p{L}+(?:\s\p{L}+)?)\s*,?\s+not\s+\p{L}/u
 const LIVE_IN_STATE = /\b(?:live|living|lives|located|based|reside)\b[^.!?\d]{0,40}/giu
 // "house is on Maple Ave in Oshkosh, …": a street without its number, then the town.
 const ON_A_STREET_IN = new RegExp(`\\bon\\s{1,3}\\p{Lu}[\\p{L}'-]+(?:\\s{1,3}\\p{Lu}[\\p{L}'-]+)?\\s{1,3}(?:${SUFFIX})\\.?\\s{1,3}in\\s{1,3}`, 'giu')
@@ -350,7 +353,7 @@ const ON_THE_COAST = /\b(?:live|living|lives|based|located)\s{1,3}(?:on|along)\s
 // "We're a family of five in Provo", "I'm a retired teacher in Boise": what the visitor is, and where; not "I'm a big
 // believer in Tesla".
 const A_KIND_OF = String.raw`an?\s{1,3}(?:(?!(?:fan|believer|interested|expert|beginner|newbie|investor|specialist|agent|realtor)\b)[\p{L}-]{1,20}\s{1,3}){1,5}?`
-const BEEN_IN = new RegExp(String.raw`(?:\b(?:i'?m|i\s+am|we'?re|we\s+are)\s{1,3}(?:actually\s+|located\s+|(?:way\s+)?out\s+|up\s+|down\s+|over\s+|${A_KIND_OF})?|,\s{0,2}(?:out|up|down|over)\s{1,3})in\s{1,3}(?:(?:${REGIONS})\s{1,3})?`, 'giu')
+const BEEN_IN = new RegExp(String.raw`(?:\b(?:i'?m|i\s+am|we'?re|we\s+are)\s{1,3}(?:actually\s+|located\s+|(?:way\s+)?(?:out|up|down|over)\s+|${A_KIND_OF})?|,\s{0,2}(?:out|up|down|over)\s{1,3})in\s{1,3}(?:(?:${REGIONS})\s{1,3})?`, 'giu')
 const VISITING = /\b(?:currently|right\s+now|visiting|travel+ing|on\s+(?:vacation|holiday|business)|for\s+work|temporarily|at\s+the\s+moment)\b/i
 const CITY = /^\p{Lu}[\p{L}'-]{1,30}(?: \p{Lu}[\p{L}'-]{1,30}){0,2}/u
 
@@ -412,7 +415,7 @@ function whereWeAreCandidates (text: string): Candidate[] {
 }
 
 // "2 story colonial in Worcester, gas heat", "3 bed 1600 sq ft in duluth": a known town after "in", ending a clause.
-const IN_TOWN = /\bin\s{1,3}(\p{L}[\p{L}'-]{1,30}(?:\s\p{L}[\p{L}'-]{1,30}){0,2}?)(?=\s*(?:[,.!;]|$))/gu
+const IN_TOWN = /(?:\bin|\b(?:i'?m|im|i\s+am)\s+\p{L}+\s+from)\s{1,3}(\p{L}[\p{L}'-]{1,30}(?:\s\p{L}[\p{L}'-]{1,30}){0,2}?)(?=\s*(?:[,.!;]|$))/gu
 
 function knownTownCandidates (text: string): Candidate[] {
   return [...text.matchAll(IN_TOWN)].flatMap((m): Candidate[] => {
@@ -433,6 +436,9 @@ function lonePlaceCandidates (text: string): Candidate[] {
     ...[...text.matchAll(ON_THE_COAST)].map((m) => ({ m, beenIn: false })),
     ...[...text.matchAll(ON_A_STREET_IN)].map((m) => ({ m, beenIn: true }))
   ]
+  const which = STATE_NOT.exec(text)
+  const meant = which === null ? null : readState(which[1] ?? '', 'none')
+  if (meant !== null && !meant.byCode) return [{ parts: { state: meant.code }, confidence: 0.7, start: which?.index ?? 0 }]
   for (const m of text.matchAll(LIVE_IN_STATE)) {
     for (const inWord of m[0].matchAll(/\bin\s+/giu)) {
       const at = m.index + inWord.index + inWord[0].length
@@ -447,7 +453,8 @@ function lonePlaceCandidates (text: string): Candidate[] {
     const state = readState(text.slice(from, from + 30), 'none')
     if (state !== null && !state.byCode) return [{ parts: { state: state.code }, confidence: 0.7, start: from }]
     const city = CITY.exec(text.slice(from, from + 64))?.[0] ?? lowerCaseCity(text, from, withZip)
-    if (city === undefined || CITY_STOP.has(city.toLowerCase()) || city.split(' ').some((w) => COMPANY_WORD.test(w))) return []
+    // "way up in Aroostook County": a county is no town.
+    if (city === undefined || CITY_STOP.has(city.toLowerCase()) || city.split(' ').some((w) => COMPANY_WORD.test(w)) || /\b(?:County|Parish|Borough)$/i.test(city)) return []
     if (beenIn && !isHomeStatement(text.slice(m.index, from), text.slice(from + city.length))) return []
     return [{ parts: { city }, confidence: beenIn ? 0.6 : 0.65, start: from }]
   })

@@ -8,7 +8,7 @@ const EMAIL = /(?<![A-Za-z0-9._%+!#$&*~-])[A-Za-z0-9._%+!#$&*~-]{1,64}@[A-Za-z0-
 const SPELLED = /(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]{1,64})\s{0,3}(?:\(at\)|\[at\]|\sat\s)\s{0,3}([A-Za-z0-9-]{1,63})\s{0,3}(?:\(dot\)|\[dot\]|\sdot\s)\s{0,3}(com|net|org|edu|gov|io|co|us|info|biz|me)\b/gi
 // Addresses the visitor writes *to* (ours), not their own: "I sent it to …", "I'll send it to …"; but "send it to x@…"
 // asks us to write to them.
-const NOT_THEIRS = /\b(?:sent|emailed|forwarded|wrote|mailed|sending|(?:i|we)(?:'ll|\s+will)?\s+send)\s+(?:it\s+|this\s+|that\s+|them\s+|an?\s+\w+\s+)?(?:over\s+)?to\s*$|\b(?:your|you at|you guys at)\s*(?:\w+\s*){0,2}:?\s*$/i
+const NOT_THEIRS = /\b(?:sent|emailed|forwarded|wrote|mailed|sending|(?:i|we)(?:'ll|\s+will)?\s+send)\s+(?:it\s+|this\s+|that\s+|them\s+|an?\s+\w+\s+)?(?:over\s+)?to\s*$|\b(?:your|you at|you guys at)\b\s*(?:\w+\s*){0,2}:?\s*$/i
 
 export function normalizeEmail (raw: string): string | null {
   const at = raw.lastIndexOf('@')

@@ -1,7 +1,7 @@
 // Reads the customer's name from clear self-introductions and sign-offs, never from "I'm looking / fine / in …".
 import { SUFFIX } from './extract-address.ts'
 import { readState } from './us-states.ts'
-import { COMPANY_WORD, isCapitalized, properCaseWord, type Span } from './text.ts'
+import { COMPANY_WORD, isCapitalized, PHONE_SHAPE, properCaseWord, type Span } from './text.ts'
 import { US_CITIES } from './us-cities.ts'
 
 /** `onlyFills`: a guess ("Leila" after a phone) that names an empty field but never replaces a name. */
@@ -35,7 +35,8 @@ asphalt metal shingle shingles tile slate wood brick concrete stucco vinyl gas e
 make get take want need give know think see come put pay save buy send help install replace check ask tell find
 use keep let try look run cell mobile office fax landline nope nah hmm hmmm gotcha nevermind lol omg wow sweet
 excellent brilliant fantastic wonderful agreed exactly understood noted done skeptical cynical hesitant desperate
-broke poor frugal ugh typo oops whoops argh ph tel addr mob pls plz thx tmrw tmr evenings mornings afternoons nights weekdays weekends anytime idk nvm np ty lmk cool works
+broke poor frugal fat fingers finger typo autocorrect house built spray foam crawlspace crawl attic insulation
+roof windows siding furnace boiler ductless mini split generator ugh typo oops whoops argh ph tel addr mob pls plz thx tmrw tmr evenings mornings afternoons nights weekdays weekends anytime idk nvm np ty lmk cool works
 monday tuesday wednesday thursday friday saturday sunday january february march july
 september october november december christmas easter thanksgiving weekend
 `.split(/\s+/).filter(Boolean))
@@ -126,13 +127,18 @@ const INTROS: Intro[] = [
   // that closes the message.
   { pattern: /(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d{4})\s*[,.-]\s*(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.75 },
   // "Cleon 601 555 0145", "Mira Castellanos 201-555-0186": a message that is a name and a number.
-  { pattern: new RegExp(String.raw`^\s*(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2}(?:\s*[,:-]\s*|\s+)${CONTACT}[^\n]{0,20}$)`, 'gu'), mode: 'capitalized', confidence: 0.75 },
+  // "pls call me back - Jorge 480-555-0135", "…\n\nRosco Vell 6055550157" too.
+  { pattern: new RegExp(String.raw`(?:^|\s[-–—]\s|\n[ \t]*\n)\s*(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2}(?:\s*[,:-]\s*|\s+)${CONTACT}[^\n]{0,20}$)`, 'gu'), mode: 'capitalized', confidence: 0.75 },
+  // "oh and its Marisol btw"
+  { pattern: /\b[Ii]t'?s\s+(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+)?\s+(?:btw|by\s+the\s+way)\b)/gu, mode: 'capitalized', confidence: 0.75 },
+  // "I went back to my maiden name, Celeste Varga."
+  { pattern: /\bmaiden\s+name,?\s*(?:is\s+)?(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
   // "Name Zhang Wei." after a sentence.
   { pattern: /[.!?]\s+[Nn]ame\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.,!])/gu, mode: 'capitalized', confidence: 0.85 },
   // "I'm the one to call: Arlen Voss 308-…"
   { pattern: /\bthe\s+one\s+to\s+(?:call|contact|talk\s+to|reach|ask\s+for)\s*[:,-]?\s*(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
   // "contact: Dr. Imelda Prosser", "Contact person: …"
-  { pattern: /(?:^|\n|[.!?]\s+)[ \t]*[Cc]ontact(?:\s+(?:name|person))?\s*:\s*(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?\s+)?\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
+  { pattern: /(?:^|\n|[.!?]\s+)[ \t]*(?:(?:[Pp]rimary|[Mm]ain)\s+)?[Cc]ontact(?:\s+(?:name|person))?\s*:\s*(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?\s+)?\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
   { pattern: /(?:^|[.!?,]\s{0,3})names\s+/giu, mode: 'strong', confidence: 0.75 },
   { pattern: /\b(?:[Ii]'?m|[Ii]\s+am)\s+/gu, mode: 'capitalized', confidence: 0.85 },
   { pattern: /\b[Tt]his\s+is\s+/gu, mode: 'capitalized', confidence: 0.85 },
@@ -180,10 +186,10 @@ function isSomeoneElsesName (text: string, at: number): boolean {
 // "Best wishes," is read whole rather than as "Best" and a name "Wishes".
 // One list of sign-off phrases for every form below (the longer first).
 const SIGN_OFF_WORDS = String.raw`(?:thanks(?:\s+(?:so\s+much|again|a\s+lot|in\s+advance))?|thank\s+you(?:\s+(?:so\s+much|again|in\s+advance))?|many\s+thanks|(?:with\s+)?(?:best|kind|warm|warmest)\s+(?:regards|wishes)|all\s+the\s+best|yours(?:\s+(?:faithfully|sincerely|truly))?|take\s+care|speak\s+soon|talk\s+soon|warmly|cordially|respectfully|blessings|sincerely|cheers|regards|(?:kind\s+)?greetings|salutations|best|thx|ta)(?!\p{L})`
-const SIGN_OFF = new RegExp(String.raw`(?:\b${SIGN_OFF_WORDS}\s*[,!.]?\s*\n?\s*|(?:^|\n|\s)(?:—|–|--|-|~)\s*)`, 'giu')
+const SIGN_OFF = new RegExp(String.raw`(?:\b${SIGN_OFF_WORDS}\s*[,!.]?\s*\n?\s*(?:[-–—~]\s*)?|(?:^|\n|\s)(?:—|–|--|-|~)\s*)`, 'giu')
 const SIGN_OFF_LINE = new RegExp(String.raw`(?:^|\n)[ ]*${SIGN_OFF_WORDS}[ ]*[,!.]?[ ]*\n(?:[ ]*\n)?[ ]*`, 'giu')
 // Up to nine short lines (title, company, street, town, phone, fax, email), and one long notice.
-const SIGNATURE_TAIL = /^[ ]*(?:\n[^\n]{0,80}){0,9}(?:\n[^\n]{0,400})?\s*$/
+const SIGNATURE_TAIL = /^[ ]*(?:[|,–—-][^\n]{0,80})?(?:\n[^\n]{0,80}){0,9}(?:\n[^\n]{0,400})?\s*$/
 // "Raymond Kurtz speaking." at the start of a sentence.
 const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey)\s?[,–—-]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
 // "Hugo Brandt, hugo@…, 414-…": a full name opening a message, right before the visitor's contact details.
@@ -210,10 +216,10 @@ const ME_PARENS = /\b(?:me|I)\s*\(\s*(?=\p{Lu})/gu
 // "Mrs. Beverly Tanaka - wondering …": a message that opens with a title and a full name.
 const HONORIFIC_OPENING = new RegExp(String.raw`^\s*(?=${TITLE}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu})`, 'gu')
 // "- Mirela Dragan, 402-555-0175": contact details closing a signature line.
-const DESCRIBED_END = new RegExp(String.raw`^\s*(?:[.!]|$|,\s*(?:${CONTACT}|(?:call|text|email|reach)\b))`, 'u')
+const DESCRIBED_END = new RegExp(String.raw`^\s*(?:[.!]|$|[,:]\s*(?:${CONTACT}|(?:call|text|email|reach|and)\b))`, 'u')
 const CONTACT_TAIL = /^\s*,\s*(?:\+?\(?\d[\d ().-]{6,}\d|[\w.+-]+@\S+)\s*$/
 // "im his mom Siobhan": a relation, then the name that ends the message.
-const DESCRIBED = new RegExp(String.raw`\b(?:[Ii]'?m|[Ii]\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an|\p{Lu}[\p{Ll}'-]+'s)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+(?:,\s+|\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!,]|$)))(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!]|$|,\s*(?:${CONTACT}|(?:call|text|email|reach)\b)))`, 'gu')
+const DESCRIBED = new RegExp(String.raw`\b(?:[Ii]'?m|[Ii]\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an|\p{Lu}[\p{Ll}'-]+'s)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+(?:,\s+|\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!,:]|$)))(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!]|$|[,:]\s*(?:${CONTACT}|(?:call|text|email|reach|and)\b)))`, 'gu')
 // "Kwame Asante, by the way, 443-…"
 const BY_THE_WAY = /(?:^|[.!?]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:by\s+the\s+way|btw)\b)/gu
 const HERE = /(?:^|[.!?,]\s+|\(|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola|(?:[Gg]ood\s+)?(?:[Mm]orning|[Aa]fternoon|[Ee]vening))[,!]?\s+)(?=(?:(?:Dr|Mr|Mrs|Ms|Pastor|Rev|Fr|Father)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+(?:here|again)\b)/gu
@@ -250,7 +256,8 @@ function signOffHits (text: string): NameHit[] {
 // "i'm exhausted", "i'm hopeful": shapes of words that describe rather than name ("ahmed" and "ted" are names).
 // "-ly" is not among them: Wally, Kelly, Emily; the adverbs that follow "i'm" are in NOT_NAME.
 function looksLikeAdjective (value: string): boolean {
-  return value.split(' ').some((word) => /(?:ing|ful|ous|ive|able|ible|less)$/i.test(word) || (word.length > 5 && /ed$/i.test(word)))
+  // A hyphenated word is a double-barrelled name ("morrow-king"), not a mood.
+  return value.split(' ').some((word) => !word.includes('-') && (/(?:ing|ful|ous|ive|able|ible|less)$/i.test(word) || (word.length > 5 && /ed$/i.test(word))))
 }
 
 /** Lower-case "i'm dana, ..." only when the word is followed by a break and is not a common word. */
@@ -263,14 +270,15 @@ const LOWER_GREETING = new RegExp(String.raw`^\s*${LOWER_HELLO}(?:this\s+is|it'?
 // words of the message.
 const LOWER_SIGN_OFF = new RegExp(String.raw`(?:\b${SIGN_OFF_WORDS}\s*(?:,\s*\n?|\n)|\n[ \t]*(?:--|[-–—~])[ \t]*|[ \t][-–—][ \t]+(?=\p{Ll}+\s*$))\s*(?=\p{Ll})`, 'gu')
 // "this is ana ferreira, …": the message opens with a lower-case full name (two words: "this is great," is not one).
-const LOWER_THIS_IS = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?(?:this\s+is|it'?s|its)\s+(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}'-]+\s+[\p{Ll}'-]+\s*(?:,|\s+(?:in|from|here)\b))`, 'gu')
+const LOWER_THIS_IS = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?(?:this\s+is|it'?s|its)\s+(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}'-]+\s+[\p{Ll}'-]+\s*(?:,|\s+(?:in|from|here)\b|\s+${CONTACT}))`, 'gu')
 // "deepak nair, deepak.nair@…, 408 …": a lower-case full name opening a message, right before contact details.
 // "this is naveen, naveen.kapur@…": one lower-case word, when contact details follow it.
 const LOWER_THIS_IS_CONTACT = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?(?:this\s+is|it'?s|its)\s+(?=\p{Ll}+\s*,\s*(?:${CONTACT}|(?:text|call|email|reach)\s+me\b))`, 'gu')
 // "nell tamsworth 5124 saddle horn trl …": without the comma when a number follows.
 // "marie-claire dubois, interested in windows", "ok lets do it - otis grimsby otisg@…": what follows may be why
 // they write, and the name may come after a dash.
-const LOWER_NAME_THEN_CONTACT = new RegExp(String.raw`(?:^|\s[-–—:]\s)\s*(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}-]+\s+[\p{Ll}-]+\s*(?:[,|]\s*${CONTACT}|\s\d{3,}|\s+[\w.+-]+@|,\s*(?:interested|looking|wanting|want|need|needing|ready|here)\b))`, 'gu')
+const LOWER_STREET_START = String.raw`\d{1,6}\s+(?:\p{Ll}+\s+){1,3}(?:${SUFFIX})\b`
+const LOWER_NAME_THEN_CONTACT = new RegExp(String.raw`(?:^|\s[-–—:]\s)\s*(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}-]+\s+[\p{Ll}-]+\s*(?:[,|]\s*${CONTACT}|\s(?:${CONTACT}|${LOWER_STREET_START})|\s+[\w.+-]+@|,\s*(?:interested|looking|wanting|want|need|needing|ready|here)\b))`, 'gu')
 // "need quote mini split 2 rooms. kelsey 515 555 0139 des moines": one lower-case word, then a phone.
 const LOWER_WORD_THEN_PHONE = /(?:^|[.!?]\s+)(?=\p{Ll}{2,}\s+(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b)/gu
 // "oops, gary is my dad, this is elise.": one lower-case word after "this is" that ends a clause.
@@ -301,7 +309,7 @@ function lowercaseHits (text: string): NameHit[] {
   hits.push(...lowerHitsAfter(text, LOWER_GREETING, /^\s*(?:[,.!]|$)/, 1))
   // A phone may close the signature: "-- gus fairley 270-555-0115".
   hits.push(...lowerHitsAfter(text, LOWER_SIGN_OFF, /^\s*[.!]?\s*(?:\+?\(?\d[\d ().-]{6,}\d)?\s*$/, 2))
-  hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, /^\s*(?:,|\s+(?:in|from|here)\b)/, 2).filter((hit) => hit.value.includes(' ')))
+  hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, new RegExp(String.raw`^\s*(?:,|\s+(?:in|from|here)\b|\s+${CONTACT})`), 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lastLineHits(text))
   hits.push(...lowerHitsAfter(text, LOWER_NAME_THEN_CONTACT, /^\s*(?:[,|]|\d{3,}|[\w.+-]+@)/, 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lowerHitsAfter(text, LOWER_NAME_LABEL, new RegExp(String.raw`^[ \t]*(?:\n|${NEXT_LABEL}|$)`), 2, true))
@@ -396,6 +404,8 @@ function fullNameReply (text: string): NameHit[] {
   if (lower && text !== text.toLowerCase()) return []
   const name = readName(text, match[0].length, lower ? 'strong' : 'capitalized')
   if (name === null || !name.value.includes(' ') || PLACE_PREFIX.test(name.value.split(' ')[0] ?? '') || (lower && looksLikeAdjective(name.value)) || endsInState(name.value)) return []
+  // "cedar rapids", "Ann Arbor": a town's name; "spray foam crawlspace": three lower-case words are rarely a name.
+  if (US_CITIES.has(name.value.toLowerCase()) || (lower && name.value.split(' ').length > 2)) return []
   if (!new RegExp(`^${REPLY_END}`, 'iu').test(text.slice(name.end)) || STREET_WORD.test(name.value.split(' ').pop() ?? '')) return []
   return [{ value: name.value, start: match[0].length, end: name.end, confidence: 0.6 }]
 }
@@ -438,11 +448,12 @@ export function restatedName (text: string, from: number): NameHit | null {
 // A mail client's own last line is not the writer's signature.
 const SENT_FROM = /\n[ \t]*Sent from my [^\n]*\s*$/i
 
-export function pickOwnName (message: string): NameHit | null {
+/** `previous`: the visitor's message before, after which a lone "sarah" answers "and your name?". */
+export function pickOwnName (message: string, previous: string | null = null): NameHit | null {
   // "HI THIS IS GORDON PELLETIER, …": read a shouted message as lower case, where every word is not a capital.
   const unshouted = /\p{Lu}{3}/u.test(message) && message === message.toUpperCase() ? message.toLowerCase() : message
   const text = unshouted.replace(SENT_FROM, (line) => ' '.repeat(line.length))
-  const hits = [...introHits(text), ...signOffHits(text), ...lowercaseHits(text), ...formHits(text), ...wholeMessageHits(text), ...givenNameReply(text), ...closingNameHits(text)]
+  const hits = [...introHits(text), ...signOffHits(text), ...lowercaseHits(text), ...formHits(text), ...wholeMessageHits(text), ...givenNameReply(text), ...lowerNameReply(text, previous), ...closingNameHits(text)]
   hits.sort((a, b) => b.confidence - a.confidence || a.start - b.start)
   const best = hits[0]
   return best === undefined ? null : withSurnameLater(text, best)
@@ -465,6 +476,18 @@ function withSurnameLater (text: string, hit: NameHit): NameHit {
 // extract-address's. A guess, so it only fills an empty name.
 const ONE_WORD = /^\s*(?=\p{Lu}[\p{Ll}'-]+\s*[.!]?\s*$)/u
 
+// "sarah" after a message that gave an email: lower case, only when the message before gave a phone or an email.
+const LOWER_ONE_WORD = /^\s*(?=\p{Ll}[\p{Ll}'-]+\s*[.!]?\s*$)/u
+const GAVE_CONTACT = new RegExp(String.raw`[\w.+-]+@[\w-]+\.|${PHONE_SHAPE.source}`)
+
+function lowerNameReply (text: string, previous: string | null): NameHit[] {
+  if (previous === null || !GAVE_CONTACT.test(previous)) return []
+  const match = LOWER_ONE_WORD.exec(text)
+  const name = match === null ? null : readName(text, match[0].length, 'strong')
+  if (name === null || readState(name.value, 'none') !== null || US_CITIES.has(name.value.toLowerCase()) || looksLikeAdjective(name.value)) return []
+  return [{ value: name.value, start: 0, end: name.end, confidence: 0.6, onlyFills: true }]
+}
+
 function givenNameReply (text: string): NameHit[] {
   const match = ONE_WORD.exec(text)
   const name = match === null ? null : readName(text, match[0].length, 'capitalized')
@@ -477,6 +500,9 @@ function givenNameReply (text: string): NameHit[] {
 // "ok book me, Thaddeus Moorcroft": after a go-ahead and a comma too.
 const CLOSING_NAME = /(?:[.!?]|^(?=[^\n]{0,48}$)[^,\n]{0,16}\b(?:ok|okay|sure|yes|book(?:\s+me|\s+it)?|sign\s+me\s+up|go\s+ahead|do\s+it|sounds\s+good|thanks|thank\s+you)\b[^,\n]{0,12},)\s+(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2}\s*[.!]?\s*$)/gu
 
+// "…\n\nInga Tollefsrud, owner": a closing name with the writer's role.
+const NAME_PIPES = /(?:^|\n)[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\|)/gu
+const NAME_WITH_ROLE = /\n[ \t]*\n[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2},[ \t]*[\p{L} &]{2,40}\s*$)/gu
 // "Go ahead and book it.\nMagnus\n586.555.0192": a name on its own line above the last line, a phone or an email.
 const NAME_ABOVE_CONTACT = new RegExp(String.raw`\n[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){0,2}[ \t]*\n[ \t]*${CONTACT}[^\n]{0,40}\s*$)`, 'gu')
 // "…\n\nIngram Solis\nSolis Auto Repair": a signature of a name and the company's line.
@@ -490,7 +516,12 @@ function closingNameHits (text: string): NameHit[] {
     const line = /^[ \t]*\n([^\n]*)/.exec(rest)?.[1] ?? ''
     return line.split(/\s+/).some((word) => COMPANY_WORD.test(word))
   }, 0.8)
-  const aboveContact = hitsAfter(text, NAME_ABOVE_CONTACT, (rest) => /^[ \t]*\n/.test(rest), 0.75)
+  const aboveContact = [
+    ...hitsAfter(text, NAME_ABOVE_CONTACT, (rest) => /^[ \t]*\n/.test(rest), 0.75),
+    ...hitsAfter(text, NAME_WITH_ROLE, (rest) => /^,/.test(rest), 0.75),
+    // "…\n\nOtto Brandvold | Brandvold Farms | 701-555-0111 | otto@…": one line of pipes.
+    ...hitsAfter(text, NAME_PIPES, (rest) => /^[ \t]*\|[^\n]*(?:@|\d{3}[\s.-]\d{3})[^\n]*\s*$/.test(rest), 0.8)
+  ]
   const closing = hitsAfter(text, CLOSING_NAME, (rest) => /^\s*[.!]?\s*$/.test(rest), 0.7)
     .filter((hit) => hit.value.includes(' ') && !PLACE_PREFIX.test(hit.value.split(' ')[0] ?? '') && !endsInState(hit.value) && !STREET_WORD.test(hit.value.split(' ').pop() ?? ''))
   const lowerClosing = text === text.toLowerCase() ? lowerHitsAfter(text, LOWER_CLOSING_NAME, /^\s*[.!]?\s*$/, 2).filter((hit) => hit.value.includes(' ')) : []

@@ -21,7 +21,8 @@ const ZIP_WORD = /\b(?:zip|zipcode|postcode|postal\s+code)\b/i
 // "I'm helping my mother get a heat pump for her house at …" too.
 // "my dad wants solar on his house", "im helping him out": the relative's house is where the work is.
 // "asking for my son Eli", "a caregiver for Mr. Tisdale", "for my grandmother's house at …", "on behalf of my dad".
-const JOB_FOR_SOMEONE = /\b(?:asking|inquiring|enquiring|writing|emailing|messaging|texting|calling|reaching\s+out)\s+for\s+(?:my|our)\s+|\b(?:caregiver|aide|nurse)\s+for\b|\bon\s+behalf\s+of\s+(?:my|our)\s+|\bfor\s+(?:my|our)\s+[\w-]+(?:'s|s')\s+(?:house|home|place|property|cabin|condo|farm)\b|\b(?:go|goes|going|be)\s+on\s+(?:my|our)\s+[\w-]+(?:'s|s')?\s+(?:house|home|place|roof|property|cabin|farm)\b|\b(?:would|will)\s+be\s+for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\b|\bgift(?:ing)?\s+(?:him|her|them)\b|\b(?:wants?|needs?|is\s+getting|is\s+looking\s+at|interested\s+in)\s+(?:[\w-]+\s+){0,4}?(?:on|for)\s+(?:his|her|their)\s+(?:house|home|place|roof|property|cabin|farm)\b|\bhelping\s+(?:him|her|them)\b|\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+|\b(?:arranging|getting|organi[sz]ing|buying|booking|setting\s+(?:this\s+|it\s+)?up|sorting(?:\s+out)?|planning)\s+(?:[\w-]+\s+){0,4}?for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\s+(?:get|with|install|buy|choose)\b/i
+// "a heat pump for my mom", "my moms house needs new windows", "go on her house, not mine", "surprise my parents".
+const JOB_FOR_SOMEONE = /\b(?:heat\s+pump|panels?|solar|battery|windows|roof|insulation|furnace|charger|quote|estimate|audit)\s+for\s+(?:my|our)\s+|\b(?:my|our)\s+[\w-]+?(?:'s|s)\s+(?:house|home|place|roof|cabin)\s+(?:needs|has|is\s+getting)\b|\bgo\s+on\s+(?:his|her|their)\s+(?:house|home|place|roof)\b|\bsurprise\s+(?:my|our)\s+|\b(?:asking|inquiring|enquiring|writing|emailing|messaging|texting|calling|reaching\s+out)\s+for\s+(?:my|our)\s+|\b(?:caregiver|aide|nurse)\s+for\b|\bon\s+behalf\s+of\s+(?:my|our)\s+|\bfor\s+(?:my|our)\s+[\w-]+(?:'s|s')\s+(?:house|home|place|property|cabin|condo|farm)\b|\b(?:go|goes|going|be)\s+on\s+(?:my|our)\s+[\w-]+(?:'s|s')?\s+(?:house|home|place|roof|property|cabin|farm)\b|\b(?:would|will)\s+be\s+for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\b|\bgift(?:ing)?\s+(?:him|her|them)\b|\b(?:wants?|needs?|is\s+getting|is\s+looking\s+at|interested\s+in)\s+(?:[\w-]+\s+){0,4}?(?:on|for)\s+(?:his|her|their)\s+(?:house|home|place|roof|property|cabin|farm)\b|\bhelping\s+(?:him|her|them)\b|\b(?:it'?s|it\s+is|is|are|install(?:ation)?|quote|job|work)\s+(?:\w+\s+){0,2}?for\s+(?:my|our)\s+|\b(?:arranging|getting|organi[sz]ing|buying|booking|setting\s+(?:this\s+|it\s+)?up|sorting(?:\s+out)?|planning)\s+(?:[\w-]+\s+){0,4}?for\s+(?:my|our)\s+|\bhelping\s+(?:my|our)\s+[\w-]+\s+(?:get|with|install|buy|choose)\b/i
 
 type ScalarFact = Extract<ProfileFact, { field: ScalarField }>
 
@@ -80,14 +81,19 @@ function restated (facts: ProfileFact[], text: string, corrections: { first: num
   return restatedZip === null ? result : [...result.filter((f) => f !== stated), replaced]
 }
 
-function factsIn (normalized: string, options: ExtractOptions, previous: string | null): ProfileFact[] {
+// "Here's what the other company sent: \"Summit Ridge Home Energy - 55 Depot St, …\"": a long quotation is someone
+// else's words.
+const QUOTED = /"[^"\n]{40,}"|“[^”]{40,}”/gu
+
+function factsIn (text: string, options: ExtractOptions, previous: string | null): ProfileFact[] {
+  const normalized = blankSpans(text, [...text.matchAll(QUOTED)].map((m) => ({ start: m.index, end: m.index + m[0].length })))
   const others = findOtherPeople(normalized, options.defaultRegion)
   // The visitor's own fields are read from the message with everything said about other people blanked out.
   const own = blankSpans(normalized, others.spans)
   const facts: ProfileFact[] = []
 
   const surname = surnameAlone(own)
-  const name = pickOwnName(own)
+  const name = pickOwnName(own, previous)
   if (surname !== null) facts.push({ field: 'customer_name', value: surname.value, confidence: surname.confidence, part: 'surname' })
   else if (name !== null) facts.push({ field: 'customer_name', value: name.value, confidence: name.confidence, ...(name.onlyFills === true ? { onlyFills: true } : {}) })
   const email = pickOwnEmail(own)

@@ -31,10 +31,14 @@ const PHONE_CONTEXT = new RegExp(String.raw`\b(?:number|phone|cell|mobile|digits
 const DOMAIN = /(?<![\w.@-])((?:[a-z0-9-]+)?(?:\.[a-z0-9-]+)*\.(?:com|net|org|edu|gov|io|co|us|info|biz))\b(?![@\w.-])/iu
 const EMAIL_CONTEXT = /\b(?:e-?mail|domain|at\s+the\s+end)\b|\bnot\s+\.(?:com|net|org|edu|gov|io|co|us)\b/i
 
+// "my phone number ends in 0173 not 0137": the last four digits.
+const ENDS_IN = /\b(?:number|phone|cell|mobile|it)\s+ends\s+(?:in|with)\s+(\d{4})\b/iu
+// "area code is 970 not 907"
+const AREA_CODE = /\barea\s+code\s+(?:is\s+|should\s+be\s+|'s\s+)?(\d{3})\b/iu
 // "pettigrew*": a chat's way of correcting a typo, one starred word that is the whole message.
-const STARRED_WORD = /^\s*(?:\*([\p{L}][\p{L}'-]+)|([\p{L}][\p{L}'-]+)\*)\s*(?:sorry|oops|lol)?\s*[.!]?\s*$/iu
+const STARRED_WORD = /^\s*(?:(?:sorry|oops|sry)[,!]?\s+)?(?:\*([\p{L}][\p{L}'-]+)|([\p{L}][\p{L}'-]+)\*)\s*(?:sorry|oops|lol)?\s*[.!]?\s*$/iu
 // "sorry its Katrin, autocorrect": one word after the correction phrase, which may replace a word of the name.
-const NAME_WORD = /^\s*[,:–—-]?\s*(?:(?:it|that)(?:'?s|\s+is)\s+|its\s+|should\s+be\s+)?(?:spelled\s+|spelt\s+)?([\p{L}][\p{L}'-]+)\s*(?:[,!]|\.(?!\S)|$|\s+with\s+(?:a|an|one|two)\b)/u
+const NAME_WORD = /^\s*[,:–—-]?\s*(?:(?:it|that)(?:'?s|\s+is)\s+|its\s+|should\s+be\s+)?(?:spelled\s+|spelt\s+)?([\p{L}][\p{L}'-]+)\s*(?:[,!]|\.(?!\S)|$|\s+with\s+(?:a|an|one|two)\b|\s+(?:lol|sorry|oops)\b)/u
 
 /**
  * Parts corrected in `text`; `afterCorrections` holds the text after the message's last and after its first
@@ -45,10 +49,14 @@ export function findPartCorrections (text: string, afterCorrections: [string, st
   const street = STREET_NAME.exec(text)
   if (street !== null) facts.push({ field: 'address_street', value: `${street[1] ?? ''} ${street[2] ?? ''}`, confidence: CONFIDENCE, part: 'street_name' })
   const house = HOUSE_NUMBER.exec(text)
-  const number = house?.[1] ?? house?.[2] ?? HOUSE_NUMBER_NAMED.exec(text)?.[1]
+  const endsIn = ENDS_IN.exec(text)?.[1]
+  if (endsIn !== undefined) facts.push({ field: 'phone', value: endsIn, confidence: CONFIDENCE, part: 'last_digits' })
+  const number = endsIn !== undefined ? undefined : house?.[1] ?? house?.[2] ?? HOUSE_NUMBER_NAMED.exec(text)?.[1]
   if (number !== undefined && street === null) facts.push({ field: 'address_street', value: number, confidence: CONFIDENCE, part: 'house_number' })
   const unit = A_STREET.test(text) ? null : UNIT_ADDED.exec(text)
   if (unit !== null) facts.push({ field: 'address_street', value: `${unit[1] ?? ''} ${unit[2] ?? ''}`, confidence: CONFIDENCE, part: 'unit' })
+  const area = AREA_CODE.exec(text)?.[1]
+  if (area !== undefined) facts.push({ field: 'phone', value: area, confidence: CONFIDENCE, part: 'area_code' })
   const place = PLACE_NOT.exec(text)
   if (place !== null) facts.push({ field: 'address_city', value: place[1] ?? '', confidence: CONFIDENCE, replacing: place[2] ?? '' })
   const starMatch = STARRED_WORD.exec(text)
@@ -71,6 +79,8 @@ export function findPartCorrections (text: string, afterCorrections: [string, st
 /** The whole value once `part` of `current` is replaced by `fragment`, or null when the part does not fit it. */
 export function revisePart (current: string, part: RevisedPart, fragment: string): string | null {
   switch (part) {
+    case 'area_code':
+      return /^\+1\d{10}$/.test(current) ? `+1${fragment}${current.slice(5)}` : null
     case 'last_digits':
       return /^\+\d{8,15}$/.test(current) ? current.slice(0, -4) + fragment : null
     case 'house_number':

@@ -94,7 +94,7 @@ export function findWithdrawals (text: string, previous: string | null = null): 
 
 // A phrase after which the visitor restates a value: what follows replaces what came before in the same message.
 // "isn't 33301, it's 33304": the value after the "it's" is the one meant.
-const CORRECTION = /\b(?:sorry|actually|scratch\s+that|i\s+mean(?:t)?|correction|oops|my\s+bad|typo|mistyped|wrong\s+(?:one|number|email|address|zip)|should\s+(?:be|have\s+said)|rather|instead|no\s+wait|wait,?\s+no|oh\s+wait|hang\s+on|hold\s+on|autocorrect|autofill)\b|^\s*no[,!.]\s|^\s*wait\b|\b(?:isn'?t|is\s+not)\s[^.!?\n]{1,40}?,\s*(?=it'?s\b|it\s+is\b)/giu
+const CORRECTION = /\b(?:sorry|sry|srry|actually|scratch\s+that|i\s+mean(?:t)?|correction|oops|my\s+bad|typo|mistyped|wrong\s+(?:one|number|email|address|zip)|should\s+(?:be|have\s+said)|rather|instead|no\s+wait|wait,?\s+no|oh\s+wait|hang\s+on|hold\s+on|autocorrect|autofill)\b|^\s*no[,!.]\s|^\s*wait\b|\b(?:isn'?t|is\s+not)\s[^.!?\n]{1,40}?,\s*(?=it'?s\b|it\s+is\b)/giu
 
 /** Offsets just after the first and the last correction phrase of the message, or null when it has none. */
 export function findCorrections (text: string): { first: number, last: number } | null {

@@ -17,7 +17,7 @@ export function isProfileField (name: string): name is ProfileField {
 }
 
 /** The part of a value a correction names ("no wait 0183": the phone's last four digits). */
-export type RevisedPart = 'last_digits' | 'house_number' | 'street_name' | 'email_domain' | 'unit' | 'surname' | 'name_word'
+export type RevisedPart = 'last_digits' | 'house_number' | 'street_name' | 'email_domain' | 'unit' | 'surname' | 'name_word' | 'area_code'
 
 export type ProfileFact =
   /** `onlyReplaces`: a correction that names no field ("actually it's 30308") changes a value, never sets a first one. */

@@ -24,7 +24,7 @@ t.test('batch A meets the targets on every scalar field', async (t) => {
 
 // Right and wrong values over all scalar fields after round sixteen (bench/PROFILE-EVAL.md).
 const FLOORS: Array<{ name: BatchName, right: number, wrong: number }> = [
-  { name: 'B', right: 74, wrong: 0 },
+  { name: 'B', right: 75, wrong: 0 },
   { name: 'C', right: 63, wrong: 1 },
   { name: 'D', right: 100, wrong: 2 },
   { name: 'E', right: 103, wrong: 0 },
@@ -44,18 +44,21 @@ const FLOORS: Array<{ name: BatchName, right: number, wrong: number }> = [
   { name: 'Q', right: 228, wrong: 1 },
   { name: 'R', right: 308, wrong: 3 },
   { name: 'S', right: 351, wrong: 3 },
-  { name: 'T', right: 269, wrong: 0 },
+  { name: 'T', right: 271, wrong: 0 },
   { name: 'U', right: 267, wrong: 1 },
   { name: 'V', right: 249, wrong: 0 },
   // w49's "Ann Arbor, 2901 Hickorynut Dr" reads as a name before a street.
   { name: 'W', right: 347, wrong: 3 },
   { name: 'X', right: 314, wrong: 0 },
-  { name: 'Y', right: 249, wrong: 2 },
+  { name: 'Y', right: 250, wrong: 2 },
   { name: 'Z', right: 359, wrong: 1 },
-  { name: 'AA', right: 275, wrong: 1 }
+  { name: 'AA', right: 275, wrong: 1 },
+  { name: 'AB', right: 241, wrong: 1 },
+  { name: 'AC', right: 244, wrong: 1 },
+  { name: 'AD', right: 280, wrong: 3 }
 ]
 
-t.test('batches B to AA stay at least where they scored', async (t) => {
+t.test('batches B to AD stay at least where they scored', async (t) => {
   for (const { name, right, wrong } of FLOORS) {
     const batch = BATCHES[name]
     t.ok(batch.length >= 40, `batch ${name}: ${batch.length} conversations`)

@@ -21,7 +21,7 @@ const SUFFIX_WORD = new RegExp(`^(?:${SUFFIX})$`, 'iu')
 const SECOND_SUFFIX = new RegExp(`^ {1,2}(${SUFFIX})\\b\\.?`, 'iu')
 // Not "Can you put a charger in at …", which asks for work there.
 const WORKPLACE = /\b(?:i|we)\s+work\b[^.\d]{0,25}\b(?:at|on)\s+$|\b(?:my|our)\s+(?:office|work|job)\s+(?:is\s+)?(?:at|on)\s+$/i
-const MOVING_FROM = /\b(?:moving|moved|relocating|used\s+to\s+live)\b[^.!?\d]{0,40}\b(?:from|at)\s+$|\b(?:old|previous|former)\s+(?:house|home|place|address|apartment|condo)\b[^.!?\d]{0,40}$/i
+const MOVING_FROM = /\b(?:moving|moved|relocating|used\s+to\s+live)\b[^.!?\d]{0,40}\b(?:from|at)\s+$|\bsold\s+(?:our|my)\s+(?:house|home|place|condo)\s+(?:at|on)\s+$|\b(?:old|previous|former)\s+(?:house|home|place|address|apartment|condo)\b[^.!?\d]{0,40}$/i
 // A question about an address: "is 1400 Wainwright St in Sioux Falls in your service area?", unless the visitor says
 // it is theirs.
 const SERVICE_QUESTION = /\b(?:your\s+(?:service\s+)?(?:area|range|territory|zone)|do\s+you\s+(?:serve|cover|service|go\s+to|work\s+in))\b[^.!?]*\?/i
@@ -47,7 +47,7 @@ panel solar bedroom bedrooms bed beds bath baths bathroom bathrooms story storie
 room rooms people person times time dollars bucks k x
 `.split(/\s+/).filter(Boolean))
 // A cue before a lower-case street; "its 2207 s wabash ave …" opens with the address itself.
-const ADDRESS_CUE = /\b(?:apt|apartment|unit|suite|ste)\s*#?\s*\w{1,6}\s*,?\s*$|\b(?:live|lives|living|located|address|adress|addr|ship|deliver|install|house|home|place|property|farm|cabin|condo|apartment|at|on)\b[^\d]{0,20}$|^\s*(?:it'?s|it\s+is)?\s*$/i
+const ADDRESS_CUE = /\b(?:apt|apartment|unit|suite|ste)\s*#?\s*\w{1,6}\s*,?\s*$|\b(?:live|lives|living|located|address|adress|addr|addy|ship|deliver|install|house|home|place|property|farm|cabin|condo|apartment|at|on)\b[^\d]{0,20}$|^\s*(?:it'?s|it\s+is)?\s*$/i
 const DIRECTION = /^(?:n|s|e|w|ne|nw|se|sw|north|south|east|west)\.?$/i
 // A whole keyword: ", Stevens Point" starts with "Ste" and is no suite.
 const UNIT = /^\s*,?\s*(?:\n\s*)?((?:apt|apartment|unit|suite|ste|floor|bldg|building|rm|room)\b|#)\.?\s*#?\s*([A-Za-z0-9-]{1,6})\b/i
@@ -212,7 +212,7 @@ export function unitKeyword (word: string): string {
  * "1010 orchard st in wenatchee, …": a city with no state, right after a street and "in"; "… cascade ave colorado
  * springs" when the words end the message. "1902 cedar swale ln 53711": a ZIP right after the street.
  */
-function cityAlone (text: string, at: number, sep: string): { end: number, city?: string, zip?: string } {
+function cityAlone (text: string, at: number, sep: string): { end: number, city?: string, state?: string, zip?: string } {
   const zip = /^\s{0,2},?\s{0,2}(\d{5}(?:-\d{4})?)(?![\d-])/.exec(text.slice(at, at + 16))?.[1]
   if (zip !== undefined) return { end: 0, zip }
   const rest = text.slice(at + sep.length, at + sep.length + 64)
@@ -220,7 +220,12 @@ function cityAlone (text: string, at: number, sep: string): { end: number, city?
     ? /^([\p{L}][\p{L}'-]{1,30}(?: [\p{L}][\p{L}'-]{1,30})?)(?=\s*(?:[,.!?]|$))/u.exec(rest)?.[1]
     : /^([\p{L}][\p{L}'-]{1,30}(?: [\p{L}][\p{L}'-]{1,30}){0,2})(?=\s*[.!]?\s*$)/u.exec(rest)?.[1]
   if (city === undefined || city.split(' ').some((w) => CITY_STOP.has(w.toLowerCase()) || LOWER_NOT_PLACE.has(w.toLowerCase()) || SUFFIX_WORD.test(w))) return { end: 0 }
-  return { end: 0, city: city.split(' ').map(properCaseWord).join(' ') }
+  // "… sagebrush ln, twin falls id": the last word of the place, a state's code, is the state.
+  const words = city.split(' ')
+  const last = words[words.length - 1] ?? ''
+  const state = words.length > 1 ? readState(last, 'all') : null
+  if (state !== null && state.length === last.length) return { end: 0, city: words.slice(0, -1).map(properCaseWord).join(' '), state: state.code }
+  return { end: 0, city: words.map(properCaseWord).join(' ') }
 }
 
 /** Streets with the place that follows them; a lower-case street without a cue counts only when one does. */
@@ -281,6 +286,12 @@ function localityCandidates (text: string): Candidate[] {
   // "we're in 19380 west chester pa": the ZIP first, then the city and state.
   for (const match of text.matchAll(ZIP_FIRST)) {
     const locality = readLocality(text, match.index + match[0].length, !lowerCaseWriter, false, 'home')
+    // "im in 80525 fort collins": a known town without its state.
+    const town = /^(\p{L}[\p{L}'-]+(?:\s\p{L}[\p{L}'-]+){0,2}?)(?=\s*(?:[,.!?]|$))/u.exec(text.slice(match.index + match[0].length))?.[1]
+    if (locality === null && town !== undefined && US_CITIES.has(town.toLowerCase())) {
+      found.push({ parts: { city: town.split(' ').map(properCaseWord).join(' '), zip: match[1] ?? '' }, confidence: 0.8, start: match.index })
+      continue
+    }
     if (locality?.state === undefined || locality.zip !== undefined) continue
     const { end: _end, ...parts } = locality
     found.push({ parts: { ...parts, zip: match[1] ?? '' }, confidence: 0.85, start: match.index })
@@ -319,13 +330,14 @@ function localityCandidates (text: string): Candidate[] {
   }
   // "kelsey 515 555 0139 des moines": a known town alone.
   const town = from === -1 || closing !== null ? undefined : /^(\p{L}[\p{L}'-]+(?:\s\p{L}[\p{L}'-]+){0,2})\s*[.!]?\s*$/u.exec(text.slice(from))?.[1]
-  if (town !== undefined && US_CITIES.has(town.toLowerCase())) found.push({ parts: { city: town.split(' ').map(properCaseWord).join(' ') }, confidence: 0.7, start: from })
+  if (town !== undefined && text === text.toLowerCase() && US_CITIES.has(town.toLowerCase())) found.push({ parts: { city: town.split(' ').map(properCaseWord).join(' ') }, confidence: 0.7, start: from })
   for (const match of text.matchAll(BARE_PLACE_CUE)) {
     const from = match.index + match[0].length
     const capitalized = readLocality(text, from, true)
     const lower = capitalized === null && lowerCaseWriter ? readLocality(text, from, false) : null
     // "yo its deshawn, baton rouge louisiana": a state written out is as good as a ZIP.
-    const locality = capitalized ?? (lower?.zip !== undefined || lower?.stateNamed === true ? lower : null)
+    // "zip is 29401, charleston sc": a ZIP elsewhere in the message vouches for it too.
+    const locality = capitalized ?? (lower?.zip !== undefined || lower?.stateNamed === true || (lower?.state !== undefined && zipCandidates(text).length > 0) ? lower : null)
     // Without a ZIP, the place ends its line, or is a correction ("Hudson, Ohio, not New York").
     // "Fiona Lindqvist, Rockford IL. Office …": a capital city and a state in capitals or in words may end a sentence.
     if (locality === null) continue
@@ -469,6 +481,14 @@ it this that these those here there today tomorrow now no yes all too also sure 
 january february march april may june july august september october november december winter summer spring fall autumn
 `.split(/\s+/).filter(Boolean))
 
+// "we're in cedar rapids if that matters": a known town, then the clause goes on.
+const KNOWN_LOWER_TOWN = {
+  exec (text: string): [string, string] | null {
+    const match = /^(\p{Ll}[\p{L}'-]{1,30}(?: \p{Ll}[\p{L}'-]{1,30}){0,2}?)(?=\s+(?:if|and|but|so|area|too)\b)/u.exec(text)
+    return match?.[1] !== undefined && US_CITIES.has(match[1]) ? [match[0], match[1]] : null
+  }
+}
+
 /**
  * "we're in tucson, zip 85710", "im in spokane, do you …": in an all-lower-case message, one or two words that end
  * the clause, or any place when a ZIP is given with it.
@@ -477,13 +497,13 @@ function lowerCaseCity (text: string, from: number, withZip: boolean): string | 
   if (text !== text.toLowerCase()) return undefined
   const words = /^\p{Ll}[\p{L}'-]{1,30}(?: \p{Ll}[\p{L}'-]{1,30})?(?=\s*[,.])/u.exec(text.slice(from, from + 64))?.[0] ??
     (withZip ? undefined : /^\p{Ll}[\p{L}'-]{1,30}(?: \p{Ll}[\p{L}'-]{1,30})?(?=\s*(?:[!?]|$))/u.exec(text.slice(from, from + 64))?.[0])
-  if (words === undefined) return undefined
+  if (words === undefined) return KNOWN_LOWER_TOWN.exec(text.slice(from, from + 64))?.[1]?.split(' ').map(properCaseWord).join(' ')
   if (!withZip && words.split(' ').some((w) => LOWER_NOT_PLACE.has(w) || CITY_STOP.has(w) || readState(w, 'none') !== null)) return undefined
   return words.split(' ').map(properCaseWord).join(' ')
 }
 
 function isHomeStatement (cue: string, after: string): boolean {
-  return !VISITING.test(cue) && /^\s*(?:[.!?,;]|$|\s(?:if|and|area)\b)/i.test(after)
+  return !VISITING.test(cue) && /^\s*(?:[.!?,;]|$|\s(?:if|and|area|too|also|as\s+well)\b)/i.test(after)
 }
 
 // "zip is 94107", "94107 area", "we're in 97222": a ZIP named as one, or where the visitor is.

@@ -36,14 +36,14 @@ make get take want need give know think see come put pay save buy send help inst
 use keep let try look run cell mobile office fax landline nope nah hmm hmmm gotcha nevermind lol omg wow sweet
 excellent brilliant fantastic wonderful agreed exactly understood noted done skeptical cynical hesitant desperate
 broke poor frugal fat fingers finger typo autocorrect house built spray foam crawlspace crawl attic insulation
-roof windows siding furnace boiler ductless mini split generator ugh typo oops whoops argh ph tel addr mob pls plz thx tmrw tmr evenings mornings afternoons nights weekdays weekends anytime idk nvm np ty lmk cool works
+roof windows siding furnace boiler ductless mini split generator ugh typo oops whoops argh ph tel addr mob num addy telephone pls plz thx tmrw tmr evenings mornings afternoons nights weekdays weekends anytime idk nvm np ty lmk cool works
 monday tuesday wednesday thursday friday saturday sunday january february march july
 september october november december christmas easter thanksgiving weekend
 `.split(/\s+/).filter(Boolean))
 
 const PARTICLES = new Set(['de', 'da', 'del', 'della', 'di', 'du', 'la', 'le', 'van', 'von', 'der', 'den', 'bin', 'ibn', 'al', 'st'])
 const WORD = /^([\p{L}][\p{L}'-]*)/u
-const HONORIFIC = /^\s{0,2}(?:Dr|Mr|Mrs|Ms|Mx|Prof|Miss|Sr|Sra|Pastor|Rev|Fr|Father|Rabbi|Imam)\.?\s{1,2}(?=\p{Lu})/u
+const HONORIFIC = /^\s{0,2}(?:Dr|Mr|Mrs|Ms|Mx|Prof|Miss|Sr|Sra|Pastor|Rev|Reverend|Fr|Father|Rabbi|Imam|Deacon|Bishop|Elder)\.?\s{1,2}(?=\p{Lu})/u
 
 type Mode = 'strong' | 'capitalized'
 
@@ -117,10 +117,10 @@ interface Intro { pattern: RegExp, mode: Mode, confidence: number }
 
 // No /i flag next to \p{Lu}: with /iu it would match lower-case letters too.
 const INTROS: Intro[] = [
-  { pattern: /(?:\bmy\s+(?:full\s+)?(?:name|nmae|naem|nam|nme)\s+is|\b(?:full\s+)?name\s+(?:for|on)\s+(?:the\s+)?[\p{L}-]+\s+is|\bmy\s+name'?s|\bname\s*[:\-–—]|(?<![\p{L}-])(?:applicant|customer|client|homeowner|account\s+holder)\s*:|\bname\s+is|\bme\s+llamo|\bmi\s+nombre\s+es|\bje\s+m'appelle|\bich\s+hei(?:ß|ss)e)\s*/giu, mode: 'strong', confidence: 0.95 },
+  { pattern: /(?:\bmy\s+(?:full\s+)?(?:name|nmae|naem|nam|nme)\s+(?:now\s+)?is|\b(?:full\s+)?name\s+(?:for|on)\s+(?:the\s+)?[\p{L}-]+\s+is|\bmy\s+name'?s|\bname\s*[:\-–—]|(?<![\p{L}-])(?:applicant|customer|client|homeowner|account\s+holder)\s*:|\bname\s+is|\bme\s+llamo|\bmi\s+nombre\s+es|\bje\s+m'appelle|\bich\s+hei(?:ß|ss)e)\s*/giu, mode: 'strong', confidence: 0.95 },
   { pattern: /(?:^|[^\p{L}'])name's\s+/giu, mode: 'strong', confidence: 0.9 },
   // "Name Ottilie Brennan, email …", "name Lazlo": a form's label without its colon, at the start of a line.
-  { pattern: /(?:^|\n)[ \t]*[Nn]ame[ \t]+(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.9 },
+  { pattern: /(?:^|\n|,\s*)[ \t]*[Nn]ame[ \t]+(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.9 },
   // "I can be reached at 218-555-0172, ask for Brenda", "(808) 555-0140 - ask for Leilani"
   { pattern: /(?:\d[^\n\d]{0,12}\b|^\s*(?:just\s+)?)[Aa]sk\s+for\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.8 },
   // "mine is drew.kinsella@example.com, Drew Kinsella", "my cell is 901-555-0116, Keisha": details, then the name
@@ -128,7 +128,7 @@ const INTROS: Intro[] = [
   { pattern: /(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d{4})\s*[,.-]\s*(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.75 },
   // "Cleon 601 555 0145", "Mira Castellanos 201-555-0186": a message that is a name and a number.
   // "pls call me back - Jorge 480-555-0135", "…\n\nRosco Vell 6055550157" too.
-  { pattern: new RegExp(String.raw`(?:^|\s[-–—]\s|\n[ \t]*\n)\s*(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2}(?:\s*[,:-]\s*|\s+)${CONTACT}[^\n]{0,20}$)`, 'gu'), mode: 'capitalized', confidence: 0.75 },
+  { pattern: new RegExp(String.raw`(?:^|\s[-–—]\s|\n[ \t]*\n|[.!?]\s+)\s*(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2}(?:\s*[,:-]\s*|\s+)${CONTACT}[^\n]{0,20}$)`, 'gu'), mode: 'capitalized', confidence: 0.75 },
   // "oh and its Marisol btw"
   { pattern: /\b[Ii]t'?s\s+(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+)?\s+(?:btw|by\s+the\s+way)\b)/gu, mode: 'capitalized', confidence: 0.75 },
   // "I went back to my maiden name, Celeste Varga."
@@ -146,7 +146,7 @@ const INTROS: Intro[] = [
   // "people call me Gus", "everyone calls me Bubba", "I go by Peggy", "I prefer to be called Liz"
   { pattern: /\b(?:[Cc]alls\s+me|[Gg]o(?:es)?\s+by|[Kk]nown\s+as|[Kk]nows?\s+me\s+as|to\s+be\s+called|I\s+answer\s+to)\s+/gu, mode: 'capitalized', confidence: 0.96 },
   // "My account is under Noor Haddad"
-  { pattern: /\b(?:account|order|quote|booking|reservation)\s+is\s+under\s+(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
+  { pattern: /\b(?:(?:account|order|quote|booking|reservation|request)\s+is|it\s+was|it'?s)\s+under\s+(?:the\s+name\s+)?(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
   // "put the contract in my name, Walter Ebbesen"
   { pattern: /\b(?:in|under)\s+my\s+name[,:]?\s+(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
   // "ask for Wendell - that is me"
@@ -158,7 +158,7 @@ const INTROS: Intro[] = [
   // "… call, 505-555-0147. it's Lorna": the message's last sentence too.
   { pattern: /^(?:(?:[Hh]i|[Hh]ello|[Hh]ey|[Ss]ure|[Oo]k(?:ay)?|[Yy]es|[Yy]eah)(?:\s+again)?[,!]?\s+)?[Ii]t(?:'?s|\s+is)\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[,.!]|$|\s(?:from|here|again)\b))|[.!?]\s+[Ii]t'?s\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.75 },
   // "You can reach me, Priscilla, at …"
-  { pattern: /\b(?:[Rr]each|[Cc]all|[Cc]ontact|[Ee]mail|[Tt]ext|to)\s+me,\s+(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,)/gu, mode: 'capitalized', confidence: 0.8 }
+  { pattern: /\b(?:[Rr]each|[Cc]all|[Cc]ontact|[Ee]mail|[Tt]ext|to|is|ask\s+for)\s+me,\s+(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,)/gu, mode: 'capitalized', confidence: 0.8 }
 ]
 
 function introHits (text: string): NameHit[] {
@@ -194,9 +194,9 @@ const SIGNATURE_TAIL = /^[ ]*(?:[|,–—-][^\n]{0,80})?(?:\n[^\n]{0,80}){0,9}(?
 const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey)\s?[,–—-]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
 // "Hugo Brandt, hugo@…, 414-…": a full name opening a message, right before the visitor's contact details.
 // "Fergus Lindahl. 812-…", "Yusuf Abernathy 19 Pickering Way …": a full stop, or a house number, may follow too.
-const NAME_THEN_CONTACT = /(?:^(?:[Aa]nyway|[Oo]k(?:ay)?|[Ss]ure|[Ss]o|[Yy]es|[Rr]ight)?,?|[.!?:]\s+|\n|\bme\s+[-–—]\s+)[ \t]*(?=\p{Lu}[\p{L}'-]+[ \t]+\p{Lu}[\p{L}'-]+[ \t]*(?:[,|;(</.]|\s[-–—]\s|\n|\s+from\s|\s+\d{1,6}\s+\p{Lu}|\s+\+?\(?\d{3}[\s.)-]))/gu
+const NAME_THEN_CONTACT = /(?:^(?:[Aa]nyway|[Oo]k(?:ay)?|[Ss]ure|[Ss]o|[Yy]es|[Rr]ight|[Hh]ello|[Hh]i|[Hh]ey)?,?|[.!?:]\s+|\n|\bme\s+[-–—]\s+)[ \t]*(?=\p{Lu}[\p{L}'-]+[ \t]+\p{Lu}[\p{L}'-]+[ \t]*(?:[,|;(</.]|\s[-–—]\s|\n|\s+from\s|\s+\d{1,6}\s+\p{Lu}|\s+\+?\(?\d{3}[\s.)-]))/gu
 // What may follow that name: an email, a phone, or "Kalispell MT".
-const CONTACT_AFTER_NAME = new RegExp(String.raw`^[ \t]*(?:(?:[,|;(</.]|[-–—]\s|\n)\s*(?:${CONTACT}|${CITY_STATE}|\d{1,6}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu})|\s+from\s+${CITY_STATE}|\s+\d{1,6}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu}|\s+${CONTACT}|,\s*(?:interested|looking|ready|wanting|here)\b|\.\s*(?:[Ll]andline|[Cc]ell|[Pp]hone|[Mm]obile|[Ee]mail|[Tt]el|[Cc]all|[Tt]ext)\b)`, 'u')
+const CONTACT_AFTER_NAME = new RegExp(String.raw`^[ \t]*(?:(?:[,|;(</.]|[-–—]\s|\n)\s*(?:${CONTACT}|${CITY_STATE}|\d{1,6}\s+(?:[NSEW]\.?\s+)?\p{Lu}[\p{L}'-]+\s+\p{Lu})|\s+from\s+${CITY_STATE}|\s+\d{1,6}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu}|\s+${CONTACT}|,\s*(?:interested|looking|ready|wanting|here)\b|\.\s*(?:[Ll]andline|[Cc]ell|[Pp]hone|[Mm]obile|[Ee]mail|[Tt]el|[Cc]all|[Tt]ext)\b)`, 'u')
 // "\n\nQuentin Abara\nProject Manager, Abara Builders\nquentin@…": a signature block without a sign-off word.
 // "--\nLionel Ferrante\nFerrante Woodworks\n…": the line under a signature separator.
 const SEPARATOR_LINE = /(?:^|\n)[ \t]*(?:--|—|–)[ \t]*\n[ \t]*/gu
@@ -224,6 +224,11 @@ const DESCRIBED = new RegExp(String.raw`\b(?:[Ii]'?m|[Ii]\s+am)\s+(?:(?:just|onl
 const BY_THE_WAY = /(?:^|[.!?]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:by\s+the\s+way|btw)\b)/gu
 const HERE = /(?:^|[.!?,]\s+|\(|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola|(?:[Gg]ood\s+)?(?:[Mm]orning|[Aa]fternoon|[Ee]vening))[,!]?\s+)(?=(?:(?:Dr|Mr|Mrs|Ms|Pastor|Rev|Fr|Father)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+(?:here|again)\b)/gu
 
+// "Hi, Dorothea Winslow-Pike. Interested in attic fans.", "hey there! Anneliese from up in Duluth": a greeting, the
+// name, then what they want or where they are from (a company greeted by name is followed by neither).
+const GREETING_NAME = /^\s*(?:[Hh]i|[Hh]ello|[Hh]ey)(?:\s+there)?\s*[,!]\s*(?=\p{Lu})/gu
+const GREETING_NAME_END = /^(?:\.\s+(?:[Ii]nterested|[Ll]ooking|[Ww]ondering|[Cc]urious|I|[Ww]e|[Nn]eed|[Ww]ant)\b|\s+from\s+(?:up\s+in\s+|down\s+in\s+|in\s+)?\p{Lu})/u
+
 /** Names read after each match of `pattern`, kept when what follows the name passes `fits`. */
 function hitsAfter (text: string, pattern: RegExp, fits: (rest: string) => boolean, confidence: number): NameHit[] {
   const hits: NameHit[] = []
@@ -240,6 +245,7 @@ function signOffHits (text: string): NameHit[] {
     ...hitsAfter(text, SIGN_OFF, (rest) => /^\s*[.!]?\s*$/.test(rest), 0.8),
     ...hitsAfter(text, SIGN_OFF_LINE, (rest) => SIGNATURE_TAIL.test(rest), 0.8),
     ...hitsAfter(text, HERE, (rest) => /^\s+(?:here|again)\b/.test(rest), 0.8),
+    ...hitsAfter(text, GREETING_NAME, (rest) => GREETING_NAME_END.test(rest), 0.75),
     ...hitsAfter(text, DESCRIBED, (rest) => DESCRIBED_END.test(rest), 0.8),
     ...hitsAfter(text, ME_PARENS, (rest) => /^\s*\)/.test(rest), 0.85),
     ...hitsAfter(text, HONORIFIC_OPENING, (rest) => /^\s*(?:[-–—,.!:]|$)/.test(rest), 0.8).filter((hit) => hit.value.includes(' ')),
@@ -268,9 +274,9 @@ const LOWER_OPENING = new RegExp(String.raw`^\s*(?:(?:yes|ok|okay)[,!]?\s+)?(?:$
 const LOWER_GREETING = new RegExp(String.raw`^\s*${LOWER_HELLO}(?:this\s+is|it'?s|it\s+is)\s+(?=\p{Ll})`, 'gu')
 // "regards, tomasz", "thanks,\nmarie", "talk soon\n- mike": a sign-off, a comma, line break or dash, then the last
 // words of the message.
-const LOWER_SIGN_OFF = new RegExp(String.raw`(?:\b${SIGN_OFF_WORDS}\s*(?:,\s*\n?|\n)|\n[ \t]*(?:--|[-–—~])[ \t]*|[ \t][-–—][ \t]+(?=\p{Ll}+\s*$))\s*(?=\p{Ll})`, 'gu')
+const LOWER_SIGN_OFF = new RegExp(String.raw`(?:\b${SIGN_OFF_WORDS}\s*(?:,\s*\n?|\n|\.\s+(?=\p{Ll}+\s+\p{Ll}+\s*[.!]?\s*$))|\n[ \t]*(?:--|[-–—~])[ \t]*|[ \t][-–—][ \t]*(?=\p{Ll}+\s*$))\s*(?=\p{Ll})`, 'gu')
 // "this is ana ferreira, …": the message opens with a lower-case full name (two words: "this is great," is not one).
-const LOWER_THIS_IS = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?(?:this\s+is|it'?s|its)\s+(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}'-]+\s+[\p{Ll}'-]+\s*(?:,|\s+(?:in|from|here)\b|\s+${CONTACT}))`, 'gu')
+const LOWER_THIS_IS = new RegExp(String.raw`^\s*(?:(?:ya|yeah|yes|ok|so)\s+){0,2}(?:${LOWER_HELLO})?(?:this\s+is|it'?s|its)\s+(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}'-]+\s+[\p{Ll}'-]+\s*(?:,|\s+(?:in|from|here)\b|\s+${CONTACT}|\s+at\s+\d))`, 'gu')
 // "deepak nair, deepak.nair@…, 408 …": a lower-case full name opening a message, right before contact details.
 // "this is naveen, naveen.kapur@…": one lower-case word, when contact details follow it.
 const LOWER_THIS_IS_CONTACT = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?(?:this\s+is|it'?s|its)\s+(?=\p{Ll}+\s*,\s*(?:${CONTACT}|(?:text|call|email|reach)\s+me\b))`, 'gu')
@@ -296,7 +302,7 @@ function lowercaseHits (text: string): NameHit[] {
     if (name === null || looksLikeAdjective(name.value)) continue
     // "hi im marisa kwon my email is …": a run-on's next clause starts with "my".
     // "im jake 608 555 0152 if …": or the number follows.
-    if (!new RegExp(String.raw`^\s*(?:[,.!]|$|\s+(?:from|here|and\s+i|with|btw|by\s+the\s+way|my)\b|\s+at\s+\d|\s+${CONTACT})`, 'i').test(text.slice(name.end))) continue
+    if (!new RegExp(String.raw`^\s*(?:[,.!]|$|\s+(?:from|here|and\s+i|i|with|btw|by\s+the\s+way|my)\b|\s+at\s+\d|\s+${CONTACT})`, 'i').test(text.slice(name.end))) continue
     hits.push({ value: name.value, start: from, end: name.end, confidence: 0.6 })
   }
   for (const match of text.matchAll(LOWER_OPENING)) {
@@ -309,7 +315,7 @@ function lowercaseHits (text: string): NameHit[] {
   hits.push(...lowerHitsAfter(text, LOWER_GREETING, /^\s*(?:[,.!]|$)/, 1))
   // A phone may close the signature: "-- gus fairley 270-555-0115".
   hits.push(...lowerHitsAfter(text, LOWER_SIGN_OFF, /^\s*[.!]?\s*(?:\+?\(?\d[\d ().-]{6,}\d)?\s*$/, 2))
-  hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, new RegExp(String.raw`^\s*(?:,|\s+(?:in|from|here)\b|\s+${CONTACT})`), 2).filter((hit) => hit.value.includes(' ')))
+  hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, new RegExp(String.raw`^\s*(?:,|\s+(?:in|from|here)\b|\s+${CONTACT}|\s+at\s+\d)`), 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lastLineHits(text))
   hits.push(...lowerHitsAfter(text, LOWER_NAME_THEN_CONTACT, /^\s*(?:[,|]|\d{3,}|[\w.+-]+@)/, 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lowerHitsAfter(text, LOWER_NAME_LABEL, new RegExp(String.raw`^[ \t]*(?:\n|${NEXT_LABEL}|$)`), 2, true))
@@ -383,9 +389,10 @@ export function surnameAlone (text: string): NameHit | null {
 // A message that is only a full name ("Valentina Cruz"): the answer to "may I have your name?". Not a place
 // ("San Diego", "New Braunfels"), which is the answer to another question.
 // "sure, Thaddeus Imbery", "benedikt sorensen" (all in lower case, as a reply is often typed).
-const REPLY_FILLER = String.raw`(?:(?:sure|ok(?:ay)?|yes|yeah|yep|yup|k|of\s+course|it'?s|its|it\s+is|name'?s|names|name\s+is)[,!.:]?\s+){0,2}`
+const REPLY_FILLER = String.raw`(?:(?:sure|ok(?:ay)?|yes|yeah|yep|yup|ya|so|k|of\s+course|hi|hey|hello|it'?s|its|it\s+is|name'?s|names|name\s+is)[,!.:]?\s+){0,3}`
 // "Coralie Banfield sorry": a word of apology may close it.
-const REPLY_END = String.raw`\s*[.!,]?\s*(?:(?:sorry|lol|thanks|thx|pls|please)\s*[.!]?\s*)?$`
+// "Lorna Pettigrew if you need the last name", "Leopold Saarinen, sorry, for the form".
+const REPLY_END = String.raw`\s*[.!,]?\s*(?:(?:sorry|lol|thanks|thx|pls|please|if\s+you\s+need[^.!\n]{0,40}|for\s+the\s+\w+)\s*[.!,]?\s*){0,2}$`
 const WHOLE_NAME = new RegExp(String.raw`^\s*${REPLY_FILLER}(?=\p{L}[\p{Ll}'-]+(?:[ ]+\p{L}[\p{Ll}'-]+){1,2}${REPLY_END})`, 'iu')
 const PLACE_PREFIX = /^(?:san|santa|los|las|new|north|south|east|west|fort|mount|port|lake|el|la|saint|st)$/i
 // "its wes", "this is ophelia, can i get a callback", "name? oh its ximena": one word, the message's only clause
@@ -509,7 +516,7 @@ const NAME_ABOVE_CONTACT = new RegExp(String.raw`\n[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[
 const NAME_ABOVE_COMPANY = /\n[ \t]*\n[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[^\n]{2,60}\s*$)/gu
 
 // "call me 606-555-0118. nelda parrish" (a shouted message, read in lower case): a closing name after the details.
-const LOWER_CLOSING_NAME = /(?:\d{4}|@[\w-]+(?:\.[\w-]+)+)\s*[.,]\s+(?=\p{Ll}+\s+[\p{Ll}'-]+\s*[.!]?\s*$)/gu
+const LOWER_CLOSING_NAME = /(?:\d{3}[\s.-]?\d{4}|@[\w-]+(?:\.[\w-]+)+)\s*[.,]\s+(?=\p{Ll}+\s+[\p{Ll}'-]+\s*[.!]?\s*$)/gu
 
 function closingNameHits (text: string): NameHit[] {
   const aboveCompany = hitsAfter(text, NAME_ABOVE_COMPANY, (rest) => {

@@ -117,7 +117,11 @@ export function findPhones (text: string, defaultRegion: string): PhoneHit[] {
 
 const STALE = /\b(?:not|old|no longer|used to be(?:\s+(?:on|at))?|was)\b[:\s]{0,3}$/i
 // "… but the new number is 806-…": the number the visitor moved to.
-const NEWER = /\b(?:new|now|instead|updated|correct|actually)\b[^\d]{0,30}$/i
+const NEWER = /\b(?:new|now|instead|updated|correct|actually|use)\b[^\d]{0,30}$/i
+// "Mine is 316-555-0138" after someone else's: the visitor's own, said as such.
+const MINE = /\b(?:mine|my\s+own(?:\s+\w+)?)\s+(?:is|'s)\s*:?\s*$/i
+// "the 618-555-0121 number on my account is disconnected": a dead line.
+const DEAD_AFTER = /^[^.!?\d]{0,30}\b(?:is|was|got)\s+(?:disconnected|dead|out\s+of\s+service|not\s+in\s+service|no\s+longer\s+(?:in\s+service|working|active))/i
 // "I called 800-…" is ours; "I'd rather be called at home: 505-…" is theirs.
 const NOT_THEIRS = /\b(?:your(?!\s+(?:main\s+)?(?:contact|point))|you at|tried\s+(?:to\s+)?(?:call|reach|text|ring)(?:ing)?|(?<!\bbe\s)called|dialed|dialled|rang)\b[^\d]{0,15}$/i
 
@@ -147,7 +151,7 @@ function preferredLine (text: string, hits: PhoneHit[]): PhoneHit | undefined {
 export function pickOwnPhone (text: string, defaultRegion: string): PhoneHit | null {
   const hits = findPhones(text, defaultRegion).filter((hit) => {
     const before = leftContext(text, hit.start, 30)
-    return !STALE.test(before) && !NOT_THEIRS.test(before) && lineOf(text, hit) !== 'fax'
+    return !STALE.test(before) && !NOT_THEIRS.test(before) && lineOf(text, hit) !== 'fax' && !DEAD_AFTER.test(rightContext(text, hit.end, 60))
   })
-  return hits.find((hit) => NEWER.test(leftContext(text, hit.start, 40))) ?? preferredLine(text, hits) ?? hits[0] ?? null
+  return hits.find((hit) => MINE.test(leftContext(text, hit.start, 30))) ?? hits.find((hit) => NEWER.test(leftContext(text, hit.start, 40))) ?? preferredLine(text, hits) ?? hits[0] ?? null
 }

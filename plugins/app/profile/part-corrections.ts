@@ -35,6 +35,8 @@ const EMAIL_CONTEXT = /\b(?:e-?mail|domain|at\s+the\s+end)\b|\bnot\s+\.(?:com|ne
 const ENDS_IN = /\b(?:number|phone|cell|mobile|it)\s+ends\s+(?:in|with)\s+(\d{4})\b/iu
 // "area code is 970 not 907"
 const AREA_CODE = /\barea\s+code\s+(?:is\s+|should\s+be\s+|'s\s+)?(\d{3})\b/iu
+// "Grandstaff, two fs at the end sorry": a word, then how it is spelled.
+const SPELLED_OUT = /^\s*(\p{L}[\p{L}'-]+)\s*,\s*(?:two|double|with\s+an?|one|spelled)\b/iu
 // "pettigrew*": a chat's way of correcting a typo, one starred word that is the whole message.
 const STARRED_WORD = /^\s*(?:(?:sorry|oops|sry)[,!]?\s+)?(?:\*([\p{L}][\p{L}'-]+)|([\p{L}][\p{L}'-]+)\*)\s*(?:sorry|oops|lol)?\s*[.!]?\s*$/iu
 // "sorry its Katrin, autocorrect": one word after the correction phrase, which may replace a word of the name.
@@ -59,6 +61,8 @@ export function findPartCorrections (text: string, afterCorrections: [string, st
   if (area !== undefined) facts.push({ field: 'phone', value: area, confidence: CONFIDENCE, part: 'area_code' })
   const place = PLACE_NOT.exec(text)
   if (place !== null) facts.push({ field: 'address_city', value: place[1] ?? '', confidence: CONFIDENCE, replacing: place[2] ?? '' })
+  const spelledOut = SPELLED_OUT.exec(text)?.[1]
+  if (spelledOut !== undefined && isPlausibleName(spelledOut)) facts.push({ field: 'customer_name', value: spelledOut, confidence: CONFIDENCE, part: 'name_word' })
   const starMatch = STARRED_WORD.exec(text)
   const starred = starMatch?.[1] ?? starMatch?.[2]
   if (starred !== undefined && isPlausibleName(starred)) facts.push({ field: 'customer_name', value: starred, confidence: CONFIDENCE, part: 'name_word' })
@@ -74,6 +78,11 @@ export function findPartCorrections (text: string, afterCorrections: [string, st
   const domain = afterCorrection.includes('@') ? undefined : DOMAIN.exec(afterCorrection)?.[1]
   if (domain !== undefined && EMAIL_CONTEXT.test(text)) facts.push({ field: 'email', value: domain.toLowerCase(), confidence: CONFIDENCE, part: 'email_domain' })
   return facts
+}
+
+/** A spelling's sound, so "Kaitlyn" corrects "Caitlin" and "Philippa" corrects "Filippa". */
+function soundKey (word: string): string {
+  return word.toLowerCase().replace(/ph/g, 'f').replace(/c(?=[aou])/g, 'k').replace(/y/g, 'i').replace(/(\p{L})\1/gu, '$1')
 }
 
 /** The whole value once `part` of `current` is replaced by `fragment`, or null when the part does not fit it. */
@@ -108,7 +117,8 @@ export function revisePart (current: string, part: RevisedPart, fragment: string
       // The word of the name the fragment is a misspelling of: "Kathryn Oyelaran" with "Katrin".
       const words = current.split(' ')
       const lower = fragment.toLowerCase()
-      const at = words.findIndex((w) => w.toLowerCase() !== lower && w[0]?.toLowerCase() === lower[0] && editDistance(w.toLowerCase(), lower, 2) <= 2)
+      const key = soundKey(lower)
+      const at = words.findIndex((w) => w.toLowerCase() !== lower && soundKey(w)[0] === key[0] && editDistance(soundKey(w), key, 2) <= 2)
       if (at === -1) return null
       words[at] = properCaseWord(fragment)
       return words.join(' ')

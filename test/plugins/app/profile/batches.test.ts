@@ -41,7 +41,7 @@ const FLOORS: Array<{ name: BatchName, right: number, wrong: number }> = [
   // o126 likewise (a ZIP+4).
   { name: 'O', right: 307, wrong: 1 },
   { name: 'P', right: 332, wrong: 0 },
-  { name: 'Q', right: 228, wrong: 1 },
+  { name: 'Q', right: 230, wrong: 0 },
   { name: 'R', right: 308, wrong: 3 },
   { name: 'S', right: 351, wrong: 3 },
   { name: 'T', right: 271, wrong: 0 },
@@ -54,11 +54,15 @@ const FLOORS: Array<{ name: BatchName, right: number, wrong: number }> = [
   { name: 'Z', right: 359, wrong: 1 },
   { name: 'AA', right: 275, wrong: 1 },
   { name: 'AB', right: 241, wrong: 1 },
-  { name: 'AC', right: 244, wrong: 1 },
-  { name: 'AD', right: 280, wrong: 3 }
+  { name: 'AC', right: 245, wrong: 0 },
+  { name: 'AD', right: 280, wrong: 3 },
+  { name: 'AE', right: 263, wrong: 1 },
+  { name: 'AF', right: 195, wrong: 0 },
+  { name: 'AG', right: 297, wrong: 1 },
+  { name: 'AH', right: 285, wrong: 0 }
 ]
 
-t.test('batches B to AD stay at least where they scored', async (t) => {
+t.test('batches B to AH stay at least where they scored', async (t) => {
   for (const { name, right, wrong } of FLOORS) {
     const batch = BATCHES[name]
     t.ok(batch.length >= 40, `batch ${name}: ${batch.length} conversations`)

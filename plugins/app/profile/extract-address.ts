@@ -20,7 +20,7 @@ const STREET = new RegExp(`\\b(\\d{1,6}[A-Za-z]?)\\s{1,3}((?:(?!\\d+\\s)(?![-–
 const SUFFIX_WORD = new RegExp(`^(?:${SUFFIX})$`, 'iu')
 const SECOND_SUFFIX = new RegExp(`^ {1,2}(${SUFFIX})\\b\\.?`, 'iu')
 // Not "Can you put a charger in at …", which asks for work there.
-const WORKPLACE = /\b(?:i|we)\s+work\b[^.\d]{0,25}\b(?:at|on)\s+$|\b(?:my|our)\s+(?:office|work|job)\s+(?:is\s+)?(?:at|on)\s+$/i
+const WORKPLACE = /\bat\s+work\b[^.\d]{0,25}$|\b(?:i|we)\s+work\b[^.\d]{0,25}\b(?:at|on)\s+$|\b(?:my|our)\s+(?:office|work|job)\s+(?:is\s+)?(?:at|on)\s+$/i
 const MOVING_FROM = /\b(?:moving|moved|relocating|used\s+to\s+live)\b[^.!?\d]{0,40}\b(?:from|at)\s+$|\bsold\s+(?:our|my)\s+(?:house|home|place|condo)\s+(?:at|on)\s+$|\b(?:old|previous|former)\s+(?:house|home|place|address|apartment|condo)\b[^.!?\d]{0,40}$/i
 // A question about an address: "is 1400 Wainwright St in Sioux Falls in your service area?", unless the visitor says
 // it is theirs.
@@ -33,12 +33,12 @@ function askedAbout (text: string, at: number): boolean {
   return SERVICE_QUESTION.test(text.slice(start, end + 1)) && !/\b(?:my|our)\s+(?:house|home|place|address)\b|\b(?:i|we)\s+live\b|\b(?:i'?m|we'?re|i\s+am|we\s+are)\s+(?:at|on)\b/i.test(text.slice(start, end + 1))
 }
 
-const LIVE_AT = /\b(?:(?:we|i)\s+live|(?:we'?re|i'?m|we\s+are|i\s+am)\s+(?:located\s+)?|(?:our|my)\s+(?:home|house)\s+is)\s+(?:at|on)\s+$/i
+const LIVE_AT = /\bmine\s+is\s+$|\b(?:(?:we|i)\s+live|(?:we'?re|i'?m|we\s+are|i\s+am)\s+(?:located\s+)?|(?:our|my)\s+(?:home|house)\s+is)\s+(?:at|on)\s+$/i
 // "I'm the agent listing 1402 Oak Hollow Dr": a property for sale, not the visitor's home.
 const LISTING = /\b(?:listing|showing|selling)\s+$/i
 // "is your office at 400 commerce pkwy?": the company's place, asked about.
 const YOUR_PLACE = /\b(?:your|ur)\s+(?:[\w-]+\s+)?(?:office|shop|showroom|store|warehouse|location|branch|address|place|hq|headquarters|building)\s+(?:still\s+)?(?:is\s+|on\s+|at\s+|located\s+|the\s+one\s+)*$/i
-const PAST_WORK = /(?<!\b(?:can|could|would|will|to|please)\s)\b(?:you|your\s+(?:crew|team|guys|company|installers?|techs?))\s+(?:put|installed|did|fitted|built|wired|fixed)\b/i
+const PAST_WORK = /\bdid\s+you\s+(?:do|install|put|guys\s+do)\b[^.!?]{0,40}$|(?<!\b(?:can|could|would|will|to|please)\s)\b(?:you|your\s+(?:crew|team|guys|company|installers?|techs?))\s+(?:put|installed|did|fitted|built|wired|fixed)\b/i
 const FUNCTION_WORD = new Set(['best', 'way', 'of', 'and', 'or', 'the', 'a', 'an', 'to', 'in', 'on', 'for', 'with', 'my', 'our', 'your', 'is', 'are', 'was', 'it', 'at', 'from', 'by', 'about'])
 const NOT_STREET_WORD = new Set(`
 minute minutes min mins mile miles hour hours hr hrs year years yr yrs day days week weeks month months best way of and or
@@ -156,6 +156,8 @@ function readLocality (text: string, from: number, capitalizedCity: boolean, zip
     if (REGION_WORD.test(word)) return null
     // "St. Louis", "Ft. Myers" keep their period; a sentence's full stop does not.
     words.push(/^(?:st|ft|mt)\.$/i.test(raw) ? raw : word)
+    // "I live in Maine. Efficiency Maine …": a full stop ends the place.
+    if (raw.endsWith('.') && !/^(?:st|ft|mt)\.$/i.test(raw)) return null
     pos += raw.length
     const sep = /^(?:\s{0,2},\s{0,2}(?:\n\s{0,4})?|\s{1,2})/.exec(text.slice(pos, pos + 8))
     if (sep === null) return null
@@ -244,7 +246,7 @@ function streetCandidates (text: string): Candidate[] {
 // "we live in shreveport la": where the visitor lives, not a place they mention.
 const HOME_CUE = /\b(?:live|living|lives|based|located|we'?re|i'?m|we\s+are|i\s+am)\s{1,3}(?:out\s+|up\s+|down\s+)?in\s{1,3}$/i
 // "I meant Nampa, ID": a corrected place.
-const PLACE_CUE = /\b(?:in|at|near|from|to|outside|around|en|meant)\s{1,3}/giu
+const PLACE_CUE = /\b(?:in|at|near|from|to|outside|around|en|meant|mean)\s{1,3}/giu
 // "it's Frisco, TX now": a place restated after a correction (no /i: \p{Lu} must stay a capital).
 const RESTATED_PLACE_CUE = /\b(?:[Ii]t'?s|[Ii]t\s+is|[Tt]hat'?s|[Tt]hat\s+is)\s{1,3}(?=\p{Lu}[\p{L}'-]+(?:\s\p{Lu}[\p{L}'-]+)?,\s{0,2}[A-Z]{2}\b)/gu
 // Without a preposition ("I'm Ana, Brooklyn, NY 11215", a line of its own) the city must be capitalized and a
@@ -306,9 +308,15 @@ function localityCandidates (text: string): Candidate[] {
   // "Utah", "oregon": a state's whole name as a reply.
   const stateReply = STATE_REPLY.exec(text)
   const named = stateReply === null ? null : readState(stateReply[1] ?? '', 'none')
+  const codeReply = /^\s*([A-Z]{2})\s*[.!]?\s*$/.exec(text)?.[1]
+  const code = codeReply === undefined ? null : readState(codeReply, 'all')
+  if (code !== null) found.push({ parts: { state: code.code }, confidence: 0.7, start: 0 })
   if (named !== null && !named.byCode && named.length === (stateReply?.[1] ?? '').length) found.push({ parts: { state: named.code }, confidence: 0.7, start: 0 })
+  const zipsTown = zipTown(text)
+  if (zipsTown !== null && readState(zipsTown, 'none') === null) found.push({ parts: { city: zipsTown }, confidence: 0.75, start: 0 })
   const cityZip = CITY_ZIP.exec(text)
-  if (cityZip !== null && readState(cityZip[1] ?? '', 'none') === null && !CITY_STOP.has((cityZip[1] ?? '').toLowerCase())) {
+  // "Caspian, 29464" is a name as likely as a town: a known town only.
+  if (cityZip !== null && US_CITIES.has((cityZip[1] ?? '').toLowerCase()) && !CITY_STOP.has((cityZip[1] ?? '').toLowerCase())) {
     found.push({ parts: { city: cityZip[1] ?? '', zip: cityZip[2] ?? '' }, confidence: 0.75, start: 0 })
   }
   const cityReply = CITY_REPLY.exec(text)
@@ -436,7 +444,7 @@ function knownTownCandidates (text: string): Candidate[] {
     if (!US_CITIES.has(lower) || (!isCapitalized(town) && text !== text.toLowerCase())) return []
     if (lower.split(' ').some((w) => CITY_STOP.has(w) || LOWER_NOT_PLACE.has(w))) return []
     // "do you install in Denver?" asks where we work; "the agent listing 1402 Oak Hollow Dr in Round Rock" is no home.
-    if (ASKING_US.test(leftContext(text, m.index, 80)) || /\b(?:listing|showing|selling|old|previous|former)\b[^.!?]{0,40}$/i.test(leftContext(text, m.index, 60))) return []
+    if (ASKING_US.test(leftContext(text, m.index, 80)) || /\b(?:listing|showing|selling|old|previous|former)\b[^.!?]{0,40}$|\b(?:show|expo|fair|conference|convention|event|game|trip|vacation)\s*$/i.test(leftContext(text, m.index, 60))) return []
     return [{ parts: { city: town.split(' ').map(properCaseWord).join(' ') }, confidence: 0.65, start: m.index }]
   })
 }
@@ -462,6 +470,8 @@ function lonePlaceCandidates (text: string): Candidate[] {
   const withZip = cues.length > 0 && text === text.toLowerCase() && zipCandidates(text).length > 0
   return cues.flatMap(({ m, beenIn }): Candidate[] => {
     const from = m.index + m[0].length
+    // "is your office on Grand Ave in Des Moines?": the company's place.
+    if (ASKING_US.test(leftContext(text, m.index, 80))) return []
     const state = readState(text.slice(from, from + 30), 'none')
     if (state !== null && !state.byCode) return [{ parts: { state: state.code }, confidence: 0.7, start: from }]
     const city = CITY.exec(text.slice(from, from + 64))?.[0] ?? lowerCaseCity(text, from, withZip)
@@ -516,6 +526,13 @@ const ZIP_REPLY = /^\s*(?:(?:zip|zipcode|zip\s+code|postal\s+code)\s*(?:is|:|#)?
 const ASKING_US = /\b(?:do|does|can|could|will|would|are|is)\s+(?:you|your)\b[^.!?]*$/i
 const THEIRS_AFTER = /^[^.!?]{0,40}[.!?]?\s{0,3}(?:that'?s|it'?s|that\s+is)\s+(?:our|my|where)\b/i
 
+// "my zip is 80027 which is Louisville", "Our zip is 93063 (Simi Valley)": the town the ZIP is.
+const ZIP_TOWN = /\b\d{5}\s*(?:\(\s*|,?\s*which\s+is\s+)(\p{Lu}[\p{Ll}'-]+(?:\s\p{Lu}[\p{Ll}'-]+){0,2})\s*(?:\)|[.!,]|$)/u
+
+export function zipTown (text: string): string | null {
+  return ZIP_TOWN.exec(text)?.[1] ?? null
+}
+
 function zipCandidates (text: string): Candidate[] {
   const reply = ZIP_REPLY.exec(text)
   if (reply !== null) return [{ parts: { zip: reply[1] ?? '' }, confidence: 0.75, start: reply.index }]
@@ -542,7 +559,7 @@ export function cityAfterStreet (text: string, previous: string | null): Address
   const capital = WHOLE_PLACE.exec(text)?.[1]
   // One lower-case word ("jasper") is as likely a name, unless the message before was about the address.
   const lower = LOWER_TOWN.exec(text)?.[1]
-  const addressBefore = previous !== null && (readStreets(previous).length > 0 || /\b\d{5}\b|\bzip\b/i.test(previous))
+  const addressBefore = previous !== null && (readStreets(previous).length > 0 || /\b\d{5}\b|\bzip\b|\d{3}[\s.-]?\d{4}|@/i.test(previous))
   const place = capital ?? (lower !== undefined && (lower.includes(' ') || addressBefore) ? lower : undefined)
   const afterStreet = capital !== undefined && previous !== null && readStreets(previous).length > 0
   if (place === undefined || (!afterStreet && !US_CITIES.has(place.toLowerCase()))) return null

@@ -117,12 +117,14 @@ interface Intro { pattern: RegExp, mode: Mode, confidence: number }
 
 // No /i flag next to \p{Lu}: with /iu it would match lower-case letters too.
 const INTROS: Intro[] = [
-  { pattern: /(?:\bmy\s+(?:full\s+)?(?:name|nmae|naem|nam|nme)\s+(?:now\s+)?is|\b(?:full\s+)?name\s+(?:for|on)\s+(?:the\s+)?[\p{L}-]+\s+is|\bmy\s+name'?s|\bname\s*[:\-–—]|(?<![\p{L}-])(?:applicant|customer|client|homeowner|account\s+holder)\s*:|\bname\s+is|\bme\s+llamo|\bmi\s+nombre\s+es|\bje\s+m'appelle|\bich\s+hei(?:ß|ss)e)\s*/giu, mode: 'strong', confidence: 0.95 },
+  { pattern: /(?:\bmy\s+(?:full\s+)?(?:name|nmae|naem|nam|nme)\s+(?:now\s+)?is|\b(?:full\s+)?name\s+(?:for|on)\s+(?:the\s+)?[\p{L}-]+\s+is|\bmy\s+name'?s|\bname\s*[:\-–—]|(?<![\p{L}-])(?:applicant|customer|client|homeowner|owner(?:\s+here)?|account\s+holder)\s*:|\bname\s+is|\bme\s+llamo|\bmi\s+nombre\s+es|\bje\s+m'appelle|\bich\s+hei(?:ß|ss)e)\s*/giu, mode: 'strong', confidence: 0.95 },
   { pattern: /(?:^|[^\p{L}'])name's\s+/giu, mode: 'strong', confidence: 0.9 },
   // "Name Ottilie Brennan, email …", "name Lazlo": a form's label without its colon, at the start of a line.
   { pattern: /(?:^|\n|,\s*)[ \t]*[Nn]ame[ \t]+(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.9 },
   // "I can be reached at 218-555-0172, ask for Brenda", "(808) 555-0140 - ask for Leilani"
   { pattern: /(?:\d[^\n\d]{0,12}\b|^\s*(?:just\s+)?)[Aa]sk\s+for\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.8 },
+  // "Ask for Dominic, 575-555-0149"
+  { pattern: new RegExp(String.raw`\b[Aa]sk\s+for\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*,\s*${CONTACT})`, 'gu'), mode: 'capitalized', confidence: 0.8 },
   // "mine is drew.kinsella@example.com, Drew Kinsella", "my cell is 901-555-0116, Keisha": details, then the name
   // that closes the message.
   { pattern: /(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d{4})\s*[,.-]\s*(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.75 },
@@ -145,6 +147,10 @@ const INTROS: Intro[] = [
   { pattern: /\b[Cc]all\s+me\s+/gu, mode: 'capitalized', confidence: 0.8 },
   // "people call me Gus", "everyone calls me Bubba", "I go by Peggy", "I prefer to be called Liz"
   { pattern: /\b(?:[Cc]alls\s+me|[Gg]o(?:es)?\s+by|[Kk]nown\s+as|[Kk]nows?\s+me\s+as|to\s+be\s+called|I\s+answer\s+to)\s+/gu, mode: 'capitalized', confidence: 0.96 },
+  // "I would be the contact, Dwayne Hutchens", "under the name Linnea Fosberg"
+  { pattern: /\b(?:be|am|I'm|I\s+am)\s+the\s+(?:contact|one\s+to\s+(?:call|contact))\s*[,:-]\s*(?=\p{Lu})|\bunder\s+the\s+name\s+(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
+  // "Caius Mbeki-Laurent is my full name"
+  { pattern: /(?:^|[.!?]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){1,2}\s+is\s+my\s+(?:full\s+|legal\s+)?name\b)/gu, mode: 'capitalized', confidence: 0.9 },
   // "My account is under Noor Haddad"
   { pattern: /\b(?:(?:account|order|quote|booking|reservation|request)\s+is|it\s+was|it'?s)\s+under\s+(?:the\s+name\s+)?(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
   // "put the contract in my name, Walter Ebbesen"
@@ -158,7 +164,7 @@ const INTROS: Intro[] = [
   // "… call, 505-555-0147. it's Lorna": the message's last sentence too.
   { pattern: /^(?:(?:[Hh]i|[Hh]ello|[Hh]ey|[Ss]ure|[Oo]k(?:ay)?|[Yy]es|[Yy]eah)(?:\s+again)?[,!]?\s+)?[Ii]t(?:'?s|\s+is)\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[,.!]|$|\s(?:from|here|again)\b))|[.!?]\s+[Ii]t'?s\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.75 },
   // "You can reach me, Priscilla, at …"
-  { pattern: /\b(?:[Rr]each|[Cc]all|[Cc]ontact|[Ee]mail|[Tt]ext|to|is|ask\s+for)\s+me,\s+(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,)/gu, mode: 'capitalized', confidence: 0.8 }
+  { pattern: /\b(?:[Rr]each|[Cc]all|[Cc]ontact|[Ee]mail|[Tt]ext|to|is|ask\s+for)\s+me,\s+(?=(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?(?:,|\s*[.!]?\s*$))/gu, mode: 'capitalized', confidence: 0.8 }
 ]
 
 function introHits (text: string): NameHit[] {
@@ -185,7 +191,7 @@ function isSomeoneElsesName (text: string, at: number): boolean {
 // "Best regards," followed by a short signature block (title, e-mail, phone). Longer phrases come first, so
 // "Best wishes," is read whole rather than as "Best" and a name "Wishes".
 // One list of sign-off phrases for every form below (the longer first).
-const SIGN_OFF_WORDS = String.raw`(?:thanks(?:\s+(?:so\s+much|again|a\s+lot|in\s+advance))?|thank\s+you(?:\s+(?:so\s+much|again|in\s+advance))?|many\s+thanks|(?:with\s+)?(?:best|kind|warm|warmest)\s+(?:regards|wishes)|all\s+the\s+best|yours(?:\s+(?:faithfully|sincerely|truly))?|take\s+care|speak\s+soon|talk\s+soon|warmly|cordially|respectfully|blessings|sincerely|cheers|regards|(?:kind\s+)?greetings|salutations|best|thx|ta)(?!\p{L})`
+const SIGN_OFF_WORDS = String.raw`(?:thanks(?:\s+(?:so\s+much|again|a\s+lot|in\s+advance))?|thank\s+you(?:\s+(?:so\s+much|again|in\s+advance))?|many\s+thanks|(?:with\s+)?(?:best|kind|warm|warmest)\s+(?:regards|wishes)|all\s+the\s+best|yours(?:\s+(?:faithfully|sincerely|truly))?|take\s+care|speak\s+soon|talk\s+soon|warmly|cordially|respectfully|blessings|sincerely|cheers|regards|(?:kind\s+)?greetings|salutations|xoxo|xo|hugs|best|thx|ta)(?!\p{L})`
 const SIGN_OFF = new RegExp(String.raw`(?:\b${SIGN_OFF_WORDS}\s*[,!.]?\s*\n?\s*(?:[-–—~]\s*)?|(?:^|\n|\s)(?:—|–|--|-|~)\s*)`, 'giu')
 const SIGN_OFF_LINE = new RegExp(String.raw`(?:^|\n)[ ]*${SIGN_OFF_WORDS}[ ]*[,!.]?[ ]*\n(?:[ ]*\n)?[ ]*`, 'giu')
 // Up to nine short lines (title, company, street, town, phone, fax, email), and one long notice.
@@ -194,9 +200,9 @@ const SIGNATURE_TAIL = /^[ ]*(?:[|,–—-][^\n]{0,80})?(?:\n[^\n]{0,80}){0,9}(?
 const SPEAKING = /(?:^|[.!?]\s+|\n|\b(?:[Mm]orning|[Aa]fternoon|[Ee]vening|[Hh]i|[Hh]ello|[Hh]ey)\s?[,–—-]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2},?\s+speaking\b)/gu
 // "Hugo Brandt, hugo@…, 414-…": a full name opening a message, right before the visitor's contact details.
 // "Fergus Lindahl. 812-…", "Yusuf Abernathy 19 Pickering Way …": a full stop, or a house number, may follow too.
-const NAME_THEN_CONTACT = /(?:^(?:[Aa]nyway|[Oo]k(?:ay)?|[Ss]ure|[Ss]o|[Yy]es|[Rr]ight|[Hh]ello|[Hh]i|[Hh]ey)?,?|[.!?:]\s+|\n|\bme\s+[-–—]\s+)[ \t]*(?=\p{Lu}[\p{L}'-]+[ \t]+\p{Lu}[\p{L}'-]+[ \t]*(?:[,|;(</.]|\s[-–—]\s|\n|\s+from\s|\s+\d{1,6}\s+\p{Lu}|\s+\+?\(?\d{3}[\s.)-]))/gu
+const NAME_THEN_CONTACT = /(?:^(?:[Aa]nyway|[Oo]k(?:ay)?|[Ss]ure|[Ss]o|[Yy]es|[Rr]ight|[Hh]ello|[Hh]iya|[Hh]i|[Hh]ey)?,?|[.!?:]\s+|\n|\bme\s+[-–—]\s+)[ \t]*(?=\p{Lu}[\p{L}'-]+[ \t]+\p{Lu}[\p{L}'-]+[ \t]*(?:[,|;(</.]|\s[-–—]\s|\n|\s+from\s|\s+\d{1,6}\s+\p{Lu}|\s+\+?\(?\d{3}[\s.)-]))/gu
 // What may follow that name: an email, a phone, or "Kalispell MT".
-const CONTACT_AFTER_NAME = new RegExp(String.raw`^[ \t]*(?:(?:[,|;(</.]|[-–—]\s|\n)\s*(?:${CONTACT}|${CITY_STATE}|\d{1,6}\s+(?:[NSEW]\.?\s+)?\p{Lu}[\p{L}'-]+\s+\p{Lu})|\s+from\s+${CITY_STATE}|\s+\d{1,6}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu}|\s+${CONTACT}|,\s*(?:interested|looking|ready|wanting|here)\b|\.\s*(?:[Ll]andline|[Cc]ell|[Pp]hone|[Mm]obile|[Ee]mail|[Tt]el|[Cc]all|[Tt]ext)\b)`, 'u')
+const CONTACT_AFTER_NAME = new RegExp(String.raw`^[ \t]*(?:(?:[,|;(</.]|[-–—]\s|\n)\s*(?:${CONTACT}|${CITY_STATE}|\d{1,6}\s+(?:[NSEW]\.?\s+)?\p{Lu}[\p{L}'-]+\s+\p{Lu})|\s+from\s+${CITY_STATE}|\s+\d{1,6}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu}|\s+${CONTACT}|,\s*(?:interested|looking|ready|wanting|here|need|needing|want|owner|manager|president|director|homeowner)\b|\.\s*(?:[Ll]andline|[Cc]ell|[Pp]hone|[Mm]obile|[Ee]mail|[Tt]el|[Cc]all|[Tt]ext)\b)`, 'u')
 // "\n\nQuentin Abara\nProject Manager, Abara Builders\nquentin@…": a signature block without a sign-off word.
 // "--\nLionel Ferrante\nFerrante Woodworks\n…": the line under a signature separator.
 const SEPARATOR_LINE = /(?:^|\n)[ \t]*(?:--|—|–)[ \t]*\n[ \t]*/gu
@@ -216,10 +222,10 @@ const ME_PARENS = /\b(?:me|I)\s*\(\s*(?=\p{Lu})/gu
 // "Mrs. Beverly Tanaka - wondering …": a message that opens with a title and a full name.
 const HONORIFIC_OPENING = new RegExp(String.raw`^\s*(?=${TITLE}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu})`, 'gu')
 // "- Mirela Dragan, 402-555-0175": contact details closing a signature line.
-const DESCRIBED_END = new RegExp(String.raw`^\s*(?:[.!]|$|[,:]\s*(?:${CONTACT}|(?:call|text|email|reach|and)\b))`, 'u')
+const DESCRIBED_END = new RegExp(String.raw`^\s*(?:[.!]|$|[,:]\s*(?:${CONTACT}|(?:call|text|email|reach|and|my|I'?(?:ll|m|d))\b))`, 'u')
 const CONTACT_TAIL = /^\s*,\s*(?:\+?\(?\d[\d ().-]{6,}\d|[\w.+-]+@\S+)\s*$/
 // "im his mom Siobhan": a relation, then the name that ends the message.
-const DESCRIBED = new RegExp(String.raw`\b(?:[Ii]'?m|[Ii]\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an|\p{Lu}[\p{Ll}'-]+'s)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+(?:,\s+|\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!,:]|$)))(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!]|$|[,:]\s*(?:${CONTACT}|(?:call|text|email|reach|and)\b)))`, 'gu')
+const DESCRIBED = new RegExp(String.raw`\b(?:[Ii]'?m|[Ii]\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an|\p{Lu}[\p{Ll}'-]+'s)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+(?:,\s+|\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!,:]|$)))(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!]|$|[,:]\s*(?:${CONTACT}|(?:call|text|email|reach|and|my|I'?(?:ll|m|d))\b)))`, 'gu')
 // "Kwame Asante, by the way, 443-…"
 const BY_THE_WAY = /(?:^|[.!?]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:by\s+the\s+way|btw)\b)/gu
 const HERE = /(?:^|[.!?,]\s+|\(|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola|(?:[Gg]ood\s+)?(?:[Mm]orning|[Aa]fternoon|[Ee]vening))[,!]?\s+)(?=(?:(?:Dr|Mr|Mrs|Ms|Pastor|Rev|Fr|Father)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+(?:here|again)\b)/gu
@@ -276,7 +282,7 @@ const LOWER_GREETING = new RegExp(String.raw`^\s*${LOWER_HELLO}(?:this\s+is|it'?
 // words of the message.
 const LOWER_SIGN_OFF = new RegExp(String.raw`(?:\b${SIGN_OFF_WORDS}\s*(?:,\s*\n?|\n|\.\s+(?=\p{Ll}+\s+\p{Ll}+\s*[.!]?\s*$))|\n[ \t]*(?:--|[-–—~])[ \t]*|[ \t][-–—][ \t]*(?=\p{Ll}+\s*$))\s*(?=\p{Ll})`, 'gu')
 // "this is ana ferreira, …": the message opens with a lower-case full name (two words: "this is great," is not one).
-const LOWER_THIS_IS = new RegExp(String.raw`^\s*(?:(?:ya|yeah|yes|ok|so)\s+){0,2}(?:${LOWER_HELLO})?(?:this\s+is|it'?s|its)\s+(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}'-]+\s+[\p{Ll}'-]+\s*(?:,|\s+(?:in|from|here)\b|\s+${CONTACT}|\s+at\s+\d))`, 'gu')
+const LOWER_THIS_IS = new RegExp(String.raw`^\s*(?:(?:ya|yeah|yes|ok|so)\s+){0,2}(?:${LOWER_HELLO})?(?:this\s+is|it'?s|its)\s+(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}'-]+\s+[\p{Ll}'-]+\s*(?:,|\s+(?:in|from|here)\b|\s+${CONTACT}|\s+at\s+\d|[.!]?\s*$))`, 'gu')
 // "deepak nair, deepak.nair@…, 408 …": a lower-case full name opening a message, right before contact details.
 // "this is naveen, naveen.kapur@…": one lower-case word, when contact details follow it.
 const LOWER_THIS_IS_CONTACT = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?(?:this\s+is|it'?s|its)\s+(?=\p{Ll}+\s*,\s*(?:${CONTACT}|(?:text|call|email|reach)\s+me\b))`, 'gu')
@@ -284,7 +290,7 @@ const LOWER_THIS_IS_CONTACT = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?(?:th
 // "marie-claire dubois, interested in windows", "ok lets do it - otis grimsby otisg@…": what follows may be why
 // they write, and the name may come after a dash.
 const LOWER_STREET_START = String.raw`\d{1,6}\s+(?:\p{Ll}+\s+){1,3}(?:${SUFFIX})\b`
-const LOWER_NAME_THEN_CONTACT = new RegExp(String.raw`(?:^|\s[-–—:]\s)\s*(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}-]+\s+[\p{Ll}-]+\s*(?:[,|]\s*${CONTACT}|\s(?:${CONTACT}|${LOWER_STREET_START})|\s+[\w.+-]+@|,\s*(?:interested|looking|wanting|want|need|needing|ready|here)\b))`, 'gu')
+const LOWER_NAME_THEN_CONTACT = new RegExp(String.raw`(?:^|\s[-–—:]\s|[.!?,]\s+)\s*(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}-]+\s+[\p{Ll}-]+\s*(?:[,|]\s*(?:${CONTACT}|${LOWER_STREET_START})|\s(?:${CONTACT}|${LOWER_STREET_START})|\s+[\w.+-]+@|,\s*(?:interested|looking|wanting|want|need|needing|ready|here)\b))`, 'gu')
 // "need quote mini split 2 rooms. kelsey 515 555 0139 des moines": one lower-case word, then a phone.
 const LOWER_WORD_THEN_PHONE = /(?:^|[.!?]\s+)(?=\p{Ll}{2,}\s+(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b)/gu
 // "oops, gary is my dad, this is elise.": one lower-case word after "this is" that ends a clause.
@@ -315,7 +321,7 @@ function lowercaseHits (text: string): NameHit[] {
   hits.push(...lowerHitsAfter(text, LOWER_GREETING, /^\s*(?:[,.!]|$)/, 1))
   // A phone may close the signature: "-- gus fairley 270-555-0115".
   hits.push(...lowerHitsAfter(text, LOWER_SIGN_OFF, /^\s*[.!]?\s*(?:\+?\(?\d[\d ().-]{6,}\d)?\s*$/, 2))
-  hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, new RegExp(String.raw`^\s*(?:,|\s+(?:in|from|here)\b|\s+${CONTACT}|\s+at\s+\d)`), 2).filter((hit) => hit.value.includes(' ')))
+  hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, new RegExp(String.raw`^\s*(?:,|\s+(?:in|from|here)\b|\s+${CONTACT}|\s+at\s+\d|[.!]?\s*$)`), 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lastLineHits(text))
   hits.push(...lowerHitsAfter(text, LOWER_NAME_THEN_CONTACT, /^\s*(?:[,|]|\d{3,}|[\w.+-]+@)/, 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lowerHitsAfter(text, LOWER_NAME_LABEL, new RegExp(String.raw`^[ \t]*(?:\n|${NEXT_LABEL}|$)`), 2, true))
@@ -382,17 +388,17 @@ export function surnameAlone (text: string): NameHit | null {
   const last = LAST_NAME_LINE.exec(text)
   if (last === null || FIRST_NAME_LINE.test(text)) return null
   const family = readName(text, last.index + last[0].length, 'strong')
-  if (family === null || family.value.includes(' ') || !/^\s*(?:[,.!;]|$|\n|\s+(?:and|but|btw|with|too|also|as\s+well|lol)\b)/i.test(text.slice(family.end))) return null
+  if (family === null || family.value.includes(' ') || !/^\s*(?:[,.!;]|$|\n|\s+(?:and|but|btw|with|too|also|as\s+well|lol|if)\b)/i.test(text.slice(family.end))) return null
   return { ...family, start: last.index, confidence: 0.8 }
 }
 
 // A message that is only a full name ("Valentina Cruz"): the answer to "may I have your name?". Not a place
 // ("San Diego", "New Braunfels"), which is the answer to another question.
 // "sure, Thaddeus Imbery", "benedikt sorensen" (all in lower case, as a reply is often typed).
-const REPLY_FILLER = String.raw`(?:(?:sure|ok(?:ay)?|yes|yeah|yep|yup|ya|so|k|of\s+course|hi|hey|hello|it'?s|its|it\s+is|name'?s|names|name\s+is)[,!.:]?\s+){0,3}`
+const REPLY_FILLER = String.raw`(?:(?:sure|ok(?:ay)?|yes|yeah|yep|yup|ya|so|and|oh|k|of\s+course|hi|hey|hello|it'?s|its|it\s+is|name'?s|names|name\s+is)[,!.:]?\s+){0,3}`
 // "Coralie Banfield sorry": a word of apology may close it.
 // "Lorna Pettigrew if you need the last name", "Leopold Saarinen, sorry, for the form".
-const REPLY_END = String.raw`\s*[.!,]?\s*(?:(?:sorry|lol|thanks|thx|pls|please|if\s+you\s+need[^.!\n]{0,40}|for\s+the\s+\w+)\s*[.!,]?\s*){0,2}$`
+const REPLY_END = String.raw`\s*[.!,]?\s*(?:(?:sorry|lol|thanks|thx|pls|please|owner|manager|if\s+you\s+need[^.!\n]{0,40}|for\s+the\s+\w+)\s*[.!,]?\s*){0,2}$`
 const WHOLE_NAME = new RegExp(String.raw`^\s*${REPLY_FILLER}(?=\p{L}[\p{Ll}'-]+(?:[ ]+\p{L}[\p{Ll}'-]+){1,2}${REPLY_END})`, 'iu')
 const PLACE_PREFIX = /^(?:san|santa|los|las|new|north|south|east|west|fort|mount|port|lake|el|la|saint|st)$/i
 // "its wes", "this is ophelia, can i get a callback", "name? oh its ximena": one word, the message's only clause
@@ -460,7 +466,7 @@ export function pickOwnName (message: string, previous: string | null = null): N
   // "HI THIS IS GORDON PELLETIER, …": read a shouted message as lower case, where every word is not a capital.
   const unshouted = /\p{Lu}{3}/u.test(message) && message === message.toUpperCase() ? message.toLowerCase() : message
   const text = unshouted.replace(SENT_FROM, (line) => ' '.repeat(line.length))
-  const hits = [...introHits(text), ...signOffHits(text), ...lowercaseHits(text), ...formHits(text), ...wholeMessageHits(text), ...givenNameReply(text), ...lowerNameReply(text, previous), ...closingNameHits(text)]
+  const hits = [...introHits(text), ...signOffHits(text), ...lowercaseHits(text), ...formHits(text), ...wholeMessageHits(text), ...givenNameReply(text), ...lowerNameReply(text, previous), ...lowerAskFor(text, previous), ...closingNameHits(text)]
   hits.sort((a, b) => b.confidence - a.confidence || a.start - b.start)
   const best = hits[0]
   return best === undefined ? null : withSurnameLater(text, best)
@@ -473,7 +479,7 @@ function withSurnameLater (text: string, hit: NameHit): NameHit {
   // "Marcus and Delphine Arkwright here. … I am Delphine": the given name first, anywhere in the message.
   const after = new RegExp(String.raw`\b(?:${hit.value}\s+[\p{L}'-]{2,}|[\p{L}'-]{2,}\s+${hit.value})(?=\s*(?:[.,!]|$|\s+here\b))`, 'giu')
   after.lastIndex = hit.end
-  const anywhere = new RegExp(String.raw`\b${hit.value}\s+(?=[\p{L}'-]{2,}(?:\s*[.,!]|$|\s+here\b))`, 'gu')
+  const anywhere = new RegExp(String.raw`\b${hit.value}\s+(?=[\p{L}'-]{2,}(?:\s*[.,!(\n]|$|\s+here\b))`, 'gu')
   const match = after.exec(text) ?? anywhere.exec(text)
   const full = match === null ? null : readName(text, match.index, 'strong')
   return full === null || full.value.split(' ').length !== 2 || looksLikeAdjective(full.value) ? hit : { ...hit, value: full.value, end: full.end }
@@ -486,6 +492,14 @@ const ONE_WORD = /^\s*(?=\p{Lu}[\p{Ll}'-]+\s*[.!]?\s*$)/u
 // "sarah" after a message that gave an email: lower case, only when the message before gave a phone or an email.
 const LOWER_ONE_WORD = /^\s*(?=\p{Ll}[\p{Ll}'-]+\s*[.!]?\s*$)/u
 const GAVE_CONTACT = new RegExp(String.raw`[\w.+-]+@[\w-]+\.|${PHONE_SHAPE.source}`)
+
+// "ok call me. 360.555.0115 ask for maeve", "ask for dez" after the number.
+const LOWER_ASK_FOR = /\bask\s+for\s+(?=\p{Ll}{2,}\s*[.!]?\s*$)/gu
+
+function lowerAskFor (text: string, previous: string | null): NameHit[] {
+  if (!GAVE_CONTACT.test(text) && (previous === null || !GAVE_CONTACT.test(previous))) return []
+  return lowerHitsAfter(text, LOWER_ASK_FOR, /^\s*[.!]?\s*$/, 1)
+}
 
 function lowerNameReply (text: string, previous: string | null): NameHit[] {
   if (previous === null || !GAVE_CONTACT.test(previous)) return []
@@ -518,6 +532,15 @@ const NAME_ABOVE_COMPANY = /\n[ \t]*\n[ \t]*(?=\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\
 // "call me 606-555-0118. nelda parrish" (a shouted message, read in lower case): a closing name after the details.
 const LOWER_CLOSING_NAME = /(?:\d{3}[\s.-]?\d{4}|@[\w-]+(?:\.[\w-]+)+)\s*[.,]\s+(?=\p{Ll}+\s+[\p{Ll}'-]+\s*[.!]?\s*$)/gu
 
+// "Call me on +1 505 555 0139 please, re: solar quote. Esteban.": one word closing a message that gave a number.
+const CLOSING_WORD = /[.!?]\s+(?=\p{Lu}[\p{Ll}'-]+\s*[.!]?\s*$)/gu
+
+function closingWordHits (text: string): NameHit[] {
+  return hitsAfter(text, CLOSING_WORD, (rest) => /^\s*[.!]?\s*$/.test(rest), 0.7).filter((hit) => {
+    return !US_CITIES.has(hit.value.toLowerCase()) && readState(hit.value, 'none') === null && GAVE_CONTACT.test(text.slice(0, hit.start))
+  })
+}
+
 function closingNameHits (text: string): NameHit[] {
   const aboveCompany = hitsAfter(text, NAME_ABOVE_COMPANY, (rest) => {
     const line = /^[ \t]*\n([^\n]*)/.exec(rest)?.[1] ?? ''
@@ -527,10 +550,10 @@ function closingNameHits (text: string): NameHit[] {
     ...hitsAfter(text, NAME_ABOVE_CONTACT, (rest) => /^[ \t]*\n/.test(rest), 0.75),
     ...hitsAfter(text, NAME_WITH_ROLE, (rest) => /^,/.test(rest), 0.75),
     // "…\n\nOtto Brandvold | Brandvold Farms | 701-555-0111 | otto@…": one line of pipes.
-    ...hitsAfter(text, NAME_PIPES, (rest) => /^[ \t]*\|[^\n]*(?:@|\d{3}[\s.-]\d{3})[^\n]*\s*$/.test(rest), 0.8)
+    ...hitsAfter(text, NAME_PIPES, (rest) => /^[ \t]*\|[^\n]*(?:\n[^\n]*){0,2}?(?:@|\d{3}[\s.-]\d{3})/.test(rest), 0.8)
   ]
   const closing = hitsAfter(text, CLOSING_NAME, (rest) => /^\s*[.!]?\s*$/.test(rest), 0.7)
     .filter((hit) => hit.value.includes(' ') && !PLACE_PREFIX.test(hit.value.split(' ')[0] ?? '') && !endsInState(hit.value) && !STREET_WORD.test(hit.value.split(' ').pop() ?? ''))
   const lowerClosing = text === text.toLowerCase() ? lowerHitsAfter(text, LOWER_CLOSING_NAME, /^\s*[.!]?\s*$/, 2).filter((hit) => hit.value.includes(' ')) : []
-  return [...aboveCompany, ...aboveContact, ...closing, ...lowerClosing]
+  return [...aboveCompany, ...aboveContact, ...closing, ...lowerClosing, ...closingWordHits(text)]
 }

@@ -29,7 +29,8 @@ const NEXT_DOOR = /\b(?:the\s+)?(?:house|place|home|people|folks|family)\s+(?:ne
 // "He's Martin Goff, 541-…": no /i flag, which would let \p{Lu} match any letter.
 const HE_IS_NAMED = /\b(?:[Hh]e|[Ss]he)(?:'s|\s+is)\s+(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+)?(?:,|\s+at\s))/gu
 const PRONOUN = /\b(?:(?:he|she|they)\s+(?:prefers?|wants?|likes?|uses?|will\s+(?:email|text|call|write)|'ll\s+(?:email|text|call|write))\b|to\s+(?:him|her|them)\s+(?:\w+\s+){0,2}?(?:at|on)\b|(?:he|she)(?:'s|\s+is)\s+the\s+(?:homeowner|owner|one|account\s+holder|decision\s+maker)\b|(?:he|she|they)(?:'d|\s+would)\s+like\s+(?:a\s+)?(?:call|text|quote)\b|(?:his|hers|her's|theirs)\s+(?:is|:)\s|is\s+(?:his|hers|theirs)\b|(?:send|forward|give|copy)\s+(?:him|her|them)(?:\s+[\w-]+){0,3}?\s+(?:at|on|to)\b|(?:his|her|their)\s+(?:\w+\s+){0,2}(?:e-?mail|address|number|phone|cell|mobile|line|contact|name|info|details|information)\b|(?:he|she|they)\s+can\s+be\s+reached|(?:he|she)(?:'s|\s+is)\s+(?:at|on)\b|(?:he|she)(?:'s|\s+is)\s+(?=[\w.+-]+@)|\bbe\s+(?:his|hers|theirs)\b|(?:reach|call|email|text|contact|cc)\s+(?:him|her|them)\s+(?:at|on)\b|(?:call|text|ring|reach|contact)\s+(?:him|her|them)\s+(?:to|about|for|directly|first)\b)/giu
-const NAMED = /\b(\p{Lu}[\p{Ll}'-]+)'s\s+(?:\w+\s+)?(?:e-?mail|number|phone|cell|mobile|line|contact info)\b/gu
+// "Sal can be reached at 973-…" too.
+const NAMED = /\b(\p{Lu}[\p{Ll}'-]+)(?:'s\s+(?:\w+\s+)?(?:e-?mail|number|phone|cell|mobile|line|contact info)\b|\s+can\s+be\s+reached\b)/gu
 // "cc hank@…", "cc our facilities guy Hank on the quote, hank@…"
 // "From: Baxter Renwick <baxter@…>": the header of a forwarded note, someone else's name and address.
 // At the very start of a message it is the visitor's own header, pasted with the rest.

@@ -25,7 +25,9 @@ const UNIT_ADDED = /(?:\b(?:forgot|add|also|it'?s|its|we'?re|i'?m|and)\b[^.\n\d]
 const A_STREET = new RegExp(`\\b\\d{1,6}[A-Za-z]?\\s+(?:[\\p{L}\\p{N}'.-]+\\s+){1,4}?(?:${SUFFIX})\\b`, 'iu')
 // "no wait 0183": four digits standing alone, right after the correction phrase.
 const LAST_DIGITS = /^[^\d]{0,32}?(?<![\d-])(\d{4})(?![\d-])/u
-const PHONE_CONTEXT = new RegExp(String.raw`\b(?:number|phone|cell|mobile|digits|last\s+(?:four|4))\b|${PHONE_SHAPE.source}`, 'i')
+const PHONE_CONTEXT = new RegExp(String.raw`(?<!\b(?:house|street|building|unit|apt)\s)\b(?:number|phone|cell|mobile|digits|last\s+(?:four|4))\b|${PHONE_SHAPE.source}`, 'i')
+// "last 4 is 0116"
+const LAST_FOUR = /\blast\s+(?:4|four)(?:\s+digits)?\s+(?:is|are|should\s+be|=)\s*(\d{4})\b/iu
 // "example.net at the end, not .com": a domain that is not inside an email address.
 // ".net, not .org": the top-level domain alone.
 const DOMAIN = /(?<![\w.@-])((?:[a-z0-9-]+)?(?:\.[a-z0-9-]+)*\.(?:com|net|org|edu|gov|io|co|us|info|biz))\b(?![@\w.-])/iu
@@ -57,6 +59,8 @@ export function findPartCorrections (text: string, afterCorrections: [string, st
   if (number !== undefined && street === null) facts.push({ field: 'address_street', value: number, confidence: CONFIDENCE, part: 'house_number' })
   const unit = A_STREET.test(text) ? null : UNIT_ADDED.exec(text)
   if (unit !== null) facts.push({ field: 'address_street', value: `${unit[1] ?? ''} ${unit[2] ?? ''}`, confidence: CONFIDENCE, part: 'unit' })
+  const lastFour = LAST_FOUR.exec(text)?.[1]
+  if (lastFour !== undefined) facts.push({ field: 'phone', value: lastFour, confidence: CONFIDENCE, part: 'last_digits' })
   const area = AREA_CODE.exec(text)?.[1]
   if (area !== undefined) facts.push({ field: 'phone', value: area, confidence: CONFIDENCE, part: 'area_code' })
   const place = PLACE_NOT.exec(text)
@@ -66,6 +70,8 @@ export function findPartCorrections (text: string, afterCorrections: [string, st
   const starMatch = STARRED_WORD.exec(text)
   const starred = starMatch?.[1] ?? starMatch?.[2]
   if (starred !== undefined && isPlausibleName(starred)) facts.push({ field: 'customer_name', value: starred, confidence: CONFIDENCE, part: 'name_word' })
+  // "Chattanooga* lol": a town's word too; only the value it is close to changes.
+  if (starred !== undefined) facts.push({ field: 'address_city', value: starred, confidence: CONFIDENCE, part: 'name_word' })
   if (afterCorrections === null) return facts
   const [afterLast, afterCorrection] = afterCorrections
   const word = NAME_WORD.exec(afterLast)?.[1] ?? NAME_WORD.exec(afterCorrection)?.[1]
@@ -117,6 +123,9 @@ export function revisePart (current: string, part: RevisedPart, fragment: string
       // The word of the name the fragment is a misspelling of: "Kathryn Oyelaran" with "Katrin".
       const words = current.split(' ')
       const lower = fragment.toLowerCase()
+      // "sorry, Tarrant-Bligh": the whole of a double-barrelled surname.
+      const longer = words.findIndex((w) => lower.startsWith(`${w.toLowerCase()}-`))
+      if (longer !== -1) return words.map((w, i) => i === longer ? properCaseWord(fragment) : w).join(' ')
       const key = soundKey(lower)
       const at = words.findIndex((w) => w.toLowerCase() !== lower && soundKey(w)[0] === key[0] && editDistance(soundKey(w), key, 2) <= 2)
       if (at === -1) return null

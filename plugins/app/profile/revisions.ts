@@ -29,7 +29,7 @@ const WITHDRAW_AROUND = new RegExp(String.raw`\b(?:take|leave|keep)\s+${WHICH}(?
 
 // "lark@example.com - actually no, don't save that": the field is the one named or given just before.
 // "can you ignore that for now" too.
-const WITHDRAW_IT = /\b(?:(?:don'?t|do\s+not)\s+(?:store|keep|save|record|use)|remove|delete|erase|wipe|drop|scratch|forget|ignore|disregard)\s+(?:that|it|this)(?:\s+one)?\b(?!\s+(?!for\s+now\b|please\b|thanks\b|pls\b)\p{L})/giu
+const WITHDRAW_IT = /\b(?:(?:don'?t|do\s+not)\s+(?:store|keep|save|record|use)|remove|delete|erase|wipe|drop|scratch|forget|ignore|disregard)\s+(?:that|it|this)(?:\s+one)?\b(?!\s+(?!for\s+now\b|please\b|thanks\b|pls\b|from\s+(?:your|the)\s+(?:list|system|records?|file)\b)\p{L})/giu
 const GIVEN_BEFORE: Array<[RegExp, ScalarField[]]> = [
   [/[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\be-?mail\b/giu, ['email']],
   [new RegExp(String.raw`${PHONE_SHAPE.source}|\b(?:phone|number|cell|mobile)\b`, 'giu'), ['phone']],
@@ -77,8 +77,12 @@ function targetsAt (text: string, at: number): Withdrawal | null {
   return fields.length === 0 ? null : { fields, end: pos }
 }
 
+// "wait wrong number thats my old one": the number given is no longer theirs.
+const OLD_NUMBER = /\bwrong\s+number\b[^.!?]{0,30}\b(?:old|previous|former)\s+(?:one|number)\b/giu
+
 export function findWithdrawals (text: string, previous: string | null = null): Withdrawal[] {
   const found: Withdrawal[] = []
+  for (const match of text.matchAll(OLD_NUMBER)) found.push({ fields: ['phone'], end: match.index + match[0].length })
   for (const match of text.matchAll(WITHDRAW_ALL)) found.push({ fields: [...ALL_FIELDS], end: match.index + match[0].length })
   for (const match of text.matchAll(WITHDRAW_IT)) {
     const earlier = previous !== null && POINTS_AT_VALUE.test(match[0]) ? givenBefore(previous, previous.length) : null

@@ -58,11 +58,16 @@ const FLOORS: Array<{ name: BatchName, right: number, wrong: number }> = [
   { name: 'AD', right: 280, wrong: 3 },
   { name: 'AE', right: 263, wrong: 1 },
   { name: 'AF', right: 195, wrong: 0 },
-  { name: 'AG', right: 297, wrong: 1 },
-  { name: 'AH', right: 285, wrong: 0 }
+  { name: 'AG', right: 298, wrong: 1 },
+  { name: 'AH', right: 285, wrong: 0 },
+  { name: 'AI', right: 259, wrong: 2 },
+  { name: 'AJ', right: 295, wrong: 0 },
+  { name: 'AK', right: 303, wrong: 1 },
+  // al117's signature gives the employer's office, which reads as the visitor's address.
+  { name: 'AL', right: 285, wrong: 5 }
 ]
 
-t.test('batches B to AH stay at least where they scored', async (t) => {
+t.test('batches B to AL stay at least where they scored', async (t) => {
   for (const { name, right, wrong } of FLOORS) {
     const batch = BATCHES[name]
     t.ok(batch.length >= 40, `batch ${name}: ${batch.length} conversations`)

@@ -30,10 +30,12 @@ function askedAbout (text: string, at: number): boolean {
   const start = Math.max(text.lastIndexOf('.', at), text.lastIndexOf('?', at), text.lastIndexOf('!', at), text.lastIndexOf('\n', at)) + 1
   const end = text.indexOf('?', at)
   if (end === -1 || /[.!\n]/.test(text.slice(at, end))) return false
+  // "… in your service area? that's my house"
+  if (/^\s*(?:that'?s|thats|it'?s|its)\s+(?:my|our)\s+(?:house|home|place)\b/i.test(text.slice(end + 1, end + 40))) return false
   return SERVICE_QUESTION.test(text.slice(start, end + 1)) && !/\b(?:my|our)\s+(?:house|home|place|address)\b|\b(?:i|we)\s+live\b|\b(?:i'?m|we'?re|i\s+am|we\s+are)\s+(?:at|on)\b/i.test(text.slice(start, end + 1))
 }
 
-const LIVE_AT = /\bmine\s+is\s+$|\b(?:(?:we|i)\s+live|(?:we'?re|i'?m|we\s+are|i\s+am)\s+(?:located\s+)?|(?:our|my)\s+(?:home|house)\s+is)\s+(?:at|on)\s+$/i
+const LIVE_AT = /\bmine\s+is\s+$|\b(?:house|home)\s+(?:we'?re|i'?m)\s+building\s+is\s+$|\b(?:(?:we|i)\s+live|(?:we'?re|i'?m|we\s+are|i\s+am)\s+(?:located\s+)?|(?:our|my)\s+(?:home|house)\s+is)\s+(?:at|on)\s+$/i
 // "I'm the agent listing 1402 Oak Hollow Dr": a property for sale, not the visitor's home.
 const LISTING = /\b(?:listing|showing|selling)\s+$/i
 // "is your office at 400 commerce pkwy?": the company's place, asked about.
@@ -73,7 +75,9 @@ function readStreets (text: string): Array<{ street: string, start: number, end:
     // "2 acres", "10 min walk" are quantities; "33 Sunny Acres Dr" is a street.
     if (words.some((w) => NOT_STREET_WORD.has(w.toLowerCase()) && (!capitalized || FUNCTION_WORD.has(w.toLowerCase())))) continue
     // "Your crew put a battery in at 61 Thistle Ln for our neighbour": work we did elsewhere.
-    if (PAST_WORK.test(leftContext(text, match.index, 80)) || LISTING.test(leftContext(text, match.index, 40)) || YOUR_PLACE.test(leftContext(text, match.index, 50))) continue
+    // "…you installed at 48 Tidewater Ln keeps tripping the breaker": a problem at their own house.
+    const theirProblem = /^[^.!?]{0,40}?\b(?:keeps|kept|stopped|isn'?t|won'?t|doesn'?t|is\s+(?:not|broken|leaking)|broke)\b/i.test(text.slice(match.index + match[0].length))
+    if ((PAST_WORK.test(leftContext(text, match.index, 80)) && !theirProblem) || LISTING.test(leftContext(text, match.index, 40)) || YOUR_PLACE.test(leftContext(text, match.index, 50))) continue
     const cued = capitalized || ADDRESS_CUE.test(leftContext(text, match.index, 40))
     // "112 Bayou Bend Rd": a suffix word ("Bend") can be part of the name when another suffix follows it.
     const second = SECOND_SUFFIX.exec(text.slice(match.index + match[0].length, match.index + match[0].length + 16))
@@ -113,9 +117,10 @@ function readStreetTail (text: string, street: string, end: number): { street: s
     result += ` ${road[1] ?? ''}`
     pos += road[0].length
   }
-  const direction = /^ {1,2}(N|S|E|W|NE|NW|SE|SW)\b\.?/.exec(text.slice(pos, pos + 5))
+  // "4410 22nd ave s fargo": in an all-lower-case message a direction may be lower case too.
+  const direction = (text === text.toLowerCase() ? /^ {1,2}(n|s|e|w|ne|nw|se|sw)\b\.?(?= \p{L}{3,})/u : /^ {1,2}(N|S|E|W|NE|NW|SE|SW)\b\.?/).exec(text.slice(pos, pos + 8))
   if (direction !== null) {
-    result += ` ${direction[1] ?? ''}`
+    result += ` ${(direction[1] ?? '').toUpperCase()}`
     pos += direction[0].length
   }
   const unit = UNIT.exec(text.slice(pos, pos + 40))
@@ -360,12 +365,12 @@ function localityCandidates (text: string): Candidate[] {
 const DWELLING = 'house|home|condo|apartment|townhouse|townhome|place|property|duplex|cabin|farm|ranch|bungalow|cottage'
 // "I own a cafe in Savannah": where the visitor's business, the job site, is.
 const BUSINESS = 'cafe|shop|store|restaurant|business|office|bakery|salon|clinic|practice|building|warehouse|church|garage|studio|dairy|orchard|winery'
-const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved)\\s{1,3}(?:is\\s+|are\\s+|out\\s+|up\\s+|down\\s+)?(?:in|to)(?:\\s{1,3}the(?=\\s{1,3}\\p{Lu}))?|(?:hello|hi|greetings|howdy)\\s{1,3}from|(?:out|up|down|over)?\\s*here\\s{1,3}in|(?:live|living|lives|own|bought|have|run)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING}|${BUSINESS})\\s{1,3}in)\\s{1,3}(?:(?:${REGIONS})\\s{1,3})?`, 'giu')
+const LONE_PLACE = new RegExp(`\\b(?:(?:live|living|lives|located|based|reside|residing|homeowner|${DWELLING}|moved)\\s{1,3}(?:is\\s+|are\\s+|out\\s+|up\\s+|down\\s+)?(?:in|to)(?:\\s{1,3}the(?=\\s{1,3}\\p{Lu}))?|moved\\s{1,3}from\\s{1,3}\\p{Lu}[\\p{L}'-]+(?:\\s\\p{Lu}[\\p{L}'-]+)?\\s{1,3}to|(?:hello|hi|greetings|howdy)\\s{1,3}from|(?:out|up|down|over)?\\s*here\\s{1,3}in|(?:live|living|lives|own|bought|have|run)\\s{1,3}(?:in\\s{1,3})?(?:an?|the|my|our)\\s{1,3}(?:[\\p{L}-]{1,20}\\s{1,3}){0,2}?(?:${DWELLING}|${BUSINESS})\\s{1,3}in)\\s{1,3}(?:(?:${REGIONS})\\s{1,3})?`, 'giu')
 // "I'm in Tucson." counts; "I'm currently in London but …" and "I'm in Pune this month" are a visit, not a home.
 // "we live on the Oregon coast": a state's region.
 // "we live out in the country in wisconsin": a state's whole name, in any case, later in the sentence.
 // "the one in south carolina not missouri": which state, of two with the town.
-const STATE_NOT = /\bin\s+(\p{L}+(?:\s\p{L}+)?)\s*,?\s+not\s+\p{L}/u
+const STATE_NOT = /\bin\s+(\p{L}+(?:\s\p{L}+)?)\s*,?\s+not\s+\p{L}|\bthe\s+one\s+in\s+(\p{L}+(?:\s\p{L}+)?)/iu
 const LIVE_IN_STATE = /\b(?:live|living|lives|located|based|reside)\b[^.!?\d]{0,40}/giu
 // "house is on Maple Ave in Oshkosh, …": a street without its number, then the town.
 const ON_A_STREET_IN = new RegExp(`\\bon\\s{1,3}\\p{Lu}[\\p{L}'-]+(?:\\s{1,3}\\p{Lu}[\\p{L}'-]+)?\\s{1,3}(?:${SUFFIX})\\.?\\s{1,3}in\\s{1,3}`, 'giu')
@@ -400,11 +405,11 @@ const WHERE_WE_ARE = /(?<![\p{L}-])(\p{Lu}[\p{L}'-]{1,30}(?: \p{Lu}[\p{L}'-]{1,3
 
 // "City: Evergreen\nState: CO": a form's labelled lines.
 // "town is Bozeman", "correction: city is Taylors, zip 29687" too.
-const CITY_LABEL = /(?:^|\n|:\s*|[.!]\s+)[ \t]*(?:city|town)[ \t]*(?::|\s+is)[ \t]*(\p{L}[\p{L}'. -]{1,40}?)[ \t]*(?=\n|$|,|\.\s)/iu
-const STATE_LABEL = /(?:^|\n)[ \t]*state[ \t]*:[ \t]*(\p{L}[\p{L} ]{1,20}?)[ \t]*(?=\n|$)/iu
+const CITY_LABEL = /(?:^|\n|:\s*|[.!]\s+)[ \t]*(?:city|town)[ \t]*(?::|\s+is|\s+-)[ \t]*(\p{L}[\p{L}'. -]{1,40}?)[ \t]*(?=\n|$|,|\.\s)/iu
+const STATE_LABEL = /(?:^|\n)[ \t]*state[ \t]*[:-][ \t]*(\p{L}[\p{L} ]{1,20}?)[ \t]*(?=\n|$)/iu
 
 // "Street: 2100 Calle Luna Apt 12": a form's street line, whatever the street's words.
-const STREET_LABEL = /(?:^|\n)[ \t]*(?:street(?:\s+address)?|address(?:\s+line\s*1)?)[ \t]*:[ \t]*(\d{1,6}[A-Za-z]?[ \t]+\p{L}[\p{L}\p{N}'. #-]{2,50}?)[ \t]*(?=\n|$)/iu
+const STREET_LABEL = /(?:^|\n)[ \t]*(?:street(?:\s+address)?|address(?:\s+line\s*1)?)[ \t]*[:-][ \t]*(\d{1,6}[A-Za-z]?[ \t]+\p{L}[\p{L}\p{N}'. #-]{2,50}?)[ \t]*(?=\n|$)/iu
 
 export function labelledStreet (text: string): string | null {
   const line = STREET_LABEL.exec(text)?.[1]
@@ -435,7 +440,7 @@ function whereWeAreCandidates (text: string): Candidate[] {
 }
 
 // "2 story colonial in Worcester, gas heat", "3 bed 1600 sq ft in duluth": a known town after "in", ending a clause.
-const IN_TOWN = /(?:\bin|\b(?:i'?m|im|i\s+am)\s+\p{L}+\s+from)\s{1,3}(\p{L}[\p{L}'-]{1,30}(?:\s\p{L}[\p{L}'-]{1,30}){0,2}?)(?=\s*(?:[,.!;]|$))/gu
+const IN_TOWN = /(?:\bin|\b(?:i'?m|im|i\s+am)\s+\p{L}+\s+from|\b(?:side|part|outskirts|edge|end)\s+of)\s{1,3}(\p{L}[\p{L}'-]{1,30}(?:\s\p{L}[\p{L}'-]{1,30}){0,2}?)(?=\s*(?:[,.!;]|$))/gu
 
 function knownTownCandidates (text: string): Candidate[] {
   return [...text.matchAll(IN_TOWN)].flatMap((m): Candidate[] => {
@@ -457,7 +462,7 @@ function lonePlaceCandidates (text: string): Candidate[] {
     ...[...text.matchAll(ON_A_STREET_IN)].map((m) => ({ m, beenIn: true }))
   ]
   const which = STATE_NOT.exec(text)
-  const meant = which === null ? null : readState(which[1] ?? '', 'none')
+  const meant = which === null ? null : readState(which[1] ?? which[2] ?? '', 'none')
   if (meant !== null && !meant.byCode) return [{ parts: { state: meant.code }, confidence: 0.7, start: which?.index ?? 0 }]
   for (const m of text.matchAll(LIVE_IN_STATE)) {
     for (const inWord of m[0].matchAll(/\bin\s+/giu)) {

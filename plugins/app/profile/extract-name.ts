@@ -130,7 +130,7 @@ const INTROS: Intro[] = [
   { pattern: /(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d{4})\s*[,.-]\s*(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*[.!]?\s*$)/gu, mode: 'capitalized', confidence: 0.75 },
   // "Cleon 601 555 0145", "Mira Castellanos 201-555-0186": a message that is a name and a number.
   // "pls call me back - Jorge 480-555-0135", "…\n\nRosco Vell 6055550157" too.
-  { pattern: new RegExp(String.raw`(?:^|\s[-–—]\s|\n[ \t]*\n|[.!?]\s+)\s*(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2}(?:\s*[,:-]\s*|\s+)${CONTACT}[^\n]{0,20}$)`, 'gu'), mode: 'capitalized', confidence: 0.75 },
+  { pattern: new RegExp(String.raw`(?:^|\s[-–—]\s|\n[ \t]*\n|[.!?]\s+|\()\s*(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2}(?:\s*[,:-]\s*|\s+)${CONTACT}[^\n]{0,20}$)`, 'gu'), mode: 'capitalized', confidence: 0.75 },
   // "oh and its Marisol btw"
   { pattern: /\b[Ii]t'?s\s+(?=\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+)?\s+(?:btw|by\s+the\s+way)\b)/gu, mode: 'capitalized', confidence: 0.75 },
   // "I went back to my maiden name, Celeste Varga."
@@ -151,6 +151,10 @@ const INTROS: Intro[] = [
   { pattern: /\b(?:be|am|I'm|I\s+am)\s+the\s+(?:contact|one\s+to\s+(?:call|contact))\s*[,:-]\s*(?=\p{Lu})|\bunder\s+the\s+name\s+(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
   // "Caius Mbeki-Laurent is my full name"
   { pattern: /(?:^|[.!?]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){1,2}\s+is\s+my\s+(?:full\s+|legal\s+)?name\b)/gu, mode: 'capitalized', confidence: 0.9 },
+  // "put the quote under Bartholomew Nygaard", "Put me down as Ines Halvorsen", "Mine is Noreen Abara", "full name
+  // Margaret Toller-Ruiz", "… and name kofi adjei"
+  { pattern: /\b[Pp]ut\s+(?:it|me|the\s+\w+)\s+(?:down\s+)?(?:under|as)\s+(?=\p{Lu})|\b[Mm]ine\s+is\s+(?=\p{Lu}[\p{Ll}'-]+\s+\p{Lu})/gu, mode: 'capitalized', confidence: 0.9 },
+  { pattern: /\bfull\s+name\s*(?:is\s+|:\s*|-\s*)?(?=\p{L})|\band\s+(?:my\s+)?name\s+(?:is\s+)?(?=\p{L})/giu, mode: 'strong', confidence: 0.9 },
   // "My account is under Noor Haddad"
   { pattern: /\b(?:(?:account|order|quote|booking|reservation|request)\s+is|it\s+was|it'?s)\s+under\s+(?:the\s+name\s+)?(?=\p{Lu})/gu, mode: 'capitalized', confidence: 0.85 },
   // "put the contract in my name, Walter Ebbesen"
@@ -222,10 +226,10 @@ const ME_PARENS = /\b(?:me|I)\s*\(\s*(?=\p{Lu})/gu
 // "Mrs. Beverly Tanaka - wondering …": a message that opens with a title and a full name.
 const HONORIFIC_OPENING = new RegExp(String.raw`^\s*(?=${TITLE}\s+\p{Lu}[\p{L}'-]+\s+\p{Lu})`, 'gu')
 // "- Mirela Dragan, 402-555-0175": contact details closing a signature line.
-const DESCRIBED_END = new RegExp(String.raw`^\s*(?:[.!]|$|[,:]\s*(?:${CONTACT}|(?:call|text|email|reach|and|my|I'?(?:ll|m|d))\b))`, 'u')
+const DESCRIBED_END = new RegExp(String.raw`^\s*(?:[.!]|$|[,:]\s*(?:${CONTACT}|(?:call|text|email|reach|and|my|I'?(?:ll|m|d))\b)|[-–—]\s*${CONTACT})`, 'u')
 const CONTACT_TAIL = /^\s*,\s*(?:\+?\(?\d[\d ().-]{6,}\d|[\w.+-]+@\S+)\s*$/
 // "im his mom Siobhan": a relation, then the name that ends the message.
-const DESCRIBED = new RegExp(String.raw`\b(?:[Ii]'?m|[Ii]\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an|\p{Lu}[\p{Ll}'-]+'s)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+(?:,\s+|\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!,:]|$)))(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!]|$|[,:]\s*(?:${CONTACT}|(?:call|text|email|reach|and|my|I'?(?:ll|m|d))\b)))`, 'gu')
+const DESCRIBED = new RegExp(String.raw`\b(?:[Ii]'?m|[Ii]\s+am)\s+(?:(?:just|only|actually)\s+)?(?:the|her|his|their|your|a|an|\p{Lu}[\p{Ll}'-]+'s)\s+(?:[\p{Ll}-]+\s+){0,2}?[\p{Ll}-]+(?:,\s+|\s+(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!,:]|$|\s[-–—])))(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*(?:[.!]|$|[,:]\s*(?:${CONTACT}|(?:call|text|email|reach|and|my|I'?(?:ll|m|d))\b)|\s[-–—]\s*${CONTACT}))`, 'gu')
 // "Kwame Asante, by the way, 443-…"
 const BY_THE_WAY = /(?:^|[.!?]\s+)(?=\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?,?\s+(?:by\s+the\s+way|btw)\b)/gu
 const HERE = /(?:^|[.!?,]\s+|\(|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola|(?:[Gg]ood\s+)?(?:[Mm]orning|[Aa]fternoon|[Ee]vening))[,!]?\s+)(?=(?:(?:Dr|Mr|Mrs|Ms|Pastor|Rev|Fr|Father)\.?\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s+(?:here|again)\b)/gu
@@ -233,7 +237,7 @@ const HERE = /(?:^|[.!?,]\s+|\(|\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Bb]onjour|[Hh]ola|(?
 // "Hi, Dorothea Winslow-Pike. Interested in attic fans.", "hey there! Anneliese from up in Duluth": a greeting, the
 // name, then what they want or where they are from (a company greeted by name is followed by neither).
 const GREETING_NAME = /^\s*(?:[Hh]i|[Hh]ello|[Hh]ey)(?:\s+there)?\s*[,!]\s*(?=\p{Lu})/gu
-const GREETING_NAME_END = /^(?:\.\s+(?:[Ii]nterested|[Ll]ooking|[Ww]ondering|[Cc]urious|I|[Ww]e|[Nn]eed|[Ww]ant)\b|\s+from\s+(?:up\s+in\s+|down\s+in\s+|in\s+)?\p{Lu})/u
+const GREETING_NAME_END = /^(?:\.\s+(?:[Ii]nterested|[Ll]ooking|[Ww]ondering|[Cc]urious|I|[Ww]e|[Nn]eed|[Ww]ant|(?:[Qq]uick\s+)?[Qq]uestion|[Jj]ust)\b|\s+from\s+(?:up\s+in\s+|down\s+in\s+|in\s+)?\p{Lu})/u
 
 /** Names read after each match of `pattern`, kept when what follows the name passes `fits`. */
 function hitsAfter (text: string, pattern: RegExp, fits: (rest: string) => boolean, confidence: number): NameHit[] {
@@ -248,7 +252,8 @@ function hitsAfter (text: string, pattern: RegExp, fits: (rest: string) => boole
 
 function signOffHits (text: string): NameHit[] {
   return [
-    ...hitsAfter(text, SIGN_OFF, (rest) => /^\s*[.!]?\s*$/.test(rest), 0.8),
+    // "thx\nLupe 915-555-0114": a number may close the signature.
+    ...hitsAfter(text, SIGN_OFF, (rest) => /^\s*[.!]?\s*(?:,?\s*\+?\(?\d[\d ().-]{6,}\d\s*)?$/.test(rest), 0.8),
     ...hitsAfter(text, SIGN_OFF_LINE, (rest) => SIGNATURE_TAIL.test(rest), 0.8),
     ...hitsAfter(text, HERE, (rest) => /^\s+(?:here|again)\b/.test(rest), 0.8),
     ...hitsAfter(text, GREETING_NAME, (rest) => GREETING_NAME_END.test(rest), 0.75),
@@ -285,12 +290,13 @@ const LOWER_SIGN_OFF = new RegExp(String.raw`(?:\b${SIGN_OFF_WORDS}\s*(?:,\s*\n?
 const LOWER_THIS_IS = new RegExp(String.raw`^\s*(?:(?:ya|yeah|yes|ok|so)\s+){0,2}(?:${LOWER_HELLO})?(?:this\s+is|it'?s|its)\s+(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}'-]+\s+[\p{Ll}'-]+\s*(?:,|\s+(?:in|from|here)\b|\s+${CONTACT}|\s+at\s+\d|[.!]?\s*$))`, 'gu')
 // "deepak nair, deepak.nair@…, 408 …": a lower-case full name opening a message, right before contact details.
 // "this is naveen, naveen.kapur@…": one lower-case word, when contact details follow it.
-const LOWER_THIS_IS_CONTACT = new RegExp(String.raw`^\s*(?:${LOWER_HELLO})?(?:this\s+is|it'?s|its)\s+(?=\p{Ll}+\s*,\s*(?:${CONTACT}|(?:text|call|email|reach)\s+me\b))`, 'gu')
+// "ok its kip 801 555 0120": or a space before the number.
+const LOWER_THIS_IS_CONTACT = new RegExp(String.raw`^\s*(?:(?:ok|ya|yeah|so)\s+){0,2}(?:${LOWER_HELLO})?(?:this\s+is|it'?s|its)\s+(?=\p{Ll}+\s*(?:,\s*(?:${CONTACT}|(?:text|call|email|reach)\s+me\b)|\s${CONTACT}))`, 'gu')
 // "nell tamsworth 5124 saddle horn trl …": without the comma when a number follows.
 // "marie-claire dubois, interested in windows", "ok lets do it - otis grimsby otisg@…": what follows may be why
 // they write, and the name may come after a dash.
 const LOWER_STREET_START = String.raw`\d{1,6}\s+(?:\p{Ll}+\s+){1,3}(?:${SUFFIX})\b`
-const LOWER_NAME_THEN_CONTACT = new RegExp(String.raw`(?:^|\s[-–—:]\s|[.!?,]\s+)\s*(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}-]+\s+[\p{Ll}-]+\s*(?:[,|]\s*(?:${CONTACT}|${LOWER_STREET_START})|\s(?:${CONTACT}|${LOWER_STREET_START})|\s+[\w.+-]+@|,\s*(?:interested|looking|wanting|want|need|needing|ready|here)\b))`, 'gu')
+const LOWER_NAME_THEN_CONTACT = new RegExp(String.raw`(?:^|\s[-–—:]\s|[.!?,:]\s+)\s*(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=[\p{Ll}-]+\s+[\p{Ll}-]+\s*(?:[,|]\s*(?:${CONTACT}|${LOWER_STREET_START})|\s(?:${CONTACT}|${LOWER_STREET_START})|\s+[\w.+-]+@|,\s*(?:interested|looking|wanting|want|need|needing|ready|here)\b))`, 'gu')
 // "need quote mini split 2 rooms. kelsey 515 555 0139 des moines": one lower-case word, then a phone.
 const LOWER_WORD_THEN_PHONE = /(?:^|[.!?]\s+)(?=\p{Ll}{2,}\s+(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b)/gu
 // "oops, gary is my dad, this is elise.": one lower-case word after "this is" that ends a clause.
@@ -325,7 +331,7 @@ function lowercaseHits (text: string): NameHit[] {
   hits.push(...lastLineHits(text))
   hits.push(...lowerHitsAfter(text, LOWER_NAME_THEN_CONTACT, /^\s*(?:[,|]|\d{3,}|[\w.+-]+@)/, 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lowerHitsAfter(text, LOWER_NAME_LABEL, new RegExp(String.raw`^[ \t]*(?:\n|${NEXT_LABEL}|$)`), 2, true))
-  hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_CONTACT, /^\s*,/, 1))
+  hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_CONTACT, /^\s*(?:,|\s\d)/, 1))
   hits.push(...lowerHitsAfter(text, LOWER_WORD_THEN_PHONE, new RegExp(String.raw`^\s+${CONTACT}`), 1))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_ONE, /^\s*(?:[,!]|\.(?!\S)|$|\s+(?:btw|here)\b)/, 1).map((hit) => ({ ...hit, confidence: 0.6 })))
   return hits
@@ -452,7 +458,7 @@ export function restatedName (text: string, from: number): NameHit | null {
     // "that's Miramar Beach, FL 32550" and "I mean Portsmouth Rhode Island" restate a place.
     if (/^\s*,?\s*[A-Z]{2}\b/.test(text.slice(name.end)) || endsInState(name.value)) continue
     // "just married, it's Ellen Druckman now"
-    if (/^\s*(?:[-–—,.!;]|$|now\b)/.test(text.slice(name.end))) return { value: name.value, start, end: name.end, confidence: 0.75 }
+    if (/^\s*(?:[-–—,.!;]|$|now\b|with\s+(?:a|an|one|two)\b)/.test(text.slice(name.end))) return { value: name.value, start, end: name.end, confidence: 0.75 }
   }
   return null
 }
@@ -466,7 +472,7 @@ export function pickOwnName (message: string, previous: string | null = null): N
   // "HI THIS IS GORDON PELLETIER, …": read a shouted message as lower case, where every word is not a capital.
   const unshouted = /\p{Lu}{3}/u.test(message) && message === message.toUpperCase() ? message.toLowerCase() : message
   const text = unshouted.replace(SENT_FROM, (line) => ' '.repeat(line.length))
-  const hits = [...introHits(text), ...signOffHits(text), ...lowercaseHits(text), ...formHits(text), ...wholeMessageHits(text), ...givenNameReply(text), ...lowerNameReply(text, previous), ...lowerAskFor(text, previous), ...closingNameHits(text)]
+  const hits = [...introHits(text), ...signOffHits(text), ...lowercaseHits(text), ...formHits(text), ...wholeMessageHits(text), ...givenNameReply(text, previous), ...lowerNameReply(text, previous), ...lowerAskFor(text, previous), ...closingNameHits(text)]
   hits.sort((a, b) => b.confidence - a.confidence || a.start - b.start)
   const best = hits[0]
   return best === undefined ? null : withSurnameLater(text, best)
@@ -509,7 +515,11 @@ function lowerNameReply (text: string, previous: string | null): NameHit[] {
   return [{ value: name.value, start: 0, end: name.end, confidence: 0.6, onlyFills: true }]
 }
 
-function givenNameReply (text: string): NameHit[] {
+// "4 Kittiwake Way", then "Kennebunk": a town after a street, not a name.
+const A_STREET = new RegExp(String.raw`\b\d{1,6}\s+\p{L}[\p{L}'. -]{1,40}?\b(?:${SUFFIX})\b`, 'iu')
+
+function givenNameReply (text: string, previous: string | null): NameHit[] {
+  if (previous !== null && A_STREET.test(previous)) return []
   const match = ONE_WORD.exec(text)
   const name = match === null ? null : readName(text, match[0].length, 'capitalized')
   if (name === null || readState(name.value, 'none') !== null || US_CITIES.has(name.value.toLowerCase())) return []

@@ -144,6 +144,9 @@ function lineOf (text: string, hit: Span): Line | null {
 /** Several numbers of the visitor's own: the one they say is best ("home …, cell … - cell is best"). */
 function preferredLine (text: string, hits: PhoneHit[]): PhoneHit | undefined {
   if (hits.length < 2) return undefined
+  // "cell 608-555-0175 is better": said right after the number.
+  const praised = hits.find((hit) => /^\s*(?:is|'s)\s+(?:better|best|preferred|easier)\b/i.test(rightContext(text, hit.end, 20)))
+  if (praised !== undefined) return praised
   const wanted = PREFERENCES.find(([, pattern]) => pattern.test(text))?.[0]
   return wanted === undefined ? undefined : hits.find((hit) => lineOf(text, hit) === wanted)
 }

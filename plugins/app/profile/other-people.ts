@@ -37,7 +37,7 @@ const NAMED = /\b(\p{Lu}[\p{Ll}'-]+)(?:'s\s+(?:\w+\s+)?(?:e-?mail|number|phone|c
 const FORWARDED = /\n[ \t]*(?:From|Sent\s+by|Reply-To|Forwarded\s+from)[ \t]*:[ \t]*(?=[^\n]{0,80}@)/gu
 const CC = /\b(?:cc|cc'd|copy|loop\s+in)\s+(?!me\b|my\b)(?=[^.\n@]{0,60}?[\w.+-]+@)/giu
 // The visitor talking about themselves again ends the other person's part of the sentence.
-const SELF = new RegExp(`\\b(?:[Tt]his\\s+is\\s+(?!(?:his|her|their|the|a|an|my|our|him|them|it)\\b)|[Cc]alls?\\s+me|[Ii]|[Ii]'m|[Ii]m|[Ii]'ve|[Ii]'ll|[Mm]e|[Mm]ine|[Mm]yself)\\b|\\b[Mm]y\\s+(?!(?:${RELATIONS.join('|')}|behalf)\\b)`, 'gu')
+const SELF = new RegExp(`\\b(?:[Tt]his\\s+is\\s+(?!(?:his|her|their|the|a|an|my|our|him|them|it)\\b)|[Cc]alls?\\s+me|[Ii]|[Ii]'m|[Ii]m|[Ii]'ve|[Ii]'ll|[Mm]e|[Mm]ine|[Mm]yself|[Ww]e'?re|[Ww]e\\s+(?:are|live|own|have))\\b|\\b[Mm]y\\s+(?!(?:${RELATIONS.join('|')}|behalf)\\b)`, 'gu')
 // "My husband's cell is … but he's hard to reach - the house line, …, is the best way to get me": a spaced dash ends
 // the clause about the other person, unless their details follow it ("signs off - angela@…").
 // "talk to him - Boyd Lasko 417 555 0161": a name with details after the dash is still theirs.

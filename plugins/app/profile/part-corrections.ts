@@ -10,7 +10,7 @@ import type { RevisedPart, ScalarField } from './types.ts'
 export type PartFact = { field: ScalarField, value: string, confidence: number, part: RevisedPart } | { field: ScalarField, value: string, confidence: number, replacing: string }
 
 // "sorry, Lenexa, not Lawrence": a town for the one given before, when that is the one named after "not".
-const PLACE_NOT = /(?<![\p{L}'-])(\p{Lu}[\p{Ll}'-]+(?:\s\p{Lu}[\p{Ll}'-]+)?),?\s+not\s+(\p{Lu}[\p{Ll}'-]+(?:\s\p{Lu}[\p{Ll}'-]+)?)(?![\p{L}'-])/u
+const PLACE_NOT = /(?<![\p{L}'-])(\p{Lu}[\p{Ll}'-]+(?:\s\p{Lu}[\p{Ll}'-]+)?)(?:\s+\d{5})?,?\s+not\s+(\p{Lu}[\p{Ll}'-]+(?:\s\p{Lu}[\p{Ll}'-]+)?)(?![\p{L}'-])/u
 
 const CONFIDENCE = 0.75
 // "Larch Ave not Larch St": the same name, another suffix.
@@ -42,7 +42,7 @@ const SPELLED_OUT = /^\s*(\p{L}[\p{L}'-]+)\s*,\s*(?:two|double|with\s+an?|one|sp
 // "pettigrew*": a chat's way of correcting a typo, one starred word that is the whole message.
 const STARRED_WORD = /^\s*(?:(?:sorry|oops|sry)[,!]?\s+)?(?:\*([\p{L}][\p{L}'-]+)|([\p{L}][\p{L}'-]+)\*)\s*(?:sorry|oops|lol)?\s*[.!]?\s*$/iu
 // "sorry its Katrin, autocorrect": one word after the correction phrase, which may replace a word of the name.
-const NAME_WORD = /^\s*[,:–—-]?\s*(?:(?:it|that)(?:'?s|\s+is)\s+|its\s+|should\s+be\s+)?(?:spelled\s+|spelt\s+)?([\p{L}][\p{L}'-]+)\s*(?:[,!]|\.(?!\S)|$|\s+with\s+(?:a|an|one|two)\b|\s+(?:lol|sorry|oops)\b)/u
+const NAME_WORD = /^\s*[,.:–—-]?\s*(?:(?:it|that)(?:'?s|\s+is)\s+|its\s+|should\s+be\s+)?(?:spelled\s+|spelt\s+)?([\p{L}][\p{L}'-]+)\s*(?:[,!]|\.(?!\S)|$|\s+with\s+(?:a|an|one|two)\b|\s+(?:lol|sorry|oops)\b)/u
 
 /**
  * Parts corrected in `text`; `afterCorrections` holds the text after the message's last and after its first
@@ -55,7 +55,9 @@ export function findPartCorrections (text: string, afterCorrections: [string, st
   const house = HOUSE_NUMBER.exec(text)
   const endsIn = ENDS_IN.exec(text)?.[1]
   if (endsIn !== undefined) facts.push({ field: 'phone', value: endsIn, confidence: CONFIDENCE, part: 'last_digits' })
-  const number = endsIn !== undefined ? undefined : house?.[1] ?? house?.[2] ?? HOUSE_NUMBER_NAMED.exec(text)?.[1]
+  const candidate = endsIn !== undefined ? undefined : house?.[1] ?? house?.[2] ?? HOUSE_NUMBER_NAMED.exec(text)?.[1]
+  // "oops zip is 28804 not 28806": a ZIP, not a house number.
+  const number = candidate !== undefined && /^\d{5}$/.test(candidate) && /\bzip\b/i.test(text) ? undefined : candidate
   if (number !== undefined && street === null) facts.push({ field: 'address_street', value: number, confidence: CONFIDENCE, part: 'house_number' })
   const unit = A_STREET.test(text) ? null : UNIT_ADDED.exec(text)
   if (unit !== null) facts.push({ field: 'address_street', value: `${unit[1] ?? ''} ${unit[2] ?? ''}`, confidence: CONFIDENCE, part: 'unit' })

@@ -20,7 +20,7 @@ const TARGETS: Array<[RegExp, ScalarField[]]> = [
 // "forget the phone number", "disregard my email", "delete my number" withdraw it.
 // The words between a withdrawing verb and the field it names ("that old", "my").
 const WHICH = String.raw`(?:that|the|my|this|our)\s+(?:old\s+|last\s+|previous\s+)?`
-const WITHDRAW = new RegExp(String.raw`(?<!\b(?:don'?t|do\s+not|not)\s+)\b(?:ignore|disregard|forget(?:\s+about)?|delete|remove|erase|wipe|clear|scrub|purge|drop|scrap|scratch|skip|never\s?mind|(?:please\s+)?(?:don'?t|do\s+not|(?:could|can|would)\s+you\s+not)\s+(?:store|keep|save|record|use|hold\s+on\s+to)|(?:don'?t|do\s+not)\s+want\s+to\s+(?:give|share|hand)\s+(?:out\s+)?)\s+${WHICH}`, 'giu')
+const WITHDRAW = new RegExp(String.raw`(?<!\b(?:don'?t|do\s+not|not)\s+)\b(?:ignore|disregard|forget(?:\s+about)?|delete|remove|erase|wipe|clear|scrub|purge|drop|scrap|scratch|skip|never\s?mind|(?:please\s+)?(?:don'?t|do\s+not|(?:could|can|would)\s+you\s+not)\s+(?:store|keep|save|record|use|put|share|hold\s+on\s+to)|(?:don'?t|do\s+not)\s+want\s+to\s+(?:give|share|hand)\s+(?:out\s+)?)\s+${WHICH}`, 'giu')
 // "I'd rather you didn't have my phone number", "prefer you not keep my email".
 const WITHDRAW_WISH = new RegExp(String.raw`\b(?:rather|prefer)\s+(?:you\s+)?(?:didn'?t|did\s+not|not|don'?t)\s+(?:have|keep|store|use|hold|give|share|leave)\s+${WHICH}`, 'giu')
 // "take my number off your system", "leave the phone out": the field sits between the verb and off / out.
@@ -80,9 +80,13 @@ function targetsAt (text: string, at: number): Withdrawal | null {
 // "wait wrong number thats my old one": the number given is no longer theirs.
 const OLD_NUMBER = /\bwrong\s+number\b[^.!?]{0,30}\b(?:old|previous|former)\s+(?:one|number)\b/giu
 
+// "you know what, don't email me, I get too much spam": the email given is not to be used.
+const NO_EMAIL = /\b(?:don'?t|do\s+not|please\s+don'?t)\s+(?:e-?mail|write\s+to)\s+me\b/giu
+
 export function findWithdrawals (text: string, previous: string | null = null): Withdrawal[] {
   const found: Withdrawal[] = []
   for (const match of text.matchAll(OLD_NUMBER)) found.push({ fields: ['phone'], end: match.index + match[0].length })
+  for (const match of text.matchAll(NO_EMAIL)) found.push({ fields: ['email'], end: match.index + match[0].length })
   for (const match of text.matchAll(WITHDRAW_ALL)) found.push({ fields: [...ALL_FIELDS], end: match.index + match[0].length })
   for (const match of text.matchAll(WITHDRAW_IT)) {
     const earlier = previous !== null && POINTS_AT_VALUE.test(match[0]) ? givenBefore(previous, previous.length) : null

@@ -64,10 +64,15 @@ const FLOORS: Array<{ name: BatchName, right: number, wrong: number }> = [
   { name: 'AJ', right: 295, wrong: 0 },
   { name: 'AK', right: 303, wrong: 1 },
   // al117's signature gives the employer's office, which reads as the visitor's address.
-  { name: 'AL', right: 285, wrong: 5 }
+  { name: 'AL', right: 285, wrong: 5 },
+  // am69 thanks the assistant by name ("ok thanks Sam"), which reads as a sign-off.
+  { name: 'AM', right: 224, wrong: 2 },
+  { name: 'AN', right: 261, wrong: 0 },
+  { name: 'AO', right: 272, wrong: 1 },
+  { name: 'AP', right: 261, wrong: 1 }
 ]
 
-t.test('batches B to AL stay at least where they scored', async (t) => {
+t.test('batches B to AP stay at least where they scored', async (t) => {
   for (const { name, right, wrong } of FLOORS) {
     const batch = BATCHES[name]
     t.ok(batch.length >= 40, `batch ${name}: ${batch.length} conversations`)

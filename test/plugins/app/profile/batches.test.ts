@@ -69,10 +69,15 @@ const FLOORS: Array<{ name: BatchName, right: number, wrong: number }> = [
   { name: 'AM', right: 224, wrong: 2 },
   { name: 'AN', right: 261, wrong: 0 },
   { name: 'AO', right: 272, wrong: 1 },
-  { name: 'AP', right: 261, wrong: 1 }
+  { name: 'AP', right: 261, wrong: 1 },
+  // AQ to AT were never tuned on: held to their blind scores, the last ones measured.
+  { name: 'AQ', right: 256, wrong: 2 },
+  { name: 'AR', right: 291, wrong: 4 },
+  { name: 'AS', right: 364, wrong: 4 },
+  { name: 'AT', right: 259, wrong: 2 }
 ]
 
-t.test('batches B to AP stay at least where they scored', async (t) => {
+t.test('batches B to AT stay at least where they scored', async (t) => {
   for (const { name, right, wrong } of FLOORS) {
     const batch = BATCHES[name]
     t.ok(batch.length >= 40, `batch ${name}: ${batch.length} conversations`)

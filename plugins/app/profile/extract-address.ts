@@ -564,9 +564,11 @@ export function cityAfterStreet (text: string, previous: string | null): Address
   const capital = WHOLE_PLACE.exec(text)?.[1]
   // One lower-case word ("jasper") is as likely a name, unless the message before was about the address.
   const lower = LOWER_TOWN.exec(text)?.[1]
-  const addressBefore = previous !== null && (readStreets(previous).length > 0 || /\b\d{5}\b|\bzip\b|\d{3}[\s.-]?\d{4}|@/i.test(previous))
+  if (capital === undefined && lower === undefined) return null
+  const streetBefore = previous !== null && readStreets(previous).length > 0
+  const addressBefore = previous !== null && (streetBefore || /\b\d{5}\b|\bzip\b|\d{3}[\s.-]?\d{4}|@/i.test(previous))
   const place = capital ?? (lower !== undefined && (lower.includes(' ') || addressBefore) ? lower : undefined)
-  const afterStreet = capital !== undefined && previous !== null && readStreets(previous).length > 0
+  const afterStreet = capital !== undefined && streetBefore
   if (place === undefined || (!afterStreet && !US_CITIES.has(place.toLowerCase()))) return null
   if (readState(place, 'none') !== null || place.split(' ').some((w) => CITY_STOP.has(w.toLowerCase()))) return null
   return { field: 'address_city', value: properCased(place), confidence: 0.65, onlyFills: true }

@@ -219,6 +219,7 @@ const DASH_LINE = /(?:^|\n)[ ]*(?:—|–|--|-|~)[ ]*/gu
 // "Annika Berg\n17 Fjord Ln": a name on its own line right above the street of an address block.
 // "1. Fitzgerald Oyelaran\n2. 4 Hawthorn Rise": a numbered or bulleted list too.
 const LIST_MARK = String.raw`(?:\d{1,2}[.)][ \t]*|[-*•][ \t]*)?`
+const STREET_LINE_NEXT = new RegExp(String.raw`^[ \t]*\n[ \t]*${LIST_MARK}\d`)
 const NAME_ABOVE_STREET = new RegExp(String.raw`(?:^|\n)[ \t]*${LIST_MARK}(?=(?:${TITLE}[ \t]+)?\p{Lu}[\p{L}'-]+(?:[ \t]+\p{Lu}[\p{L}'-]+){1,2}[ \t]*\n[ \t]*${LIST_MARK}\d{1,6}[ \t]+\p{Lu})`, 'gu')
 // "I'm her son, Gary.", "I'm only the intern, Zoe.": the visitor describes themselves, then names themselves.
 // "- me (Ilse Marwick): ilse@…"
@@ -261,7 +262,7 @@ function signOffHits (text: string): NameHit[] {
     ...hitsAfter(text, ME_PARENS, (rest) => /^\s*\)/.test(rest), 0.85),
     ...hitsAfter(text, HONORIFIC_OPENING, (rest) => /^\s*(?:[-–—,.!:]|$)/.test(rest), 0.8).filter((hit) => hit.value.includes(' ')),
     ...hitsAfter(text, BY_THE_WAY, (rest) => /^,?\s+(?:by\s+the\s+way|btw)\b/.test(rest), 0.8),
-    ...hitsAfter(text, NAME_ABOVE_STREET, (rest) => new RegExp(String.raw`^[ \t]*\n[ \t]*${LIST_MARK}\d`).test(rest), 0.8),
+    ...hitsAfter(text, NAME_ABOVE_STREET, (rest) => STREET_LINE_NEXT.test(rest), 0.8),
     ...hitsAfter(text, SPEAKING, (rest) => /^,?\s+speaking\b/.test(rest), 0.8),
     ...hitsAfter(text, NAME_THEN_CONTACT, (rest) => CONTACT_AFTER_NAME.test(rest), 0.75).filter((hit) => hit.value.includes(' ')),
     ...hitsAfter(text, SIGNATURE_NAME, (rest) => SIGNATURE_CONTACT.test(rest), 0.75),
@@ -278,6 +279,8 @@ function looksLikeAdjective (value: string): boolean {
 }
 
 /** Lower-case "i'm dana, ..." only when the word is followed by a break and is not a common word. */
+// What may follow "im jake": a break, "from", "here", "i want", "my …", an address or a phone.
+const AFTER_LOWER_INTRO = new RegExp(String.raw`^\s*(?:[,.!]|$|\s+(?:from|here|and\s+i|i|with|btw|by\s+the\s+way|my)\b|\s+at\s+\d|\s+${CONTACT})`, 'i')
 const LOWER_INTRO = /\b(?:i'?m|i\s+am)\s+(?=\p{Ll})/gu
 // "tony here btw", "hi, this is mei lin from the dental office": a lower-case name only where the message opens.
 const LOWER_OPENING = new RegExp(String.raw`^\s*(?:(?:yes|ok|okay)[,!]?\s+)?(?:${LOWER_HELLO})?(?:this\s+is\s+|it'?s\s+)?(?:(?:mrs?|ms|mx|dr)\.?\s+)?(?=\p{Ll})`, 'gu')
@@ -304,6 +307,9 @@ const LOWER_THIS_IS_ONE = /(?:^|[,.!?;]|\s{2})\s{0,3}this\s+is\s+(?=\p{Ll}+\s*(?
 // "name corwin tate\nemial …": a form's label without its colon, the name filling the line.
 // "name bo ridgeway ph 4065550161 addr …": or the next label on the same line.
 const NEXT_LABEL = String.raw`(?:ph|phone|tel|cell|mobile|email|e-mail|addr|address|zip)\b`
+const AFTER_NAME_LABEL = new RegExp(String.raw`^[ \t]*(?:\n|${NEXT_LABEL}|$)`)
+const PHONE_NEXT = new RegExp(String.raw`^\s+${CONTACT}`)
+const AFTER_LOWER_THIS_IS = new RegExp(String.raw`^\s*(?:,|\s+(?:in|from|here)\b|\s+${CONTACT}|\s+at\s+\d|[.!]?\s*$)`)
 const LOWER_NAME_LABEL = new RegExp(String.raw`(?:^|\n)[ \t]*name[ \t]+(?=\p{Ll}+(?:[ \t]+[\p{Ll}-]+)?[ \t]*(?:\n|${NEXT_LABEL}|$))`, 'gu')
 
 function lowercaseHits (text: string): NameHit[] {
@@ -314,7 +320,7 @@ function lowercaseHits (text: string): NameHit[] {
     if (name === null || looksLikeAdjective(name.value)) continue
     // "hi im marisa kwon my email is …": a run-on's next clause starts with "my".
     // "im jake 608 555 0152 if …": or the number follows.
-    if (!new RegExp(String.raw`^\s*(?:[,.!]|$|\s+(?:from|here|and\s+i|i|with|btw|by\s+the\s+way|my)\b|\s+at\s+\d|\s+${CONTACT})`, 'i').test(text.slice(name.end))) continue
+    if (!AFTER_LOWER_INTRO.test(text.slice(name.end))) continue
     hits.push({ value: name.value, start: from, end: name.end, confidence: 0.6 })
   }
   for (const match of text.matchAll(LOWER_OPENING)) {
@@ -327,12 +333,12 @@ function lowercaseHits (text: string): NameHit[] {
   hits.push(...lowerHitsAfter(text, LOWER_GREETING, /^\s*(?:[,.!]|$)/, 1))
   // A phone may close the signature: "-- gus fairley 270-555-0115".
   hits.push(...lowerHitsAfter(text, LOWER_SIGN_OFF, /^\s*[.!]?\s*(?:\+?\(?\d[\d ().-]{6,}\d)?\s*$/, 2))
-  hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, new RegExp(String.raw`^\s*(?:,|\s+(?:in|from|here)\b|\s+${CONTACT}|\s+at\s+\d|[.!]?\s*$)`), 2).filter((hit) => hit.value.includes(' ')))
+  hits.push(...lowerHitsAfter(text, LOWER_THIS_IS, AFTER_LOWER_THIS_IS, 2).filter((hit) => hit.value.includes(' ')))
   hits.push(...lastLineHits(text))
   hits.push(...lowerHitsAfter(text, LOWER_NAME_THEN_CONTACT, /^\s*(?:[,|]|\d{3,}|[\w.+-]+@)/, 2).filter((hit) => hit.value.includes(' ')))
-  hits.push(...lowerHitsAfter(text, LOWER_NAME_LABEL, new RegExp(String.raw`^[ \t]*(?:\n|${NEXT_LABEL}|$)`), 2, true))
+  hits.push(...lowerHitsAfter(text, LOWER_NAME_LABEL, AFTER_NAME_LABEL, 2, true))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_CONTACT, /^\s*(?:,|\s\d)/, 1))
-  hits.push(...lowerHitsAfter(text, LOWER_WORD_THEN_PHONE, new RegExp(String.raw`^\s+${CONTACT}`), 1))
+  hits.push(...lowerHitsAfter(text, LOWER_WORD_THEN_PHONE, PHONE_NEXT, 1))
   hits.push(...lowerHitsAfter(text, LOWER_THIS_IS_ONE, /^\s*(?:[,!]|\.(?!\S)|$|\s+(?:btw|here)\b)/, 1).map((hit) => ({ ...hit, confidence: 0.6 })))
   return hits
 }
@@ -405,6 +411,7 @@ const REPLY_FILLER = String.raw`(?:(?:sure|ok(?:ay)?|yes|yeah|yep|yup|ya|so|and|
 // "Coralie Banfield sorry": a word of apology may close it.
 // "Lorna Pettigrew if you need the last name", "Leopold Saarinen, sorry, for the form".
 const REPLY_END = String.raw`\s*[.!,]?\s*(?:(?:sorry|lol|thanks|thx|pls|please|owner|manager|if\s+you\s+need[^.!\n]{0,40}|for\s+the\s+\w+)\s*[.!,]?\s*){0,2}$`
+const REPLY_ENDS = new RegExp(`^${REPLY_END}`, 'iu')
 const WHOLE_NAME = new RegExp(String.raw`^\s*${REPLY_FILLER}(?=\p{L}[\p{Ll}'-]+(?:[ ]+\p{L}[\p{Ll}'-]+){1,2}${REPLY_END})`, 'iu')
 const PLACE_PREFIX = /^(?:san|santa|los|las|new|north|south|east|west|fort|mount|port|lake|el|la|saint|st)$/i
 // "its wes", "this is ophelia, can i get a callback", "name? oh its ximena": one word, the message's only clause
@@ -425,7 +432,7 @@ function fullNameReply (text: string): NameHit[] {
   if (name === null || !name.value.includes(' ') || PLACE_PREFIX.test(name.value.split(' ')[0] ?? '') || (lower && looksLikeAdjective(name.value)) || endsInState(name.value)) return []
   // "cedar rapids", "Ann Arbor": a town's name; "spray foam crawlspace": three lower-case words are rarely a name.
   if (US_CITIES.has(name.value.toLowerCase()) || (lower && name.value.split(' ').length > 2)) return []
-  if (!new RegExp(`^${REPLY_END}`, 'iu').test(text.slice(name.end)) || STREET_WORD.test(name.value.split(' ').pop() ?? '')) return []
+  if (!REPLY_ENDS.test(text.slice(name.end)) || STREET_WORD.test(name.value.split(' ').pop() ?? '')) return []
   return [{ value: name.value, start: match[0].length, end: name.end, confidence: 0.6 }]
 }
 
@@ -503,13 +510,14 @@ const GAVE_CONTACT = new RegExp(String.raw`[\w.+-]+@[\w-]+\.|${PHONE_SHAPE.sourc
 const LOWER_ASK_FOR = /\bask\s+for\s+(?=\p{Ll}{2,}\s*[.!]?\s*$)/gu
 
 function lowerAskFor (text: string, previous: string | null): NameHit[] {
-  if (!GAVE_CONTACT.test(text) && (previous === null || !GAVE_CONTACT.test(previous))) return []
-  return lowerHitsAfter(text, LOWER_ASK_FOR, /^\s*[.!]?\s*$/, 1)
+  // The message's own shape first: the message before is read only when this one could be a reply.
+  const hits = lowerHitsAfter(text, LOWER_ASK_FOR, /^\s*[.!]?\s*$/, 1)
+  return hits.length === 0 || GAVE_CONTACT.test(text) || (previous !== null && GAVE_CONTACT.test(previous)) ? hits : []
 }
 
 function lowerNameReply (text: string, previous: string | null): NameHit[] {
-  if (previous === null || !GAVE_CONTACT.test(previous)) return []
   const match = LOWER_ONE_WORD.exec(text)
+  if (match === null || previous === null || !GAVE_CONTACT.test(previous)) return []
   const name = match === null ? null : readName(text, match[0].length, 'strong')
   if (name === null || readState(name.value, 'none') !== null || US_CITIES.has(name.value.toLowerCase()) || looksLikeAdjective(name.value)) return []
   return [{ value: name.value, start: 0, end: name.end, confidence: 0.6, onlyFills: true }]
@@ -519,8 +527,8 @@ function lowerNameReply (text: string, previous: string | null): NameHit[] {
 const A_STREET = new RegExp(String.raw`\b\d{1,6}\s+\p{L}[\p{L}'. -]{1,40}?\b(?:${SUFFIX})\b`, 'iu')
 
 function givenNameReply (text: string, previous: string | null): NameHit[] {
-  if (previous !== null && A_STREET.test(previous)) return []
   const match = ONE_WORD.exec(text)
+  if (match === null || (previous !== null && A_STREET.test(previous))) return []
   const name = match === null ? null : readName(text, match[0].length, 'capitalized')
   if (name === null || readState(name.value, 'none') !== null || US_CITIES.has(name.value.toLowerCase())) return []
   return [{ value: name.value, start: 0, end: name.end, confidence: 0.6, onlyFills: true }]

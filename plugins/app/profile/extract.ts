@@ -101,8 +101,10 @@ function factsIn (text: string, options: ExtractOptions, previous: string | null
   const phone = pickOwnPhone(blankSpans(own, findEmails(own)), options.defaultRegion)
   if (phone !== null) facts.push({ field: 'phone', value: phone.value, confidence: phone.confidence })
   // Addresses stay in other people's sentences ("my parents' place in Edison") unless the address is theirs.
-  const jobSite = JOB_FOR_SOMEONE.test(normalized) || (previous !== null && JOB_FOR_SOMEONE.test(previous))
-  const theirAddresses = jobSite ? [] : others.spans.filter((span) => OTHERS_ADDRESS.test(normalized.slice(span.start, span.end)))
+  const theirSpans = others.spans.filter((span) => OTHERS_ADDRESS.test(normalized.slice(span.start, span.end)))
+  // Only read when someone else's address is in the message: most messages have none.
+  const jobSite = theirSpans.length > 0 && (JOB_FOR_SOMEONE.test(normalized) || (previous !== null && JOB_FOR_SOMEONE.test(previous)))
+  const theirAddresses = jobSite ? [] : theirSpans
   const address = extractAddress(blankSpans(normalized, [...findEmails(normalized), ...theirAddresses]))
   facts.push(...address)
   const reply = address.length === 0 ? cityAfterStreet(normalized, previous) : null

@@ -1,7 +1,7 @@
 // Finds a US postal address in its usual shapes: one line, several lines, "I live at … in City, State", "we're in
 // Denver, CO", "my zip is 94107". City and state always come from the same candidate, never from two addresses.
 import { isCapsWord, isWordLikeCode, readState } from './us-states.ts'
-import { COMPANY_WORD, isCapitalized, leftContext, properCaseWord } from './text.ts'
+import { COMPANY_WORD, isCapitalized, leftContext, properCase, properCaseWord } from './text.ts'
 import { US_CITIES } from './us-cities.ts'
 
 export interface AddressParts {
@@ -17,6 +17,8 @@ interface Candidate { parts: AddressParts, confidence: number, start: number }
 export const SUFFIX = 'spur|crest|chase|mews|rise|trce|street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|ter|terr|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|loop|row|alley|crescent|cres|plaza|plz|pike|path|point|pt|ridge|cove|crossing|xing|commons|walk|bend|glen|heights|hts|hollow|manor|meadows|park|pass|landing|bluff|run|grove|knoll|trace|vista|expressway|expy|freeway|fwy|turnpike|tpke|close'
 // A street name's words are never a bare number or a lone dash ("phone 0186 address - 14 Magnolia Bluff").
 const STREET = new RegExp(`\\b(\\d{1,6}[A-Za-z]?)\\s{1,3}((?:(?!\\d+\\s)(?![-–—.]+\\s)[\\p{L}\\p{N}'.-]{1,30}\\s{1,3}){1,4}?)(${SUFFIX})\\b\\.?`, 'giu')
+/** Something shaped like a street ("57 Thistledown Ct"), for the modules that only need to know one is there. */
+export const A_STREET = new RegExp(`\\b\\d{1,6}[A-Za-z]?\\s+(?:[\\p{L}\\p{N}'.-]+\\s+){1,4}?(?:${SUFFIX})\\b`, 'iu')
 const SUFFIX_WORD = new RegExp(`^(?:${SUFFIX})$`, 'iu')
 const SECOND_SUFFIX = new RegExp(`^ {1,2}(${SUFFIX})\\b\\.?`, 'iu')
 // Not "Can you put a charger in at …", which asks for work there.
@@ -296,7 +298,7 @@ function localityCandidates (text: string): Candidate[] {
     // "im in 80525 fort collins": a known town without its state.
     const town = /^(\p{L}[\p{L}'-]+(?:\s\p{L}[\p{L}'-]+){0,2}?)(?=\s*(?:[,.!?]|$))/u.exec(text.slice(match.index + match[0].length))?.[1]
     if (locality === null && town !== undefined && US_CITIES.has(town.toLowerCase())) {
-      found.push({ parts: { city: town.split(' ').map(properCaseWord).join(' '), zip: match[1] ?? '' }, confidence: 0.8, start: match.index })
+      found.push({ parts: { city: properCase(town), zip: match[1] ?? '' }, confidence: 0.8, start: match.index })
       continue
     }
     if (locality?.state === undefined || locality.zip !== undefined) continue
@@ -343,7 +345,7 @@ function localityCandidates (text: string): Candidate[] {
   }
   // "kelsey 515 555 0139 des moines": a known town alone.
   const town = from === -1 || closing !== null ? undefined : /^(\p{L}[\p{L}'-]+(?:\s\p{L}[\p{L}'-]+){0,2})\s*[.!]?\s*$/u.exec(text.slice(from))?.[1]
-  if (town !== undefined && text === text.toLowerCase() && US_CITIES.has(town.toLowerCase())) found.push({ parts: { city: town.split(' ').map(properCaseWord).join(' ') }, confidence: 0.7, start: from })
+  if (town !== undefined && text === text.toLowerCase() && US_CITIES.has(town.toLowerCase())) found.push({ parts: { city: properCase(town) }, confidence: 0.7, start: from })
   for (const match of text.matchAll(BARE_PLACE_CUE)) {
     const from = match.index + match[0].length
     const capitalized = readLocality(text, from, true)
@@ -423,7 +425,7 @@ function labelledCandidates (text: string): Candidate[] {
   const code = state === null ? null : readState(state[1] ?? '', 'all')
   if (city === null && code === null) return []
   const parts = {
-    ...(city === null ? {} : { city: (city[1] ?? '').split(' ').map(properCaseWord).join(' ') }),
+    ...(city === null ? {} : { city: properCase(city[1] ?? '') }),
     ...(code === null ? {} : { state: code.code })
   }
   return [{ parts, confidence: 0.9, start: city?.index ?? state?.index ?? 0 }]
@@ -450,7 +452,7 @@ function knownTownCandidates (text: string): Candidate[] {
     if (lower.split(' ').some((w) => CITY_STOP.has(w) || LOWER_NOT_PLACE.has(w))) return []
     // "do you install in Denver?" asks where we work; "the agent listing 1402 Oak Hollow Dr in Round Rock" is no home.
     if (ASKING_US.test(leftContext(text, m.index, 80)) || /\b(?:listing|showing|selling|old|previous|former)\b[^.!?]{0,40}$|\b(?:show|expo|fair|conference|convention|event|game|trip|vacation)\s*$/i.test(leftContext(text, m.index, 60))) return []
-    return [{ parts: { city: town.split(' ').map(properCaseWord).join(' ') }, confidence: 0.65, start: m.index }]
+    return [{ parts: { city: properCase(town) }, confidence: 0.65, start: m.index }]
   })
 }
 
@@ -497,11 +499,11 @@ january february march april may june july august september october november dec
 `.split(/\s+/).filter(Boolean))
 
 // "we're in cedar rapids if that matters": a known town, then the clause goes on.
-const KNOWN_LOWER_TOWN = {
-  exec (text: string): [string, string] | null {
-    const match = /^(\p{Ll}[\p{L}'-]{1,30}(?: \p{Ll}[\p{L}'-]{1,30}){0,2}?)(?=\s+(?:if|and|but|so|area|too)\b)/u.exec(text)
-    return match?.[1] !== undefined && US_CITIES.has(match[1]) ? [match[0], match[1]] : null
-  }
+const LOWER_TOWN_GOING_ON = /^(\p{Ll}[\p{L}'-]{1,30}(?: \p{Ll}[\p{L}'-]{1,30}){0,2}?)(?=\s+(?:if|and|but|so|area|too)\b)/u
+
+function knownLowerTown (text: string): string | undefined {
+  const town = LOWER_TOWN_GOING_ON.exec(text)?.[1]
+  return town !== undefined && US_CITIES.has(town) ? properCase(town) : undefined
 }
 
 /**
@@ -512,9 +514,9 @@ function lowerCaseCity (text: string, from: number, withZip: boolean): string | 
   if (text !== text.toLowerCase()) return undefined
   const words = /^\p{Ll}[\p{L}'-]{1,30}(?: \p{Ll}[\p{L}'-]{1,30})?(?=\s*[,.])/u.exec(text.slice(from, from + 64))?.[0] ??
     (withZip ? undefined : /^\p{Ll}[\p{L}'-]{1,30}(?: \p{Ll}[\p{L}'-]{1,30})?(?=\s*(?:[!?]|$))/u.exec(text.slice(from, from + 64))?.[0])
-  if (words === undefined) return KNOWN_LOWER_TOWN.exec(text.slice(from, from + 64))?.[1]?.split(' ').map(properCaseWord).join(' ')
+  if (words === undefined) return knownLowerTown(text.slice(from, from + 64))
   if (!withZip && words.split(' ').some((w) => LOWER_NOT_PLACE.has(w) || CITY_STOP.has(w) || readState(w, 'none') !== null)) return undefined
-  return words.split(' ').map(properCaseWord).join(' ')
+  return properCase(words)
 }
 
 function isHomeStatement (cue: string, after: string): boolean {
@@ -560,7 +562,6 @@ const WHOLE_PLACE = /^\s*(?:(?:[Tt]hat'?s|[Tt]hats|[Ii]t'?s|[Ii]ts)\s+in\s+|[Ii]
 
 /** After a street, any place's name; otherwise one of the US towns with several ZIP codes ("Tucson"). */
 export function cityAfterStreet (text: string, previous: string | null): AddressFact | null {
-  const properCased = (place: string): string => place.split(' ').map(properCaseWord).join(' ')
   const capital = WHOLE_PLACE.exec(text)?.[1]
   // One lower-case word ("jasper") is as likely a name, unless the message before was about the address.
   const lower = LOWER_TOWN.exec(text)?.[1]
@@ -571,7 +572,7 @@ export function cityAfterStreet (text: string, previous: string | null): Address
   const afterStreet = capital !== undefined && streetBefore
   if (place === undefined || (!afterStreet && !US_CITIES.has(place.toLowerCase()))) return null
   if (readState(place, 'none') !== null || place.split(' ').some((w) => CITY_STOP.has(w.toLowerCase()))) return null
-  return { field: 'address_city', value: properCased(place), confidence: 0.65, onlyFills: true }
+  return { field: 'address_city', value: properCase(place), confidence: 0.65, onlyFills: true }
 }
 
 export function extractAddress (text: string): AddressFact[] {

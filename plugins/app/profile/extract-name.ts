@@ -1,5 +1,5 @@
 // Reads the customer's name from clear self-introductions and sign-offs, never from "I'm looking / fine / in …".
-import { SUFFIX } from './extract-address.ts'
+import { A_STREET, SUFFIX } from './extract-address.ts'
 import { readState } from './us-states.ts'
 import { COMPANY_WORD, isCapitalized, PHONE_SHAPE, properCaseWord, type Span } from './text.ts'
 import { US_CITIES } from './us-cities.ts'
@@ -524,8 +524,6 @@ function lowerNameReply (text: string, previous: string | null): NameHit[] {
 }
 
 // "4 Kittiwake Way", then "Kennebunk": a town after a street, not a name.
-const A_STREET = new RegExp(String.raw`\b\d{1,6}\s+\p{L}[\p{L}'. -]{1,40}?\b(?:${SUFFIX})\b`, 'iu')
-
 function givenNameReply (text: string, previous: string | null): NameHit[] {
   const match = ONE_WORD.exec(text)
   if (match === null || (previous !== null && A_STREET.test(previous))) return []

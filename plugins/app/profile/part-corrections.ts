@@ -1,7 +1,7 @@
 // Corrections of part of a value the visitor gave before: "no wait 0183" (the last four digits), "house number is
 // 2214 not 2241", "Larch Ave not Larch St", "example.net at the end, not .com". The message alone cannot say what
 // the whole value becomes, so each is a fact naming the part; the merge applies it to the value it finds.
-import { SUFFIX, unitKeyword } from './extract-address.ts'
+import { A_STREET, SUFFIX, unitKeyword } from './extract-address.ts'
 import { isPlausibleName } from './extract-name.ts'
 import { editDistance } from './fuzzy.ts'
 import { PHONE_SHAPE, properCaseWord } from './text.ts'
@@ -22,7 +22,6 @@ const HOUSE_NUMBER_NAMED = /(?<![\d-])(\d{1,6}[A-Za-z]?)\s+\p{Lu}[\p{L}'-]+,?\s+
 // "forgot to add, it's Apt 4": a unit for the street given before, in a message that gives no street.
 // "unit 2" as the whole message too.
 const UNIT_ADDED = /(?:\b(?:forgot|add|also|it'?s|its|we'?re|i'?m|and)\b[^.\n\d]{0,20}?|^\s*)\b(apt|apartment|unit|suite|ste)\.?\s*#?\s*([A-Za-z0-9-]{1,6})\b/iu
-const A_STREET = new RegExp(`\\b\\d{1,6}[A-Za-z]?\\s+(?:[\\p{L}\\p{N}'.-]+\\s+){1,4}?(?:${SUFFIX})\\b`, 'iu')
 // "no wait 0183": four digits standing alone, right after the correction phrase.
 const LAST_DIGITS = /^[^\d]{0,32}?(?<![\d-])(\d{4})(?![\d-])/u
 const PHONE_CONTEXT = new RegExp(String.raw`(?<!\b(?:house|street|building|unit|apt)\s)\b(?:number|phone|cell|mobile|digits|last\s+(?:four|4))\b|${PHONE_SHAPE.source}`, 'i')

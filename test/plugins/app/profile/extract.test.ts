@@ -12,6 +12,9 @@ const OPTIONS: ExtractOptions = {
   defaultRegion: 'US'
 }
 
+/** A conversation, message by message, through extract and merge at the production threshold. */
+const run = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
+
 function profileOf (text: string, options: ExtractOptions = OPTIONS): ProfileValues {
   return mergeProfile(emptyProfile(), extractProfileFacts(text, options), 0.6).next
 }
@@ -324,47 +327,45 @@ t.test('a normal message is cheap', async (t) => {
 })
 
 t.test('"please don\'t use that" at the start of a message withdraws what the message before it gave', async (t) => {
-  const phoneThenWithdrawn = runConversation(['Here\'s my number: 563-555-0118.', 'Actually please don\'t use that, I\'d prefer email.'], OPTIONS)
+  const phoneThenWithdrawn = run(['Here\'s my number: 563-555-0118.', 'Actually please don\'t use that, I\'d prefer email.'])
   t.equal(phoneThenWithdrawn.phone, null)
-  const emailThenWithdrawn = runConversation(['you can write to rue.fenwick@example.com', 'ignore that, my partner handles it'], OPTIONS)
+  const emailThenWithdrawn = run(['you can write to rue.fenwick@example.com', 'ignore that, my partner handles it'])
   t.equal(emailThenWithdrawn.email, null)
-  const withdrawnThenGiven = runConversation(['cell is 503-555-0124', 'scratch that, 503-555-0199 is better'], OPTIONS)
+  const withdrawnThenGiven = run(['cell is 503-555-0124', 'scratch that, 503-555-0199 is better'])
   t.equal(withdrawnThenGiven.phone, '+15035550199', 'a value after the phrase is the new one')
-  const forgetIt = runConversation(['my number is 503-555-0124', 'how much is a heat pump?', 'forget it, too expensive'], OPTIONS)
+  const forgetIt = run(['my number is 503-555-0124', 'how much is a heat pump?', 'forget it, too expensive'])
   t.equal(forgetIt.phone, '+15035550124', '"forget it" after another message withdraws nothing')
-  const notBefore = runConversation(['how much is a battery', 'don\'t use that, we have solar already'], OPTIONS)
+  const notBefore = run(['how much is a battery', 'don\'t use that, we have solar already'])
   t.same([notBefore.phone, notBefore.email], [null, null], 'nothing given before, nothing withdrawn')
 })
 
 t.test('replies to the assistant\'s questions: a message that is only a name, a place, a ZIP or a unit', async (t) => {
-  const reply = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
-  t.equal(reply(['pls call 724 555 0197', 'benedikt sorensen']).customer_name, 'Benedikt Sorensen')
-  t.equal(reply(['sorry whats the next step', 'sure, Thaddeus Imbery']).customer_name, 'Thaddeus Imbery')
-  t.equal(reply(['its wes']).customer_name, 'Wes')
-  t.equal(reply(['this is ophelia, can i get a callback tmrw']).customer_name, 'Ophelia')
+  t.equal(run(['pls call 724 555 0197', 'benedikt sorensen']).customer_name, 'Benedikt Sorensen')
+  t.equal(run(['sorry whats the next step', 'sure, Thaddeus Imbery']).customer_name, 'Thaddeus Imbery')
+  t.equal(run(['its wes']).customer_name, 'Wes')
+  t.equal(run(['this is ophelia, can i get a callback tmrw']).customer_name, 'Ophelia')
   for (const notName of ['sounds good', 'evenings pls', 'its fine', 'tesla powerwall', 'portsmouth nh', 'this is urgent, call me']) {
-    t.equal(reply([notName]).customer_name, null, `"${notName}" is no name`)
+    t.equal(run([notName]).customer_name, null, `"${notName}" is no name`)
   }
-  t.match(reply(['yo', 'want solar', 'bowling green ky']), { address_city: 'Bowling Green', address_state: 'KY' })
-  t.match(reply(['2906 old mill pike', 'in frederick md', '21702']), { address_street: '2906 Old Mill Pike', address_city: 'Frederick', address_state: 'MD', address_zip: '21702' })
-  t.equal(reply(['house is at 61 cobble way', 'unit 2']).address_street, '61 Cobble Way Unit 2')
-  t.match(reply(['1902 cedar swale ln 53711']), { address_street: '1902 Cedar Swale Ln', address_zip: '53711' })
-  t.equal(reply(['its 4410 n cascade ave colorado springs']).address_city, 'Colorado Springs')
-  t.equal(reply(['is your office at 400 commerce pkwy?']).address_street, null, 'the company\'s address, asked about')
-  t.equal(reply(['i live in 90210 and have 3 kids']).address_city, null, '"i live" is no city')
+  t.match(run(['yo', 'want solar', 'bowling green ky']), { address_city: 'Bowling Green', address_state: 'KY' })
+  t.match(run(['2906 old mill pike', 'in frederick md', '21702']), { address_street: '2906 Old Mill Pike', address_city: 'Frederick', address_state: 'MD', address_zip: '21702' })
+  t.equal(run(['house is at 61 cobble way', 'unit 2']).address_street, '61 Cobble Way Unit 2')
+  t.match(run(['1902 cedar swale ln 53711']), { address_street: '1902 Cedar Swale Ln', address_zip: '53711' })
+  t.equal(run(['its 4410 n cascade ave colorado springs']).address_city, 'Colorado Springs')
+  t.equal(run(['is your office at 400 commerce pkwy?']).address_street, null, 'the company\'s address, asked about')
+  t.equal(run(['i live in 90210 and have 3 kids']).address_city, null, '"i live" is no city')
 })
 
 t.test('a corrected word of the name, and the daughter who takes over her father\'s chat', async (t) => {
-  t.equal(runConversation(['im Kathryn Oyelaran', 'sorry its Katrin, autocorrect'], OPTIONS).customer_name, 'Katrin Oyelaran')
-  t.equal(runConversation(['name: jonah pettigrw', 'pettigrew*'], OPTIONS).customer_name, 'Jonah Pettigrew')
-  t.equal(runConversation(['I am Dana Reyes', 'sorry, Thanks'], OPTIONS).customer_name, 'Dana Reyes', 'a word like no word of the name changes nothing')
-  t.equal(runConversation(['hi this is gary', 'oops sorry, gary is my dad, this is elise. im helping him'], OPTIONS).customer_name, 'Elise')
-  const dad = runConversation(['my dad wants solar on his house, im helping him out', 'his address is 2204 mesquite bend, el paso tx 79936'], OPTIONS)
+  t.equal(run(['im Kathryn Oyelaran', 'sorry its Katrin, autocorrect']).customer_name, 'Katrin Oyelaran')
+  t.equal(run(['name: jonah pettigrw', 'pettigrew*']).customer_name, 'Jonah Pettigrew')
+  t.equal(run(['I am Dana Reyes', 'sorry, Thanks']).customer_name, 'Dana Reyes', 'a word like no word of the name changes nothing')
+  t.equal(run(['hi this is gary', 'oops sorry, gary is my dad, this is elise. im helping him']).customer_name, 'Elise')
+  const dad = run(['my dad wants solar on his house, im helping him out', 'his address is 2204 mesquite bend, el paso tx 79936'])
   t.equal(dad.address_street, '2204 Mesquite Bend', 'the job site, named in the message before')
 })
 
 t.test('households and businesses: a landlord\'s or tenant\'s number, a company\'s name, a gift for a son\'s house', async (t) => {
-  const run = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
   t.equal(run(['I own a duplex. Tenant is Marisol Fenwick, she said you can call her to arrange access: 414-555-0127']).phone, null)
   t.equal(run(['I\'m a renter. Landlord is Cyrus Hadley, 336-555-0141, he said to call him to schedule']).phone, null)
   t.equal(run(['This is Bright Path Property Management, we need quotes on insulation']).customer_name, null)
@@ -378,7 +379,6 @@ t.test('households and businesses: a landlord\'s or tenant\'s number, a company\
 })
 
 t.test('addresses: units written first, a ZIP in brackets, a move, a question about a house, "delete all that"', async (t) => {
-  const run = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
   t.equal(run(['mailing address: Apt 12, 330 Verbena Street, Fresno, California 93704']).address_street, '330 Verbena Street Apt 12')
   t.equal(run(["I'm Jolene, apartment 4B at 61 Orchard Terrace, Montclair NJ 07042"]).address_street, '61 Orchard Terrace Apt 4B')
   t.equal(run(['we bought a bungalow at 1185 Sunnyslope Ave in Ogden, Utah (84403)']).address_zip, '84403')
@@ -391,7 +391,6 @@ t.test('addresses: units written first, a ZIP in brackets, a move, a question ab
 })
 
 t.test('several numbers or emails of the visitor\'s own: the one they prefer; a fax is no phone', async (t) => {
-  const run = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
   t.equal(run(['Home 651-555-0104, work 651-555-0155, cell 651-555-0181. cell is best.']).phone, '+16515550181')
   t.equal(run(["my work number is 317-555-0102 but I can't take calls there, use my cell 317-555-0158"]).phone, '+13175550158')
   t.equal(run(['Best number is my mobile.\n\nDr. Sunita Ravel\nRavel Pediatrics\nOffice: 505-555-0110\nMobile: 505-555-0175']).phone, '+15055550175')
@@ -403,7 +402,6 @@ t.test('several numbers or emails of the visitor\'s own: the one they prefer; a 
 })
 
 t.test('signatures, forwarded notes and companies', async (t) => {
-  const run = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
   const forwarded = run(['Forwarding my contractors note below.\n\n---\nFrom: Baxter Renwick <baxter@example.com>\nWe would need a 60A breaker.\n---\n\nCan you do the install?\nMina'])
   t.same([forwarded.customer_name, forwarded.email], ['Mina', null])
   t.equal(run(['From: Rafferty Cole <rafferty.cole@example.com>\nHi, I filled in the form last week.']).email, 'rafferty.cole@example.com', 'a header at the very start is the visitor\'s own')
@@ -418,7 +416,6 @@ t.test('signatures, forwarded notes and companies', async (t) => {
 })
 
 t.test('places: a lettered county road, a business in a city, a state in words, a city after a street', async (t) => {
-  const run = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
   t.equal(run(['Shed is at the home farm, 7780 County Rd H, Marshfield WI 54449.']).address_street, '7780 County Rd H')
   t.equal(run(['I own a cafe in Savannah and want to know about solar']).address_city, 'Savannah')
   t.equal(run(['we live out in the country in wisconsin, do you service rural areas']).address_state, 'WI')
@@ -432,7 +429,6 @@ t.test('places: a lettered county road, a business in a city, a state in words, 
 })
 
 t.test('one-word replies: a town with several ZIP codes is a city, another capitalized word a name that fills an empty one', async (t) => {
-  const run = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
   t.match(run(['Book me in', 'Wilfred', '928-555-0103']), { customer_name: 'Wilfred', phone: '+19285550103' })
   t.match(run(['Cordelia', '801 555 0169', 'Provo']), { customer_name: 'Cordelia', address_city: 'Provo' })
   t.match(run(['ready to book a solar consult', 'Tucson']), { customer_name: null, address_city: 'Tucson' })
@@ -442,7 +438,6 @@ t.test('one-word replies: a town with several ZIP codes is a city, another capit
 })
 
 t.test('more ways to give a name: lists, a dash, a name and a number, "I am his daughter Rowena"', async (t) => {
-  const run = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
   t.equal(run(['Here you go:\n1. Fitzgerald Oyelaran\n2. 4 Hawthorn Rise, Portland ME 04103\n3. 207-555-0119']).customer_name, 'Fitzgerald Oyelaran')
   t.match(run(['ok lets do it - otis grimsby otisg@example.com 6055550111 sioux falls sd']), { customer_name: 'Otis Grimsby', address_city: 'Sioux Falls', address_state: 'SD' })
   t.equal(run(['Cleon 601 555 0145']).customer_name, 'Cleon')
@@ -459,7 +454,6 @@ t.test('more ways to give a name: lists, a dash, a name and a number, "I am his 
 })
 
 t.test('round twenty-one\'s shapes: towns after "in", a labelled street, the home among two streets, relatives\' houses', async (t) => {
-  const run = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
   t.equal(run(['2 story colonial in Worcester, gas heat, want to switch']).address_city, 'Worcester')
   t.equal(run(['hey how much for a heat pump install', '3 bed 1600 sq ft in duluth']).address_city, 'Duluth')
   t.equal(run(['do you work in anchorage', 'ah ok nvm']).address_city, null, 'a town asked about')
@@ -480,7 +474,6 @@ t.test('round twenty-one\'s shapes: towns after "in", a labelled street, the hom
 })
 
 t.test('round twenty-one\'s names: "im jake 608 …", a name after its given name, "I\'m Harriet\'s daughter, Colette"', async (t) => {
-  const run = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
   t.equal(run(['ok thx. im jake 608 555 0152 if someone wants to come look']).customer_name, 'Jake')
   t.match(run(['need quote mini split 2 rooms. kelsey 515 555 0139 des moines']), { customer_name: 'Kelsey', address_city: 'Des Moines' })
   t.equal(run(['Fenwick', 'Harlan Fenwick, sorry']).customer_name, 'Harlan Fenwick')
@@ -496,7 +489,6 @@ t.test('round twenty-one\'s names: "im jake 608 …", a name after its given nam
 })
 
 t.test('round twenty-two\'s shapes: typos called fat fingers, the company\'s showroom, a quoted competitor, digits and area codes', async (t) => {
-  const run = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
   const fingers = run(['address 418 Beechnut Ln, Cedar Rapids IA 52402', 'sorry 481 Beechnut Ln, fat fingers'])
   t.match(fingers, { customer_name: null, address_street: '481 Beechnut Ln', address_city: 'Cedar Rapids' })
   t.equal(run(["Is your showroom the one at 1200 Lakeshore Blvd? I'd like to come in."]).address_street, null)
@@ -519,7 +511,6 @@ t.test('round twenty-two\'s shapes: typos called fat fingers, the company\'s sho
 })
 
 t.test('round twenty-four\'s shapes: labels, titles, greetings with a name, own numbers said as mine, dead lines', async (t) => {
-  const run = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
   t.equal(run(['name cass delacroix', 'num 2145550161']).customer_name, 'Cass Delacroix')
   t.equal(run(['Telephone: +1 570 555 0167']).customer_name, null)
   t.equal(run(['Hi I put in a request', 'it was under Zuzana Petrakova']).customer_name, 'Zuzana Petrakova')
@@ -548,7 +539,6 @@ t.test('round twenty-four\'s shapes: labels, titles, greetings with a name, own 
 })
 
 t.test('round twenty-five\'s shapes: "ask for …", closing names, the house number is no phone\'s, ZIPs that name a town', async (t) => {
-  const run = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
   t.equal(run(['ok call me. 360.555.0115 ask for maeve']).customer_name, 'Maeve')
   t.equal(run(['k. call me tmrw 314 555 0125', 'ask for dez']).customer_name, 'Dez')
   t.equal(run(['need a sub for roofing. Ask for Dominic, 575-555-0149']).customer_name, 'Dominic')
@@ -579,7 +569,6 @@ t.test('round twenty-five\'s shapes: "ask for …", closing names, the house num
 })
 
 t.test('round twenty-six\'s shapes: "put me down as", "Mine is", a problem at the house we installed, labels with dashes', async (t) => {
-  const run = (messages: string[]): ProfileValues => runConversation(messages, OPTIONS)
   t.equal(run(['ok its kip 801 555 0120 text is better']).customer_name, 'Kip')
   t.equal(run(["I'm Bart", "put the quote under Bartholomew Nygaard though, that's the name on the deed"]).customer_name, 'Bartholomew Nygaard')
   t.equal(run(['Put me down as Ines Halvorsen for the two heat pump quote']).customer_name, 'Ines Halvorsen')
